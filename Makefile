@@ -1,0 +1,47 @@
+# wsasend: `make demo` and `make test` are the two commands; both install what is missing first.
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+DEB_PKGS   := liburing-dev libreadline-dev
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release demo test lint format install bench clean completions
+
+all: build
+
+# Installs Debian's liburing-dev and libreadline-dev when their headers are missing.
+deps:
+	@missing=""; \
+	[ -f /usr/include/liburing.h ] || missing="$$missing liburing-dev"; \
+	[ -f /usr/include/readline/readline.h ] || missing="$$missing libreadline-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing (Debian packages, via apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	.build/release/wsasend demo
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format -i -r Sources Tests Package.swift
+
+test: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 .build/release/wsasend $(DESTDIR)$(PREFIX)/bin/wsasend
+	install -m 0644 man/wsasend.1 $(DESTDIR)$(PREFIX)/share/man/man1/wsasend.1
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wsasend",
+    products: [
+        .library(name: "Winsock", targets: ["Winsock"]),
+        .executable(name: "wsasend", targets: ["wsasend"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // winsock2.h's C structs (WSABUF, WSAOVERLAPPED, WSADATA) and the few helpers that must be C:
+        // per-thread state and atomic access to the fields the engine writes.
+        .target(name: "CWinsock"),
+        // liburing, the io_uring helper library (Debian's liburing-dev; `make deps` installs it).
+        .systemLibrary(
+            name: "CLiburing",
+            pkgConfig: "liburing",
+            providers: [.apt(["liburing-dev"])]
+        ),
+        .target(
+            name: "Winsock",
+            dependencies: ["CWinsock", "CLiburing"]
+        ),
+        .target(
+            name: "WSASendTool",
+            dependencies: [
+                "Winsock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "wsasend",
+            dependencies: ["WSASendTool"]
+        ),
+        .testTarget(name: "WinsockTests", dependencies: ["Winsock"]),
+        .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool"]),
+        .testTarget(name: "wsasendTests", dependencies: ["wsasend"]),
+    ]
+)

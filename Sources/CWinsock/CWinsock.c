@@ -1,0 +1,18 @@
+#define _GNU_SOURCE
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include "CWinsock.h"
+
+static __thread int32_t last_error;
+static __thread void *thread_context;
+
+int32_t cwinsock_get_last_error(void) { return last_error; }
+void cwinsock_set_last_error(int32_t code) { last_error = code; }
+void *cwinsock_get_thread_context(void) { return thread_context; }
+void cwinsock_set_thread_context(void *context) { thread_context = context; }
+
+int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
+    return accept4(fd, address, (socklen_t *)length, flags);
+}
+
+int cwinsock_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }

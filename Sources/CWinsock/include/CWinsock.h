@@ -1,0 +1,76 @@
+// The C structs of winsock2.h that the Win32-shaped surface hands to C-convention callbacks, with
+// winsock2.h's field names and order (the 64-bit layout), and the helpers that are simpler in C:
+// per-thread state and atomic access to the WSAOVERLAPPED fields the engine writes.
+#ifndef CWINSOCK_H
+#define CWINSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// One buffer of a scatter/gather array: winsock2.h's `WSABUF`.
+typedef struct _WSABUF {
+    uint32_t len;
+    char *buf;
+} WSABUF;
+
+/// winsock2.h's `WSAOVERLAPPED`. `Internal` holds the operation's WSA status and `InternalHigh` its
+/// byte count; `Offset` and `OffsetHigh` are reserved for the service provider (this library).
+typedef struct _WSAOVERLAPPED {
+    uintptr_t Internal;
+    uintptr_t InternalHigh;
+    uint32_t Offset;
+    uint32_t OffsetHigh;
+    void *hEvent;
+} WSAOVERLAPPED;
+
+#define CWINSOCK_WSADESCRIPTION_LEN 256
+#define CWINSOCK_WSASYS_STATUS_LEN 128
+
+/// winsock2.h's `WSADATA`, in its _WIN64 field order.
+typedef struct WSAData {
+    uint16_t wVersion;
+    uint16_t wHighVersion;
+    unsigned short iMaxSockets;
+    unsigned short iMaxUdpDg;
+    char *lpVendorInfo;
+    char szDescription[CWINSOCK_WSADESCRIPTION_LEN + 1];
+    char szSystemStatus[CWINSOCK_WSASYS_STATUS_LEN + 1];
+} WSADATA;
+
+// Per-thread last error: a C thread-local is one load, where a pthread key is a call and a lookup.
+int32_t cwinsock_get_last_error(void);
+void cwinsock_set_last_error(int32_t code);
+
+// The library's per-thread context pointer (owned by Swift; see ThreadContext.swift).
+void *cwinsock_get_thread_context(void);
+void cwinsock_set_thread_context(void *context);
+
+// The engine completes an operation on its own thread while the issuing thread may read the same
+// WSAOVERLAPPED: these give the fields release/acquire semantics, so the status is published last.
+static inline uintptr_t cwinsock_overlapped_load_status(const WSAOVERLAPPED *o) {
+    return __atomic_load_n(&o->Internal, __ATOMIC_ACQUIRE);
+}
+static inline uintptr_t cwinsock_overlapped_load_bytes(const WSAOVERLAPPED *o) {
+    return __atomic_load_n(&o->InternalHigh, __ATOMIC_RELAXED);
+}
+static inline void cwinsock_overlapped_publish(WSAOVERLAPPED *o, uintptr_t status, uintptr_t bytes) {
+    __atomic_store_n(&o->InternalHigh, bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&o->Internal, status, __ATOMIC_RELEASE);
+}
+static inline uint32_t cwinsock_overlapped_load_mark(const WSAOVERLAPPED *o) {
+    return __atomic_load_n(&o->Offset, __ATOMIC_ACQUIRE);
+}
+static inline void cwinsock_overlapped_store_mark(WSAOVERLAPPED *o, uint32_t mark) {
+    __atomic_store_n(&o->Offset, mark, __ATOMIC_RELEASE);
+}
+static inline int cwinsock_overlapped_exchange_mark(WSAOVERLAPPED *o, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(&o->Offset, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+// Linux calls glibc declares only under _GNU_SOURCE, which Swift's Glibc module does not define.
+struct sockaddr;
+int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
+/// A non-blocking, close-on-exec eventfd.
+int cwinsock_eventfd(void);
+
+#endif

@@ -1,0 +1,154 @@
+import Glibc
+
+/// The result of a send below the Win32 facade: a code (0 for success) and the bytes the transport took,
+/// which are reported even when the call fails part-way.
+struct SendResult {
+    var code: Int32
+    var bytes: Int
+
+    static func failure(_ code: Int32, bytes: Int = 0) -> SendResult { SendResult(code: code, bytes: bytes) }
+}
+
+/// The Winsock flags WSASend accepts.
+let supportedSendFlags: DWORD = DWORD(MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL)
+
+/// Checks WSASend's flags against the socket and translates them to Linux's; a code when refused.
+///
+/// No flag is dropped: MSG_OOB and MSG_DONTROUTE become Linux's, MSG_PARTIAL and unknown bits are
+/// refused ("the error code WSAEOPNOTSUPP will be returned by transports that do not support partial
+/// message transmissions"), and MSG_OOB on a datagram socket too ("MSG_OOB was specified, but the socket
+/// is not stream-style").
+@inline(__always)
+func linuxSendFlags(_ flags: DWORD, on record: SocketRecord) -> (flags: Int32, refusal: Int32) {
+    if flags & ~supportedSendFlags != 0 || flags & DWORD(MSG_PARTIAL) != 0 { return (0, WSAEOPNOTSUPP) }
+    var linux = Int32(MSG_NOSIGNAL)
+    if flags & DWORD(MSG_OOB) != 0 {
+        guard record.isStream else { return (0, WSAEOPNOTSUPP) }
+        linux |= Int32(Glibc.MSG_OOB)
+    }
+    if flags & DWORD(MSG_DONTROUTE) != 0 { linux |= Int32(Glibc.MSG_DONTROUTE) }
+    return (linux, 0)
+}
+
+/// Adds up the buffers' lengths, refusing a nil `buf` with a non-zero `len` ("not totally contained in
+/// a valid part of the user address space"). Nil for a bad buffer.
+@inline(__always)
+func totalLength(_ buffers: UnsafePointer<WSABUF>?, _ count: Int) -> Int? {
+    guard let buffers else { return count == 0 ? 0 : nil }
+    var total = 0
+    for index in 0..<count {
+        let buffer = buffers[index]
+        if buffer.buf == nil && buffer.len > 0 { return nil }
+        total += Int(buffer.len)
+    }
+    return total
+}
+
+/// A non-overlapped WSASend after the facade's argument checks: "WSASend adopts the same blocking
+/// semantics as send".
+func sendNow(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32
+) -> SendResult {
+    let context = ThreadContext.current
+    let blocking = !record.nonBlocking.load(ordering: .relaxed)
+    // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
+    // call is undefined in the spec; here it fails.
+    if blocking && context.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
+
+    switch record.sendQueue.admitCaller(blocking: blocking, context: context) {
+    case .granted:
+        break
+    case .busy:
+        return .failure(WSAEWOULDBLOCK)
+    case .closed:
+        return .failure(WSAEINTR)
+    case .queued(let ticket):
+        guard waitForTurn(ticket, record: record, context: context) else { return .failure(WSAEINTR) }
+    }
+    defer { record.sendQueue.releaseCaller() }
+
+    if record.isDatagram {
+        return sendDatagram(record, buffers, count, total: total, flags: flags, blocking: blocking, context: context)
+    }
+    guard let buffers, total > 0 else { return SendResult(code: 0, bytes: 0) }
+    return sendStreamNow(record, buffers, count, flags: flags, blocking: blocking, context: context)
+}
+
+/// Waits, alertably, until the queue hands this caller the transmitter; false when the socket closed.
+private func waitForTurn(_ ticket: SendQueue.Ticket, record: SocketRecord, context: ThreadContext) -> Bool {
+    context.inBlockingCall = true
+    defer { context.inBlockingCall = false }
+    while !ticket.granted.load(ordering: .acquiring) {
+        if record.closed.load(ordering: .acquiring) {
+            record.sendQueue.withdraw(ticket)
+            return false
+        }
+        _ = context.wait(until: nil, alertable: true)
+    }
+    return true
+}
+
+private func sendStreamNow(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
+    context: ThreadContext
+) -> SendResult {
+    // The kernel may block in sendmsg only when no completion routine can arrive during the wait (the
+    // thread has no overlapped operation pending); otherwise the loop waits alertably itself.
+    let alertable = context.pendingOperations.load(ordering: .relaxed) > 0
+    var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
+    var cursor = SendCursor(buffers: buffers, count: count)
+    let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
+    if blocking { context.inBlockingCall = true }
+    defer { context.inBlockingCall = false }
+    let outcome = sendStream(
+        &cursor, iov: context.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
+        firstMayBlock: !alertable, deadline: deadline, transport: &transport)
+    switch outcome {
+    case .complete(let sent), .partial(let sent):
+        return SendResult(code: 0, bytes: sent)
+    case .wouldBlock:
+        return .failure(WSAEWOULDBLOCK)
+    case .timedOut(let sent):
+        return .failure(WSAETIMEDOUT, bytes: sent)
+    case .failed(let code, let sent):
+        if record.closed.load(ordering: .acquiring) { return .failure(WSAEINTR, bytes: sent) }
+        return .failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send)), bytes: sent)
+    }
+}
+
+/// One datagram of the buffers' concatenation. More than IOV_MAX buffers are copied into one (a
+/// datagram is at most 64 KiB), so the datagram stays whole.
+private func sendDatagram(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
+    blocking: Bool, context: ThreadContext
+) -> SendResult {
+    let iov = context.iovecs
+    var iovCount = 0
+    if let buffers {
+        if count <= ThreadContext.iovecCapacity {
+            iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
+        } else {
+            let scratch = context.datagramBuffer()
+            var offset = 0
+            for index in 0..<count where buffers[index].len > 0 {
+                (scratch + offset).copyMemory(from: buffers[index].buf!, byteCount: Int(buffers[index].len))
+                offset += Int(buffers[index].len)
+            }
+            iov[0] = iovec(iov_base: scratch, iov_len: offset)
+            iovCount = 1
+        }
+    }
+    var message = msghdr()
+    message.msg_iov = iov
+    message.msg_iovlen = iovCount
+    let sendFlags = blocking ? flags : flags | Int32(MSG_DONTWAIT)
+    var result = system_sendmsg(record.fd, &message, sendFlags)
+    // SIO_UDP_CONNRESET off: the ICMP error that Linux reports once is dropped, and the datagram retried.
+    if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
+        result = system_sendmsg(record.fd, &message, sendFlags)
+    }
+    if result >= 0 { return SendResult(code: 0, bytes: result) }
+    let code = Int32(-result)
+    if record.closed.load(ordering: .acquiring) { return .failure(WSAEINTR) }
+    return .failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send)))
+}

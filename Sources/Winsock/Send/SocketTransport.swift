@@ -1,0 +1,45 @@
+import Glibc
+
+/// The stream transport of a real socket: sendmsg with MSG_NOSIGNAL, and poll for room.
+///
+/// The wait is alertable when the thread may have completion routines to run (the spec's note: "Winsock
+/// performs an alertable wait in this situation"): it also watches the thread's wake descriptor and runs
+/// queued routines before waiting again.
+struct SocketTransport: StreamTransport {
+    let fd: Int32
+    /// MSG_NOSIGNAL and the caller's translated flags.
+    let flags: Int32
+    let context: ThreadContext
+    let alertable: Bool
+
+    @inline(__always)
+    mutating func send(_ iov: UnsafeMutablePointer<iovec>, count: Int, mayBlock: Bool) -> SendAttempt {
+        var message = msghdr()
+        message.msg_iov = iov
+        message.msg_iovlen = count
+        let result = system_sendmsg(fd, &message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
+        if result >= 0 { return .sent(result) }
+        let code = Int32(-result)
+        return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(errno: code)
+    }
+
+    mutating func waitWritable(until deadline: Deadline?) -> WritableWait {
+        while true {
+            let outcome = context.wait(for: fd, events: Int16(POLLOUT_LINUX), until: deadline, alertable: alertable)
+            switch outcome {
+            case .descriptorReady: return .writable
+            case .timedOut: return .timedOut
+            // Routines ran or a spurious wake-up: the call goes on ("can be interrupted by an APC").
+            case .woken, .routinesRan: continue
+            }
+        }
+    }
+}
+
+/// Linux's POLLOUT (Winsock's POLLOUT, a different number, is what WSAPoll callers pass).
+let POLLOUT_LINUX: Int32 = 0x004
+let POLLIN_LINUX: Int32 = 0x001
+let POLLPRI_LINUX: Int32 = 0x002
+let POLLERR_LINUX: Int32 = 0x008
+let POLLHUP_LINUX: Int32 = 0x010
+let POLLNVAL_LINUX: Int32 = 0x020

@@ -1,0 +1,33 @@
+import Glibc
+
+/// Monotonic time in nanoseconds: what deadlines and latencies are measured in.
+public enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point; never goes back.
+    @inline(__always)
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+/// A point in monotonic time after which a wait gives up.
+struct Deadline: Sendable, Comparable {
+    let nanoseconds: UInt64
+
+    /// A deadline `milliseconds` from now, or nil for 0 (Winsock's "no timeout").
+    static func after(milliseconds: UInt32) -> Deadline? {
+        milliseconds == 0 ? nil : Deadline(nanoseconds: MonotonicClock.now() &+ UInt64(milliseconds) * 1_000_000)
+    }
+
+    /// Milliseconds left, rounded up so that a wait never ends early; 0 once passed.
+    var remainingMilliseconds: Int32 {
+        let now = MonotonicClock.now()
+        guard nanoseconds > now else { return 0 }
+        return Int32(clamping: (nanoseconds - now + 999_999) / 1_000_000)
+    }
+
+    var hasPassed: Bool { MonotonicClock.now() >= nanoseconds }
+
+    static func < (a: Deadline, b: Deadline) -> Bool { a.nanoseconds < b.nanoseconds }
+}

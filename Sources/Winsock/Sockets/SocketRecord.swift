@@ -1,0 +1,100 @@
+import Glibc
+import Synchronization
+
+/// One open socket of the table: its Linux descriptor and the Winsock state Linux does not keep.
+///
+/// The descriptor is closed when the last reference goes (`deinit`), not by `closesocket` itself: a
+/// thread still inside a call on the socket keeps it alive, so the descriptor number cannot be reused
+/// under that call by another socket.
+final class SocketRecord: @unchecked Sendable {
+    enum Connection: UInt8 { case never = 0, connecting = 1, connected = 2 }
+
+    let handle: SOCKET
+    let fd: Int32
+    let family: Int32
+    /// SOCK_STREAM or SOCK_DGRAM (Linux's numbers).
+    let type: Int32
+    let proto: Int32
+    /// Sockets from `socket` and from `WSASocket` with WSA_FLAG_OVERLAPPED accept overlapped calls.
+    let overlappedAttribute: Bool
+    var isStream: Bool { type == SOCK_STREAM }
+    var isDatagram: Bool { type == SOCK_DGRAM }
+
+    let nonBlocking = Atomic<Bool>(false)
+    private let connectionState = Atomic<UInt8>(Connection.never.rawValue)
+    /// shutdown(SD_SEND or SD_BOTH) was called: WSASend gives WSAESHUTDOWN before any syscall.
+    let sendShutDown = Atomic<Bool>(false)
+    /// closesocket (or the last WSACleanup) removed the socket from the table.
+    let closed = Atomic<Bool>(false)
+    /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).
+    let sendTimeout = Atomic<UInt32>(0)
+    let receiveTimeout = Atomic<UInt32>(0)
+    /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
+    let reportsPortUnreachable = Atomic<Bool>(true)
+    /// Threads inside a blocking call (recv, accept, connect, a blocking send); closesocket wakes them.
+    let blockedCalls = Atomic<Int>(0)
+    /// The ordered queue every send on this socket goes through.
+    let sendQueue: SendQueue
+    /// Overlapped completions the application has not collected yet (by WSAGetOverlappedResult or its
+    /// completion routine). While any are left, a new overlapped send queues behind them instead of
+    /// trying to complete inline, so the engine can gather queued sends into one sendmsg.
+    let uncollectedCompletions = Atomic<Int>(0)
+
+    init(handle: SOCKET, fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool) {
+        self.handle = handle
+        self.fd = fd
+        self.family = family
+        self.type = type
+        self.proto = proto
+        self.overlappedAttribute = overlapped
+        self.sendQueue = SendQueue()
+    }
+
+    deinit {
+        system_close(fd)
+    }
+
+    var connection: Connection {
+        get { Connection(rawValue: connectionState.load(ordering: .acquiring)) ?? .never }
+        set { connectionState.store(newValue.rawValue, ordering: .releasing) }
+    }
+
+    /// True once the socket has a peer: a finished connect, an accepted connection, or a datagram
+    /// socket's default peer. A non-blocking connect that has finished since is noticed here.
+    var isConnected: Bool {
+        switch connection {
+        case .connected: return true
+        case .never: return false
+        case .connecting:
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let result = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { system_getpeername(fd, $0, &length) }
+            }
+            if result == 0 { connection = .connected }
+            return result == 0
+        }
+    }
+
+    /// The largest datagram Winsock lets through (SO_MAX_MSG_SIZE): the IP maximum less the headers.
+    var maxMessageSize: Int { family == AF_INET6 ? 65527 : 65507 }
+
+    /// What the errno mapping needs to know about this socket.
+    func situation(_ call: ErrnoSituation.Call) -> ErrnoSituation {
+        ErrnoSituation(
+            call: call, blocking: !nonBlocking.load(ordering: .relaxed), datagram: isDatagram,
+            everConnected: connection != .never)
+    }
+
+    /// A completion routine of this socket returned: its completion is collected.
+    func routineDelivered() {
+        uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
+    func wakeBlockedCalls() {
+        if blockedCalls.load(ordering: .acquiring) > 0 || sendQueue.hasWaitersOrSender {
+            _ = system_shutdown(fd, Int32(SHUT_RDWR))
+        }
+    }
+}

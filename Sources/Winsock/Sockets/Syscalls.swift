@@ -1,0 +1,115 @@
+import CWinsock
+import Glibc
+
+// One libc call per function and nothing else, so that errno is read right after it (swift-system's
+// habit). EINTR is retried in exactly one place, `retryingOnInterrupt`; close is never retried.
+
+/// Calls `body` until it stops failing with EINTR; returns its value or `-errno`.
+@inline(__always)
+func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
+    while true {
+        let result = body()
+        if result < 0 {
+            let code = errno
+            if code == EINTR { continue }
+            return T(-code)
+        }
+        return result
+    }
+}
+
+@inline(__always)
+func system_sendmsg(_ fd: Int32, _ message: UnsafePointer<msghdr>, _ flags: Int32) -> Int {
+    retryingOnInterrupt { Glibc.sendmsg(fd, message, flags) }
+}
+
+@inline(__always)
+func system_recv(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32) -> Int {
+    retryingOnInterrupt { Glibc.recv(fd, buffer, length, flags) }
+}
+
+func system_socket(_ family: Int32, _ type: Int32, _ proto: Int32) -> Int32 {
+    let fd = Glibc.socket(family, type | Int32(SOCK_CLOEXEC.rawValue), proto)
+    return fd < 0 ? -errno : fd
+}
+
+func system_bind(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    Glibc.bind(fd, address, length) < 0 ? -errno : 0
+}
+
+/// connect is not retried on EINTR: the connection goes on in the background and a second connect
+/// would say EALREADY; the caller waits for writability instead.
+func system_connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    Glibc.connect(fd, address, length) < 0 ? -errno : 0
+}
+
+func system_listen(_ fd: Int32, _ backlog: Int32) -> Int32 {
+    Glibc.listen(fd, backlog) < 0 ? -errno : 0
+}
+
+func system_accept(
+    _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: UnsafeMutablePointer<socklen_t>?,
+    _ flags: Int32
+) -> Int32 {
+    retryingOnInterrupt { cwinsock_accept4(fd, address, length, flags) }
+}
+
+func system_shutdown(_ fd: Int32, _ how: Int32) -> Int32 {
+    Glibc.shutdown(fd, how) < 0 ? -errno : 0
+}
+
+func system_close(_ fd: Int32) {
+    _ = Glibc.close(fd)
+}
+
+func system_setsockopt(
+    _ fd: Int32, _ level: Int32, _ name: Int32, _ value: UnsafeRawPointer, _ length: socklen_t
+) -> Int32 {
+    Glibc.setsockopt(fd, level, name, value, length) < 0 ? -errno : 0
+}
+
+func system_getsockopt(
+    _ fd: Int32, _ level: Int32, _ name: Int32, _ value: UnsafeMutableRawPointer,
+    _ length: UnsafeMutablePointer<socklen_t>
+) -> Int32 {
+    Glibc.getsockopt(fd, level, name, value, length) < 0 ? -errno : 0
+}
+
+func system_fcntl(_ fd: Int32, _ command: Int32, _ value: Int32) -> Int32 {
+    let result = Glibc.fcntl(fd, command, value)
+    return result < 0 ? -errno : result
+}
+
+func system_ioctl_int(_ fd: Int32, _ request: UInt, _ value: UnsafeMutablePointer<Int32>) -> Int32 {
+    Glibc.ioctl(fd, request, value) < 0 ? -errno : 0
+}
+
+/// poll, with EINTR reported as 0 ready descriptors so that callers re-check their conditions.
+func system_poll(_ fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: Int32) -> Int32 {
+    let result = Glibc.poll(fds, nfds_t(count), timeout)
+    if result < 0 { return errno == EINTR ? 0 : -errno }
+    return result
+}
+
+func system_getpeername(
+    _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: UnsafeMutablePointer<socklen_t>
+) -> Int32 {
+    Glibc.getpeername(fd, address, length) < 0 ? -errno : 0
+}
+
+func system_eventfd() -> Int32 {
+    let fd = cwinsock_eventfd()
+    return fd < 0 ? -errno : fd
+}
+
+/// Adds one to an eventfd's counter, waking whoever polls it.
+func system_eventfd_signal(_ fd: Int32) {
+    var one: UInt64 = 1
+    _ = retryingOnInterrupt { Glibc.write(fd, &one, 8) }
+}
+
+/// Empties an eventfd's counter (non-blocking).
+func system_eventfd_drain(_ fd: Int32) {
+    var value: UInt64 = 0
+    _ = retryingOnInterrupt { Glibc.read(fd, &value, 8) }
+}

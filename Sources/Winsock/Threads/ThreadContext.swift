@@ -1,0 +1,131 @@
+import CWinsock
+import Glibc
+import Synchronization
+
+/// What the library keeps per thread: scratch space for the send path (so that a call allocates
+/// nothing), the thread's wake-up descriptor for waits, and its queue of completion routines.
+///
+/// Created on a thread's first use of the library and released when the thread exits (a pthread key
+/// destructor), which is also where that thread's pending overlapped sends are cancelled.
+final class ThreadContext: @unchecked Sendable {
+    /// IOV_MAX iovecs: the most one sendmsg takes.
+    let iovecs: UnsafeMutablePointer<iovec>
+    /// A datagram built from more than IOV_MAX buffers is copied here (at most 64 KiB), created lazily.
+    private(set) var datagramScratch: UnsafeMutableRawPointer?
+    /// An eventfd that other threads signal to wake this one from `wait`, created lazily.
+    private var wakeDescriptor: Int32 = -1
+    /// Completion routines queued for this thread (APCs); only the engine and this thread touch it.
+    let apcs = APCQueue()
+    /// True while this thread waits in an alertable state: only then must a queued routine wake it.
+    let isAlertable = Atomic<Bool>(false)
+    /// Nesting of blocking calls whose alertable wait is running completion routines; a blocking call
+    /// started inside such a routine fails with WSAEINPROGRESS instead of the spec's undefined behaviour.
+    var routinesInsideBlockingCall = 0
+    /// True while a blocking call of this thread waits (alertably).
+    var inBlockingCall = false
+    /// Sockets whose completion routine is running on this thread now (routines never nest per socket).
+    var socketsInRoutine: [SOCKET] = []
+    /// Operations this thread issued that are still pending in the engine, for cancellation at exit.
+    let pendingOperations = Atomic<Int>(0)
+    /// Identifies the thread to the engine (which cancels its operations when it exits).
+    let threadID: UInt64
+
+    static let iovecCapacity = Int(IOV_MAX_COUNT)
+
+    private static let nextID = Atomic<UInt64>(1)
+
+    private init() {
+        iovecs = .allocate(capacity: Self.iovecCapacity)
+        iovecs.initialize(repeating: iovec(), count: Self.iovecCapacity)
+        threadID = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    deinit {
+        iovecs.deallocate()
+        datagramScratch?.deallocate()
+        if wakeDescriptor >= 0 { system_close(wakeDescriptor) }
+    }
+
+    /// The calling thread's context, created on first use.
+    @inline(__always)
+    static var current: ThreadContext {
+        if let raw = cwinsock_get_thread_context() {
+            return Unmanaged<ThreadContext>.fromOpaque(raw).takeUnretainedValue()
+        }
+        return makeCurrent()
+    }
+
+    @inline(never)
+    private static func makeCurrent() -> ThreadContext {
+        let context = ThreadContext()
+        let raw = Unmanaged.passRetained(context).toOpaque()
+        cwinsock_set_thread_context(raw)
+        pthread_setspecific(threadExitKey, raw)
+        return context
+    }
+
+    /// 64 KiB + headroom for a datagram assembled from more than IOV_MAX buffers.
+    func datagramBuffer() -> UnsafeMutableRawPointer {
+        if let buffer = datagramScratch { return buffer }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 65536, alignment: 16)
+        datagramScratch = buffer
+        return buffer
+    }
+
+    /// The descriptor other threads signal to wake this one.
+    var wakeFD: Int32 {
+        if wakeDescriptor < 0 {
+            let fd = system_eventfd()
+            precondition(fd >= 0, "eventfd failed: errno \(-fd)")
+            wakeDescriptor = fd
+        }
+        return wakeDescriptor
+    }
+
+    /// Wakes this thread from a wait on `wakeFD`. Safe from any thread once `wakeFD` exists.
+    func wake() {
+        system_eventfd_signal(wakeFDForOtherThreads)
+    }
+
+    /// Created by the owning thread before it publishes itself as waiting, so other threads only read it.
+    private var wakeFDForOtherThreads: Int32 { wakeDescriptor }
+
+    /// Empties the wake descriptor after a wake-up.
+    func drainWakeups() {
+        if wakeDescriptor >= 0 { system_eventfd_drain(wakeDescriptor) }
+    }
+
+    fileprivate static func threadExited(_ raw: UnsafeMutableRawPointer) {
+        let context = Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue()
+        cwinsock_set_thread_context(nil)
+        ThreadExitHooks.run(context)
+    }
+}
+
+/// IOV_MAX as Linux defines it (1024); glibc does not export the macro to Swift.
+let IOV_MAX_COUNT: Int32 = 1024
+
+/// The pthread key whose destructor tells the library that a thread exited.
+private let threadExitKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let result = pthread_key_create(&key) { raw in
+        if let raw { ThreadContext.threadExited(raw) }
+    }
+    precondition(result == 0, "pthread_key_create failed: \(result)")
+    return key
+}()
+
+/// What runs when a thread that used the library exits (the engine registers the cancellation of the
+/// thread's pending sends here).
+enum ThreadExitHooks {
+    private static let hook = Mutex<(@Sendable (ThreadContext) -> Void)?>(nil)
+
+    static func install(_ body: @escaping @Sendable (ThreadContext) -> Void) {
+        hook.withLock { $0 = body }
+    }
+
+    static func run(_ context: ThreadContext) {
+        let body = hook.withLock { $0 }
+        body?(context)
+    }
+}

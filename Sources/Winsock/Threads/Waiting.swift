@@ -1,0 +1,41 @@
+import Glibc
+
+/// How a thread's wait ended.
+enum WaitOutcome: Equatable {
+    /// Another thread signalled this one (or a spurious wake-up): re-check the condition.
+    case woken
+    /// The descriptor being watched is ready.
+    case descriptorReady
+    case timedOut
+    /// The wait was alertable and completion routines ran.
+    case routinesRan
+}
+
+extension ThreadContext {
+    /// Blocks until another thread wakes this one, `fd` (if any) is ready for `events`, the deadline
+    /// passes, or, when `alertable`, completion routines are queued (they run before this returns).
+    func wait(for fd: Int32 = -1, events: Int16 = 0, until deadline: Deadline?, alertable: Bool) -> WaitOutcome {
+        if alertable && runQueuedRoutines() { return .routinesRan }
+        var fds = (
+            pollfd(fd: wakeFD, events: Int16(POLLIN_LINUX), revents: 0),
+            pollfd(fd: fd, events: events, revents: 0)
+        )
+        let count = fd >= 0 ? 2 : 1
+        if alertable { isAlertable.store(true, ordering: .sequentiallyConsistent) }
+        // A routine queued between the check above and the store is seen here, or its wake-up is.
+        if alertable && apcs.hasEntries {
+            isAlertable.store(false, ordering: .sequentiallyConsistent)
+            return runQueuedRoutines() ? .routinesRan : .woken
+        }
+        let timeout = deadline.map { $0.remainingMilliseconds } ?? -1
+        let ready = withUnsafeMutablePointer(to: &fds) {
+            $0.withMemoryRebound(to: pollfd.self, capacity: 2) { system_poll($0, count, timeout) }
+        }
+        if alertable { isAlertable.store(false, ordering: .sequentiallyConsistent) }
+        if fds.0.revents != 0 { drainWakeups() }
+        if alertable && runQueuedRoutines() { return .routinesRan }
+        if ready > 0 && count == 2 && fds.1.revents != 0 { return .descriptorReady }
+        if ready == 0, let deadline, deadline.hasPassed { return .timedOut }
+        return .woken
+    }
+}

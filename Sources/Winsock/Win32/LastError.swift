@@ -1,0 +1,30 @@
+import CWinsock
+
+/// The calling thread's last Winsock error.
+///
+/// The corresponding Win32 function is `WSAGetLastError`. It works before WSAStartup, as on Windows.
+@inline(__always)
+public func WSAGetLastError() -> Int32 { cwinsock_get_last_error() }
+
+/// Sets the calling thread's last Winsock error.
+///
+/// The corresponding Win32 function is `WSASetLastError`.
+@inline(__always)
+public func WSASetLastError(_ iError: Int32) { cwinsock_set_last_error(iError) }
+
+/// Sets the last error and returns SOCKET_ERROR, the failure shape of most functions.
+@inline(__always)
+func socketError(_ code: Int32) -> Int32 {
+    cwinsock_set_last_error(code)
+    return SOCKET_ERROR
+}
+
+/// The checks every function starts with: the library is started and the handle is an open socket
+/// of the table ("A successful WSAStartup call must occur before using this function"; an unknown
+/// handle gives WSAENOTSOCK before any pointer is looked at).
+@inline(__always)
+func openSocket(_ handle: SOCKET) -> Result<SocketRecord, WSAError> {
+    guard Library.isStarted.load(ordering: .acquiring) else { return .failure(.notInitialised) }
+    guard let record = Library.sockets.lookup(handle) else { return .failure(.notSocket) }
+    return .success(record)
+}

@@ -1,0 +1,83 @@
+import Glibc
+
+/// Receives data from a connected socket: the peer side of tests and of the tool's sink.
+///
+/// - Parameter flags: MSG_PEEK, MSG_OOB and MSG_WAITALL (Winsock's values); other bits give WSAEOPNOTSUPP.
+/// - Returns: The bytes received, 0 when the peer has closed gracefully, or SOCKET_ERROR. A blocking
+///   socket's SO_RCVTIMEO expiry gives WSAETIMEDOUT; a non-blocking socket with nothing to read,
+///   WSAEWOULDBLOCK.
+///
+/// The corresponding Win32 function is `recv`.
+public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32, _ flags: Int32) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard len >= 0, buf != nil || len == 0 else { return socketError(WSAEFAULT) }
+    guard flags & ~(MSG_PEEK | MSG_OOB | MSG_WAITALL) == 0 else { return socketError(WSAEOPNOTSUPP) }
+    var linuxFlags: Int32 = 0
+    if flags & MSG_PEEK != 0 { linuxFlags |= Int32(Glibc.MSG_PEEK) }
+    if flags & MSG_OOB != 0 { linuxFlags |= Int32(Glibc.MSG_OOB) }
+    if flags & MSG_WAITALL != 0 { linuxFlags |= Int32(Glibc.MSG_WAITALL) }
+    let blocking = !record.nonBlocking.load(ordering: .relaxed)
+    if blocking && ThreadContext.current.routinesInsideBlockingCall > 0 { return socketError(WSAEINPROGRESS) }
+    record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
+    defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+    let result = system_recv(record.fd, buf, Int(len), linuxFlags)
+    if result >= 0 {
+        WSASetLastError(0)
+        return Int32(result)
+    }
+    if record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
+    return socketError(ErrnoMapping.code(forErrno: Int32(-result), in: record.situation(.other)))
+}
+
+/// Waits until sockets are ready, as poll does, with Winsock's POLL* values.
+///
+/// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
+///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL.
+///
+/// The corresponding Win32 function is `WSAPoll`.
+public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _ timeout: Int32) -> Int32 {
+    guard Library.isStarted.load(ordering: .acquiring) else { return socketError(WSANOTINITIALISED) }
+    guard fds > 0 else { return socketError(WSAEINVAL) }
+    guard let fdArray else { return socketError(WSAEFAULT) }
+    let count = Int(fds)
+    var records: [SocketRecord?] = (0..<count).map { Library.sockets.lookup(fdArray[$0].fd) }
+    var linux = (0..<count).map { index -> pollfd in
+        guard let record = records[index] else { return pollfd(fd: -1, events: 0, revents: 0) }
+        return pollfd(fd: record.fd, events: linuxPollEvents(fdArray[index].events), revents: 0)
+    }
+    let result = linux.withUnsafeMutableBufferPointer { system_poll($0.baseAddress!, count, timeout) }
+    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other))) }
+    var ready: Int32 = 0
+    for index in 0..<count {
+        let revents = records[index] == nil ? POLLNVAL : winsockPollEvents(linux[index].revents)
+        fdArray[index].revents = revents
+        if revents != 0 { ready += 1 }
+    }
+    records.removeAll()
+    WSASetLastError(0)
+    return ready
+}
+
+private func linuxPollEvents(_ events: Int16) -> Int16 {
+    var linux: Int32 = 0
+    if events & POLLRDNORM != 0 { linux |= POLLIN_LINUX }
+    if events & (POLLRDBAND | POLLPRI) != 0 { linux |= POLLPRI_LINUX }
+    if events & (POLLWRNORM | POLLWRBAND) != 0 { linux |= POLLOUT_LINUX }
+    return Int16(linux)
+}
+
+private func winsockPollEvents(_ revents: Int16) -> Int16 {
+    let linux = Int32(revents)
+    var events: Int16 = 0
+    if linux & POLLIN_LINUX != 0 { events |= POLLRDNORM }
+    if linux & POLLPRI_LINUX != 0 { events |= POLLRDBAND }
+    if linux & POLLOUT_LINUX != 0 { events |= POLLWRNORM }
+    if linux & POLLERR_LINUX != 0 { events |= POLLERR }
+    if linux & POLLHUP_LINUX != 0 { events |= POLLHUP }
+    if linux & POLLNVAL_LINUX != 0 { events |= POLLNVAL }
+    return events
+}

@@ -1,0 +1,207 @@
+import Glibc
+
+/// Creates a socket. Sockets from `socket` have the overlapped attribute, as on Windows.
+///
+/// - Parameters: `af`, `type` and `protocol` are Linux's numbers (`AF_INET`, `SOCK_STREAM`, ...).
+/// - Returns: The new handle, or INVALID_SOCKET with the error in WSAGetLastError.
+///
+/// The corresponding Win32 function is `socket`.
+public func socket(_ af: Int32, _ type: Int32, _ protocol: Int32) -> SOCKET {
+    makeSocket(af, type, `protocol`, overlapped: true)
+}
+
+/// Creates a socket; `dwFlags` with WSA_FLAG_OVERLAPPED (0x01) gives it the overlapped attribute, without
+/// it overlapped WSASend calls give WSAEINVAL. Protocol info and groups are not supported: a non-nil
+/// `lpProtocolInfo` or a non-zero `g` gives WSAEINVAL.
+///
+/// The corresponding Win32 function is `WSASocketW`.
+public func WSASocket(
+    _ af: Int32, _ type: Int32, _ protocol: Int32, _ lpProtocolInfo: UnsafeMutableRawPointer?, _ g: UInt32,
+    _ dwFlags: DWORD
+) -> SOCKET {
+    guard Library.isStarted.load(ordering: .acquiring) else { return invalidSocket(WSANOTINITIALISED) }
+    guard lpProtocolInfo == nil, g == 0, dwFlags & ~WSA_FLAG_OVERLAPPED == 0 else { return invalidSocket(WSAEINVAL) }
+    return makeSocket(af, type, `protocol`, overlapped: dwFlags & WSA_FLAG_OVERLAPPED != 0)
+}
+
+private func invalidSocket(_ code: Int32) -> SOCKET {
+    WSASetLastError(code)
+    return INVALID_SOCKET
+}
+
+private func makeSocket(_ af: Int32, _ type: Int32, _ proto: Int32, overlapped: Bool) -> SOCKET {
+    guard Library.isStarted.load(ordering: .acquiring) else { return invalidSocket(WSANOTINITIALISED) }
+    // Only the base type: Linux's SOCK_NONBLOCK / SOCK_CLOEXEC bits are not Winsock's to pass.
+    guard type == SOCK_STREAM || type == SOCK_DGRAM else { return invalidSocket(WSAESOCKTNOSUPPORT) }
+    let fd = system_socket(af, type, proto)
+    guard fd >= 0 else {
+        return invalidSocket(ErrnoMapping.code(forErrno: -fd, in: ErrnoSituation(call: .other)))
+    }
+    return register(fd: fd, family: af, type: type, proto: proto, overlapped: overlapped).handle
+}
+
+/// Enters a descriptor in the table; `configure` runs before other threads can see the record.
+func register(
+    fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool,
+    configure: (SocketRecord) -> Void = { _ in }
+) -> SocketRecord {
+    let record = SocketRecord(
+        handle: Library.sockets.makeHandle(), fd: fd, family: family, type: type, proto: proto,
+        overlapped: overlapped)
+    configure(record)
+    Library.sockets.insert(record)
+    WSASetLastError(0)
+    return record
+}
+
+/// Closes a socket. Pending overlapped sends complete with WSA_OPERATION_ABORTED, threads blocked on the
+/// socket return (WSAEINTR), and the handle gives WSAENOTSOCK from now on.
+///
+/// The corresponding Win32 function is `closesocket`.
+public func closesocket(_ s: SOCKET) -> Int32 {
+    guard Library.isStarted.load(ordering: .acquiring) else { return socketError(WSANOTINITIALISED) }
+    guard let record = Library.sockets.remove(s) else { return socketError(WSAENOTSOCK) }
+    Library.close(record)
+    WSASetLastError(0)
+    return 0
+}
+
+/// Associates a local address with a socket.
+///
+/// The corresponding Win32 function is `bind`.
+public func bind(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
+    let result = system_bind(record.fd, name, socklen_t(namelen))
+    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    WSASetLastError(0)
+    return 0
+}
+
+/// Connects a socket to a peer; on a datagram socket, sets the default peer WSASend sends to.
+///
+/// A non-blocking socket returns SOCKET_ERROR with WSAEWOULDBLOCK while the connection is being made
+/// (WSAPoll for POLLWRNORM tells when it is done).
+///
+/// The corresponding Win32 function is `connect`.
+public func connect(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
+    let context = ThreadContext.current
+    let blocking = !record.nonBlocking.load(ordering: .relaxed)
+    if blocking && context.routinesInsideBlockingCall > 0 { return socketError(WSAEINPROGRESS) }
+    record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
+    defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+    var result = system_connect(record.fd, name, socklen_t(namelen))
+    if result == -EINTR || (blocking && result == -EINPROGRESS) {
+        // The connection goes on after a signal; a blocking connect waits for it to finish.
+        result = finishConnect(record, context: context)
+    }
+    if result == 0 {
+        record.connection = .connected
+        WSASetLastError(0)
+        return 0
+    }
+    if result == -EINPROGRESS || result == -EALREADY { record.connection = .connecting }
+    if record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
+    return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.connect)))
+}
+
+/// Waits for a connect in progress; 0 or `-errno` (from SO_ERROR).
+private func finishConnect(_ record: SocketRecord, context: ThreadContext) -> Int32 {
+    context.inBlockingCall = true
+    defer { context.inBlockingCall = false }
+    while context.wait(for: record.fd, events: Int16(POLLOUT_LINUX), until: nil, alertable: true)
+        != .descriptorReady
+    {}
+    var error: Int32 = 0
+    var length = socklen_t(4)
+    let result = system_getsockopt(record.fd, Glibc.SOL_SOCKET, Glibc.SO_ERROR, &error, &length)
+    if result < 0 { return result }
+    return -error
+}
+
+/// Marks a socket as accepting connections.
+///
+/// The corresponding Win32 function is `listen`.
+public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard record.isStream else { return socketError(WSAEOPNOTSUPP) }
+    let result = system_listen(record.fd, backlog)
+    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    WSASetLastError(0)
+    return 0
+}
+
+/// Accepts a connection. The new socket is connected and takes the listening socket's non-blocking mode
+/// and overlapped attribute, as on Windows.
+///
+/// The corresponding Win32 function is `accept`.
+public func accept(
+    _ s: SOCKET, _ addr: UnsafeMutablePointer<sockaddr>?, _ addrlen: UnsafeMutablePointer<Int32>?
+) -> SOCKET {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return invalidSocket(error.code)
+    }
+    if addr != nil, let addrlen, addrlen.pointee < Int32(MemoryLayout<sockaddr_in>.size) {
+        return invalidSocket(WSAEFAULT)
+    }
+    let context = ThreadContext.current
+    let nonBlocking = record.nonBlocking.load(ordering: .relaxed)
+    if !nonBlocking && context.routinesInsideBlockingCall > 0 { return invalidSocket(WSAEINPROGRESS) }
+    record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
+    defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+    var length = socklen_t(addrlen?.pointee ?? 0)
+    let flags = Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
+    let fd = addr == nil ? system_accept(record.fd, nil, nil, flags) : system_accept(record.fd, addr, &length, flags)
+    guard fd >= 0 else {
+        if record.closed.load(ordering: .acquiring) { return invalidSocket(WSAEINTR) }
+        return invalidSocket(ErrnoMapping.code(forErrno: -fd, in: record.situation(.other)))
+    }
+    if let addrlen, addr != nil { addrlen.pointee = Int32(length) }
+    return register(
+        fd: fd, family: record.family, type: record.type, proto: record.proto, overlapped: record.overlappedAttribute
+    ) { accepted in
+        accepted.connection = .connected
+        accepted.nonBlocking.store(nonBlocking, ordering: .relaxed)
+    }.handle
+}
+
+/// Disables sends (`SD_SEND`), receives (`SD_RECEIVE`) or both (`SD_BOTH`). After SD_SEND or SD_BOTH,
+/// WSASend fails with WSAESHUTDOWN before any syscall.
+///
+/// The corresponding Win32 function is `shutdown`.
+public func shutdown(_ s: SOCKET, _ how: Int32) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    let linuxHow: Int32
+    switch how {
+    case SD_RECEIVE: linuxHow = Int32(SHUT_RD)
+    case SD_SEND: linuxHow = Int32(SHUT_WR)
+    case SD_BOTH: linuxHow = Int32(SHUT_RDWR)
+    default: return socketError(WSAEINVAL)
+    }
+    guard record.isConnected else { return socketError(WSAENOTCONN) }
+    let result = system_shutdown(record.fd, linuxHow)
+    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    if how != SD_RECEIVE { record.sendShutDown.store(true, ordering: .releasing) }
+    WSASetLastError(0)
+    return 0
+}

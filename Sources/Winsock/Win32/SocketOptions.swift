@@ -1,0 +1,198 @@
+import Glibc
+
+/// Sets a socket option, reading Winsock's levels, names and value shapes.
+///
+/// Level `SOL_SOCKET` (0xFFFF) takes Windows' option numbers: SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE,
+/// SO_REUSEADDR, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE (BOOL or DWORD values), SO_LINGER (a `LINGER`
+/// of two `u_short`s) and SO_SNDTIMEO / SO_RCVTIMEO (a DWORD of milliseconds, 0 for none; they apply
+/// to blocking sockets only). Level IPPROTO_TCP takes TCP_NODELAY. Others give WSAENOPROTOOPT; a value
+/// shorter than its type gives WSAEFAULT.
+///
+/// The corresponding Win32 function is `setsockopt`.
+public func setsockopt(
+    _ s: SOCKET, _ level: Int32, _ optname: Int32, _ optval: UnsafePointer<CChar>?, _ optlen: Int32
+) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let option = SocketOption(level: level, name: optname) else { return socketError(WSAENOPROTOOPT) }
+    guard let optval, optlen >= option.windowsSize else { return socketError(WSAEFAULT) }
+    let raw = UnsafeRawPointer(optval)
+    let result: Int32
+    switch option {
+    case .sendTimeout, .receiveTimeout:
+        let milliseconds = raw.loadUnaligned(as: DWORD.self)
+        var value = timeval(tv_sec: Int(milliseconds / 1000), tv_usec: Int(milliseconds % 1000) * 1000)
+        result = system_setsockopt(
+            record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, socklen_t(MemoryLayout<timeval>.size))
+        if result == 0 && option == .sendTimeout { record.sendTimeout.store(milliseconds, ordering: .relaxed) }
+        if result == 0 && option == .receiveTimeout { record.receiveTimeout.store(milliseconds, ordering: .relaxed) }
+    case .linger:
+        let windows = raw.loadUnaligned(as: LINGER.self)
+        var value = linger(l_onoff: Int32(windows.l_onoff), l_linger: Int32(windows.l_linger))
+        result = system_setsockopt(
+            record.fd, Glibc.SOL_SOCKET, Glibc.SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size))
+    case .maxMessageSize, .error, .type, .acceptConnections:
+        return socketError(WSAENOPROTOOPT)  // get only
+    default:
+        // Windows' BOOL options also accept a one-byte value.
+        var value: Int32 = optlen >= 4 ? raw.loadUnaligned(as: Int32.self) : Int32(raw.load(as: UInt8.self))
+        result = system_setsockopt(record.fd, option.linuxLevel, option.linuxName, &value, 4)
+    }
+    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    WSASetLastError(0)
+    return 0
+}
+
+/// Reads a socket option in Winsock's shapes (see `setsockopt`). Also: SO_ERROR (the pending error as a
+/// Winsock code), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
+/// 65507 (IPv4) or 65527 (IPv6) and a stream socket with WSAENOPROTOOPT (it has no message size).
+/// `*optlen` must be at least the value's size and receives it.
+///
+/// The corresponding Win32 function is `getsockopt`.
+public func getsockopt(
+    _ s: SOCKET, _ level: Int32, _ optname: Int32, _ optval: UnsafeMutablePointer<CChar>?,
+    _ optlen: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let option = SocketOption(level: level, name: optname) else { return socketError(WSAENOPROTOOPT) }
+    guard let optval, let optlen, optlen.pointee >= option.windowsSize else { return socketError(WSAEFAULT) }
+    let raw = UnsafeMutableRawPointer(optval)
+    switch option {
+    case .sendTimeout:
+        raw.storeBytes(of: record.sendTimeout.load(ordering: .relaxed), as: DWORD.self)
+    case .receiveTimeout:
+        raw.storeBytes(of: record.receiveTimeout.load(ordering: .relaxed), as: DWORD.self)
+    case .maxMessageSize:
+        guard record.isDatagram else { return socketError(WSAENOPROTOOPT) }
+        raw.storeBytes(of: DWORD(record.maxMessageSize), as: DWORD.self)
+    case .type:
+        raw.storeBytes(of: record.type, as: Int32.self)
+    case .linger:
+        var value = linger()
+        var length = socklen_t(MemoryLayout<linger>.size)
+        let result = system_getsockopt(record.fd, Glibc.SOL_SOCKET, Glibc.SO_LINGER, &value, &length)
+        if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+        raw.storeBytes(
+            of: LINGER(l_onoff: UInt16(clamping: value.l_onoff), l_linger: UInt16(clamping: value.l_linger)),
+            as: LINGER.self)
+    default:
+        var value: Int32 = 0
+        var length = socklen_t(4)
+        let result = system_getsockopt(record.fd, option.linuxLevel, option.linuxName, &value, &length)
+        if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+        if option == .error && value != 0 {
+            value = ErrnoMapping.code(forErrno: value, in: record.situation(.other))
+        }
+        raw.storeBytes(of: value, as: Int32.self)
+    }
+    optlen.pointee = option.windowsSize
+    WSASetLastError(0)
+    return 0
+}
+
+/// The options the library translates, with their Windows and Linux numbers.
+enum SocketOption: Equatable {
+    case sendBuffer, receiveBuffer, keepAlive, reuseAddress, broadcast, dontRoute, outOfBandInline
+    case linger, sendTimeout, receiveTimeout, error, type, acceptConnections, maxMessageSize, noDelay
+
+    init?(level: Int32, name: Int32) {
+        switch (level, name) {
+        case (SOL_SOCKET, SO_SNDBUF): self = .sendBuffer
+        case (SOL_SOCKET, SO_RCVBUF): self = .receiveBuffer
+        case (SOL_SOCKET, SO_KEEPALIVE): self = .keepAlive
+        case (SOL_SOCKET, SO_REUSEADDR): self = .reuseAddress
+        case (SOL_SOCKET, SO_BROADCAST): self = .broadcast
+        case (SOL_SOCKET, SO_DONTROUTE): self = .dontRoute
+        case (SOL_SOCKET, SO_OOBINLINE): self = .outOfBandInline
+        case (SOL_SOCKET, SO_LINGER): self = .linger
+        case (SOL_SOCKET, SO_SNDTIMEO): self = .sendTimeout
+        case (SOL_SOCKET, SO_RCVTIMEO): self = .receiveTimeout
+        case (SOL_SOCKET, SO_ERROR): self = .error
+        case (SOL_SOCKET, SO_TYPE): self = .type
+        case (SOL_SOCKET, SO_ACCEPTCONN): self = .acceptConnections
+        case (SOL_SOCKET, SO_MAX_MSG_SIZE): self = .maxMessageSize
+        case (IPPROTO_TCP, TCP_NODELAY): self = .noDelay
+        default: return nil
+        }
+    }
+
+    /// The size of the value in Winsock's shape.
+    var windowsSize: Int32 { self == .linger ? Int32(MemoryLayout<LINGER>.size) : 4 }
+
+    var linuxLevel: Int32 { self == .noDelay ? IPPROTO_TCP : Glibc.SOL_SOCKET }
+
+    var linuxName: Int32 {
+        switch self {
+        case .sendBuffer: Glibc.SO_SNDBUF
+        case .receiveBuffer: Glibc.SO_RCVBUF
+        case .keepAlive: Glibc.SO_KEEPALIVE
+        case .reuseAddress: Glibc.SO_REUSEADDR
+        case .broadcast: Glibc.SO_BROADCAST
+        case .dontRoute: Glibc.SO_DONTROUTE
+        case .outOfBandInline: Glibc.SO_OOBINLINE
+        case .linger: Glibc.SO_LINGER
+        case .sendTimeout: Glibc.SO_SNDTIMEO
+        case .receiveTimeout: Glibc.SO_RCVTIMEO
+        case .error: Glibc.SO_ERROR
+        case .type: Glibc.SO_TYPE
+        case .acceptConnections: Glibc.SO_ACCEPTCONN
+        case .maxMessageSize: -1
+        case .noDelay: Glibc.TCP_NODELAY
+        }
+    }
+}
+
+/// Controls a socket's I/O mode: FIONBIO sets (non-zero) or clears non-blocking mode, FIONREAD returns
+/// the bytes waiting to be read, SIOCATMARK returns TRUE when no urgent data is waiting. Other commands
+/// give WSAEINVAL, a nil `argp` WSAEFAULT.
+///
+/// The corresponding Win32 function is `ioctlsocket`.
+public func ioctlsocket(_ s: SOCKET, _ cmd: Int32, _ argp: UnsafeMutablePointer<ULONG>?) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let argp else { return socketError(WSAEFAULT) }
+    switch cmd {
+    case FIONBIO:
+        let nonBlocking = argp.pointee != 0
+        let flags = system_fcntl(record.fd, F_GETFL, 0)
+        guard flags >= 0 else { return socketError(ErrnoMapping.code(forErrno: -flags, in: record.situation(.other))) }
+        let updated = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
+        let result = system_fcntl(record.fd, F_SETFL, updated)
+        guard result >= 0 else {
+            return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other)))
+        }
+        record.nonBlocking.store(nonBlocking, ordering: .relaxed)
+    case FIONREAD:
+        var value: Int32 = 0
+        let result = system_ioctl_int(record.fd, UInt(FIONREAD_LINUX), &value)
+        guard result >= 0 else {
+            return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other)))
+        }
+        argp.pointee = ULONG(clamping: value)
+    case SIOCATMARK:
+        // Winsock's TRUE means "no OOB data is waiting to be read", not Linux's "at the mark".
+        argp.pointee = hasUrgentData(record) ? 0 : 1
+    default:
+        return socketError(WSAEINVAL)
+    }
+    WSASetLastError(0)
+    return 0
+}
+
+private let FIONREAD_LINUX: Int32 = 0x541B
+
+/// True when urgent data is waiting to be read (poll's POLLPRI).
+private func hasUrgentData(_ record: SocketRecord) -> Bool {
+    var descriptor = pollfd(fd: record.fd, events: Int16(POLLPRI_LINUX), revents: 0)
+    return system_poll(&descriptor, 1, 0) > 0 && descriptor.revents & Int16(POLLPRI_LINUX) != 0
+}

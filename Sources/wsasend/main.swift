@@ -1,0 +1,2 @@
+import WSASendTool
+print(WSASendToolVersion.string)
