@@ -113,3 +113,9 @@ func system_eventfd_drain(_ fd: Int32) {
     var value: UInt64 = 0
     _ = retryingOnInterrupt { Glibc.read(fd, &value, 8) }
 }
+
+func system_getsockname(
+    _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: UnsafeMutablePointer<socklen_t>
+) -> Int32 {
+    Glibc.getsockname(fd, address, length) < 0 ? -errno : 0
+}
