@@ -76,11 +76,12 @@ extension ThreadContext {
             if insideBlockingCall { routinesInsideBlockingCall += 1 }
             let savedInBlockingCall = inBlockingCall
             inBlockingCall = false
+            // Collected before the routine runs: the routine may reuse the structure for its next send.
+            if let record = next.record { CollectionMark.collect(next.overlapped, on: record) }
             next.routine(next.error, next.bytes, next.overlapped, 0)
             inBlockingCall = savedInBlockingCall
             if insideBlockingCall { routinesInsideBlockingCall -= 1 }
             socketsInRoutine.removeLast()
-            next.record?.routineDelivered()
         }
         return ran
     }

@@ -1,16 +1,323 @@
-// Placeholder until the overlapped engine lands (issue 4): overlapped calls are refused.
-final class OverlappedOperation: Sendable {}
+import Glibc
+import Synchronization
 
+/// The one thread that drives every overlapped send of the process.
+///
+/// Issuing threads put operations in their socket's ordered queue (`SendQueue`) and tell the engine when
+/// a socket needs it; the engine takes the operations in order, writes them through its backend, and
+/// completes them: `Internal`/`InternalHigh`, then the event or the issuing thread's completion routine.
+/// Requests reach the engine through a locked list and a wake-up eventfd, which is written only when
+/// the engine sleeps.
 final class OverlappedEngine: Sendable {
     static let shared = OverlappedEngine()
-    func socketHasWork(_ queue: SendQueue) {}
-    func cancelAll(on record: SocketRecord, status: Int32) {}
+
+    enum Request: @unchecked Sendable {
+        /// The socket has operations for the engine (or will soon: registration).
+        case work(SocketRecord)
+        /// Cancels pending sends of a socket (all, or one thread's) with `status`; `forget` when the
+        /// socket closed; `done` is told when every matching operation has completed.
+        case cancel(SocketRecord, thread: ThreadContext?, status: Int32, forget: Bool, done: CancelCompletion?)
+        /// A thread exited: cancel its pending sends on every socket.
+        case threadExited(ThreadContext)
+    }
+
+    private let requests = Mutex<[Request]>([])
+    private let requestCount = Atomic<Int>(0)
+    private let sleeping = Atomic<Bool>(false)
+    private let wakeFD: Int32
+    /// "io_uring" or "poll (...)": what the reports name.
+    let backendName: String
+
+    private init() {
+        let fd = system_eventfd()
+        precondition(fd >= 0, "eventfd failed: errno \(-fd)")
+        wakeFD = fd
+        let loop: any EngineLoopRunning
+        let choice = getenv("WSASEND_BACKEND").map { String(cString: $0) } ?? "uring"
+        if choice == "poll" {
+            loop = EngineLoop(backend: PollBackend(wakeFD: fd, reason: nil))
+        } else {
+            switch UringBackend.make(wakeFD: fd) {
+            case .success(let uring): loop = EngineLoop(backend: uring)
+            case .failure(let error):
+                loop = EngineLoop(backend: PollBackend(wakeFD: fd, reason: "io_uring unavailable: \(error)"))
+            }
+        }
+        backendName = loop.backendName
+        ThreadExitHooks.install { context in
+            context.exited.store(true, ordering: .releasing)
+            _ = context.apcs.removeAll()
+            if context.pendingOperations.load(ordering: .acquiring) > 0 {
+                OverlappedEngine.shared.post(.threadExited(context))
+            }
+        }
+        loop.start(engine: self)
+    }
+
+    /// Hands the engine a request, waking it if it sleeps.
+    func post(_ request: Request) {
+        requests.withLock { $0.append(request) }
+        requestCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { system_eventfd_signal(wakeFD) }
+    }
+
+    /// The socket's queue passed its transmitter to the engine.
+    func socketHasWork(_ record: SocketRecord) { post(.work(record)) }
+
+    /// Cancels every pending overlapped send of a socket, as closesocket does. A socket that never had
+    /// an overlapped send has nothing to cancel (and the engine is not started for it).
+    static func cancelAll(on record: SocketRecord, status: Int32, forget: Bool) {
+        guard record.engineRegistered.load(ordering: .acquiring) else { return }
+        shared.post(.cancel(record, thread: nil, status: status, forget: forget, done: nil))
+    }
+
+    // MARK: Engine thread side
+
+    /// Takes the waiting requests.
+    func takeRequests(into list: inout [Request]) {
+        requests.withLock { pending in
+            list.append(contentsOf: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        requestCount.store(0, ordering: .sequentiallyConsistent)
+    }
+
+    /// Marks the engine asleep unless requests are waiting; true when it may block.
+    func prepareToSleep() -> Bool {
+        sleeping.store(true, ordering: .sequentiallyConsistent)
+        if requestCount.load(ordering: .sequentiallyConsistent) > 0 {
+            sleeping.store(false, ordering: .sequentiallyConsistent)
+            return false
+        }
+        return true
+    }
+
+    func wokeUp() { sleeping.store(false, ordering: .sequentiallyConsistent) }
 }
 
-func sendOverlapped(
-    _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
-    _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
-) -> Int32 {
-    socketError(WSAEOPNOTSUPP)
+/// Lets a caller of SIO_FLUSH wait until the cancelled operations have completed.
+final class CancelCompletion: Sendable {
+    let context: ThreadContext
+    let finished = Atomic<Bool>(false)
+    init(context: ThreadContext) { self.context = context }
+
+    func signal() {
+        finished.store(true, ordering: .releasing)
+        context.wake()
+    }
+
+    func wait() {
+        _ = context.wakeFD
+        while !finished.load(ordering: .acquiring) { _ = context.wait(until: nil, alertable: false) }
+    }
+}
+
+protocol EngineLoopRunning: AnyObject {
+    var backendName: String { get }
+    func start(engine: OverlappedEngine)
+}
+
+/// The engine thread's loop over one backend (generic, so the backend's calls are direct).
+final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Sendable {
+    private var backend: Backend
+    private var sockets: [ObjectIdentifier: EngineSocket] = [:]
+    /// Sockets whose next transmission should start.
+    private var ready: [EngineSocket] = []
+    private var pendingRequests: [OverlappedEngine.Request] = []
+    private var events: [EngineEvent] = []
+    /// Cancellations still waiting for an in-flight transmission to come back.
+    private var waitingCancels: [(EngineSocket, CancelCompletion)] = []
+
+    init(backend: Backend) { self.backend = backend }
+
+    var backendName: String { backend.name }
+
+    func start(engine: OverlappedEngine) {
+        let box = Unmanaged.passRetained(EngineStart { self.run(engine) }).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                Unmanaged<EngineStart>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, box)
+        precondition(status == 0, "the overlapped engine thread could not start: \(status)")
+        pthread_detach(thread)
+    }
+
+    private func run(_ engine: OverlappedEngine) {
+        pendingRequests.reserveCapacity(64)
+        events.reserveCapacity(256)
+        while true {
+            engine.takeRequests(into: &pendingRequests)
+            for request in pendingRequests { handle(request) }
+            pendingRequests.removeAll(keepingCapacity: true)
+            while let socket = ready.popLast() { transmit(socket) }
+            let mayBlock = engine.prepareToSleep()
+            if mayBlock {
+                backend.wait(into: &events)
+                engine.wokeUp()
+            } else {
+                continue
+            }
+            for event in events {
+                switch event {
+                case .sent(let socket, let result): sendFinished(socket, result: result)
+                case .writable(let socket):
+                    socket.state = .idle
+                    transmit(socket)
+                }
+            }
+            events.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func engineSocket(for record: SocketRecord) -> EngineSocket {
+        let key = ObjectIdentifier(record)
+        if let known = sockets[key] { return known }
+        let created = EngineSocket(record: record)
+        sockets[key] = created
+        return created
+    }
+
+    private func handle(_ request: OverlappedEngine.Request) {
+        switch request {
+        case .work(let record):
+            let socket = engineSocket(for: record)
+            if socket.state == .idle { ready.append(socket) }
+        case .cancel(let record, let thread, let status, let forget, let done):
+            cancel(engineSocket(for: record), thread: thread, status: status, done: done)
+            if forget { engineSocket(for: record).forgotten = true }
+            retireIfDone(engineSocket(for: record))
+        case .threadExited(let context):
+            for socket in Array(sockets.values) {
+                cancel(socket, thread: context, status: WSA_OPERATION_ABORTED, done: nil)
+            }
+        }
+    }
+
+    /// Cancels the matching operations: those still in the socket's queue at once, those the engine
+    /// holds once nothing of theirs is in flight.
+    private func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
+        let matches: @Sendable (OverlappedOperation) -> Bool = { thread == nil || $0.issuer === thread }
+        for operation in socket.record.sendQueue.removeOverlapped(where: matches) {
+            complete(operation, status: status, bytes: 0)
+        }
+        var marked = false
+        for index in 0..<socket.operations.count where matches(socket.operations[index]) {
+            socket.operations[index].cancelStatus = status
+            marked = true
+        }
+        if socket.state == .idle {
+            finishCancelled(socket)
+            done?.signal()
+            ready.append(socket)
+        } else {
+            if marked && !socket.cancelRequested {
+                socket.cancelRequested = true
+                backend.cancel(socket)
+            }
+            if let done {
+                if marked { waitingCancels.append((socket, done)) } else { done.signal() }
+            }
+        }
+    }
+
+    private func finishCancelled(_ socket: EngineSocket) {
+        socket.cancelRequested = false
+        for operation in socket.removeCancelled() {
+            complete(operation, status: operation.cancelStatus, bytes: operation.sent)
+        }
+        if !waitingCancels.isEmpty {
+            waitingCancels.removeAll { entry in
+                guard entry.0 === socket else { return false }
+                entry.1.signal()
+                return true
+            }
+        }
+    }
+
+    /// Starts the socket's next transmission, or gives its transmitter back when it has nothing left.
+    private func transmit(_ socket: EngineSocket) {
+        guard socket.state == .idle else { return }
+        while true {
+            socket.record.sendQueue.takeOverlapped(into: &socket.operations, record: socket.record)
+            if socket.operations.isEmpty {
+                retireIfDone(socket)
+                return
+            }
+            if socket.record.isStream {
+                // An empty stream send is done at once: there is nothing to give the transport.
+                while let head = socket.operations.first, head.total == 0 {
+                    socket.operations.removeFirst()
+                    complete(head, status: 0, bytes: 0)
+                }
+                if socket.operations.isEmpty { continue }
+            }
+            break
+        }
+        _ = socket.prepareBatch(limit: ThreadContext.iovecCapacity)
+        socket.state = .sending
+        backend.startSend(socket)
+    }
+
+    private func sendFinished(_ socket: EngineSocket, result: Int) {
+        socket.state = .idle
+        let record = socket.record
+        if result >= 0 {
+            if record.isStream {
+                socket.distribute(result) { complete($0, status: 0, bytes: $0.total) }
+            } else if let head = socket.operations.removeFirst() {
+                complete(head, status: 0, bytes: result)
+            }
+        } else {
+            let code = Int32(-result)
+            switch code {
+            case EAGAIN, EWOULDBLOCK:
+                if !socket.cancelRequested {
+                    socket.state = .waitingWritable
+                    backend.startWaitWritable(socket)
+                    return
+                }
+            case ECANCELED, EINTR:
+                break
+            case ECONNREFUSED where record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed):
+                break  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
+            default:
+                fail(socket, errno: code)
+            }
+        }
+        finishCancelled(socket)
+        transmit(socket)
+    }
+
+    /// A transmission failed: a datagram's operation fails alone; on a stream the connection is broken
+    /// and every queued send fails with the same code.
+    private func fail(_ socket: EngineSocket, errno code: Int32) {
+        let record = socket.record
+        let status = ErrnoMapping.code(forErrno: code, in: record.situation(.send))
+        if record.isDatagram {
+            if let head = socket.operations.removeFirst() { complete(head, status: status, bytes: 0) }
+            return
+        }
+        while let operation = socket.operations.removeFirst() {
+            complete(operation, status: status, bytes: operation.sent)
+        }
+        for operation in record.sendQueue.removeOverlapped(where: { _ in true }) {
+            complete(operation, status: status, bytes: 0)
+        }
+    }
+
+    /// Drops a closed socket's state once nothing of it is left.
+    private func retireIfDone(_ socket: EngineSocket) {
+        if socket.forgotten && socket.state == .idle && socket.operations.isEmpty {
+            sockets[socket.key] = nil
+        }
+    }
+}
+
+/// Carries the engine loop into its new thread.
+private final class EngineStart: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }

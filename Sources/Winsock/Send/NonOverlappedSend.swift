@@ -65,7 +65,7 @@ func sendNow(
     case .queued(let ticket):
         guard waitForTurn(ticket, record: record, context: context) else { return .failure(WSAEINTR) }
     }
-    defer { record.sendQueue.releaseCaller() }
+    defer { record.sendQueue.releaseCaller(record: record) }
 
     if record.isDatagram {
         return sendDatagram(record, buffers, count, total: total, flags: flags, blocking: blocking, context: context)
@@ -80,7 +80,7 @@ private func waitForTurn(_ ticket: SendQueue.Ticket, record: SocketRecord, conte
     defer { context.inBlockingCall = false }
     while !ticket.granted.load(ordering: .acquiring) {
         if record.closed.load(ordering: .acquiring) {
-            record.sendQueue.withdraw(ticket)
+            record.sendQueue.withdraw(ticket, record: record)
             return false
         }
         _ = context.wait(until: nil, alertable: true)
@@ -94,7 +94,7 @@ private func sendStreamNow(
 ) -> SendResult {
     // The kernel may block in sendmsg only when no completion routine can arrive during the wait (the
     // thread has no overlapped operation pending); otherwise the loop waits alertably itself.
-    let alertable = context.pendingOperations.load(ordering: .relaxed) > 0
+    let alertable = context.pendingOperations.load(ordering: .relaxed) > 0 || context.apcs.hasEntries
     var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
     var cursor = SendCursor(buffers: buffers, count: count)
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil

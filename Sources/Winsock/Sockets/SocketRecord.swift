@@ -39,6 +39,13 @@ final class SocketRecord: @unchecked Sendable {
     /// completion routine). While any are left, a new overlapped send queues behind them instead of
     /// trying to complete inline, so the engine can gather queued sends into one sendmsg.
     let uncollectedCompletions = Atomic<Int>(0)
+    /// Overlapped sends posted and not yet completed, for the per-socket cap.
+    let overlappedOutstanding = Atomic<Int>(0)
+    /// The engine knows the socket (it had an overlapped send), so closing it must cancel there.
+    let engineRegistered = Atomic<Bool>(false)
+    /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
+    private let completionWaiters = Mutex<[ThreadContext]>([])
+    private let completionWaiterCount = Atomic<Int>(0)
 
     init(handle: SOCKET, fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool) {
         self.handle = handle
@@ -86,9 +93,24 @@ final class SocketRecord: @unchecked Sendable {
             everConnected: connection != .never)
     }
 
-    /// A completion routine of this socket returned: its completion is collected.
-    func routineDelivered() {
-        uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+    /// Registers a thread to be woken after the socket's next completions; it re-checks afterwards.
+    func addCompletionWaiter(_ context: ThreadContext) {
+        _ = context.wakeFD
+        completionWaiters.withLock { $0.append(context) }
+        completionWaiterCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    func removeCompletionWaiter(_ context: ThreadContext) {
+        completionWaiters.withLock { list in
+            if let index = list.firstIndex(where: { $0 === context }) { list.remove(at: index) }
+        }
+        completionWaiterCount.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// Wakes the threads waiting in WSAGetOverlappedResult; called after a completion is published.
+    func notifyCompletionWaiters() {
+        guard completionWaiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        for context in completionWaiters.withLock({ $0 }) { context.wake() }
     }
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.

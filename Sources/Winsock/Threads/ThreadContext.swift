@@ -27,6 +27,8 @@ final class ThreadContext: @unchecked Sendable {
     var socketsInRoutine: [SOCKET] = []
     /// Operations this thread issued that are still pending in the engine, for cancellation at exit.
     let pendingOperations = Atomic<Int>(0)
+    /// The thread has exited: its completion routines can no longer run and are dropped.
+    let exited = Atomic<Bool>(false)
     /// Identifies the thread to the engine (which cancels its operations when it exits).
     let threadID: UInt64
 

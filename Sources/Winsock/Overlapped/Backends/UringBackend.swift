@@ -1,0 +1,118 @@
+import CLiburing
+import Glibc
+
+/// The io_uring backend: sendmsg and poll requests go to one ring owned by the engine thread.
+///
+/// Each request's 64-bit `user_data` packs the engine socket's address with a tag in its low bits
+/// (NIO's habit): the socket stays alive in the engine's table while a request refers to it.
+struct UringBackend: EngineBackend {
+    let name = "io_uring"
+    private let ring: UnsafeMutablePointer<io_uring>
+    private let wakeFD: Int32
+    /// The eventfd read that wakes the engine; its 8 bytes must outlive the request.
+    private let wakeBuffer: UnsafeMutablePointer<UInt64>
+    private var wakeArmed = false
+
+    private enum Tag: UInt64 {
+        case send = 0
+        case poll = 1
+        case cancel = 2
+        case wake = 3
+    }
+
+    /// Sets up the ring, or says why it cannot (EPERM under many containers' seccomp, ENOSYS on old
+    /// kernels), so that the engine falls back to the poll backend.
+    static func make(wakeFD: Int32, entries: UInt32 = 4096) -> Result<UringBackend, Errno> {
+        let ring = UnsafeMutablePointer<io_uring>.allocate(capacity: 1)
+        ring.initialize(to: io_uring())
+        let status = io_uring_queue_init(entries, ring, 0)
+        guard status == 0 else {
+            ring.deallocate()
+            return .failure(Errno(-status))
+        }
+        return .success(UringBackend(ring: ring, wakeFD: wakeFD))
+    }
+
+    private init(ring: UnsafeMutablePointer<io_uring>, wakeFD: Int32) {
+        self.ring = ring
+        self.wakeFD = wakeFD
+        wakeBuffer = .allocate(capacity: 1)
+        wakeBuffer.initialize(to: 0)
+    }
+
+    private static func data(_ socket: EngineSocket, _ tag: Tag) -> UInt64 {
+        UInt64(UInt(bitPattern: Unmanaged.passUnretained(socket).toOpaque())) | tag.rawValue
+    }
+
+    /// A free submission entry; submits what is queued when the ring is full.
+    private mutating func entry() -> UnsafeMutablePointer<io_uring_sqe> {
+        while true {
+            if let sqe = io_uring_get_sqe(ring) { return sqe }
+            _ = io_uring_submit(ring)
+        }
+    }
+
+    mutating func startSend(_ socket: EngineSocket) {
+        let sqe = entry()
+        io_uring_prep_sendmsg(sqe, socket.record.fd, socket.message, UInt32(bitPattern: socket.flags))
+        io_uring_sqe_set_data64(sqe, Self.data(socket, .send))
+    }
+
+    mutating func startWaitWritable(_ socket: EngineSocket) {
+        let sqe = entry()
+        io_uring_prep_poll_add(sqe, socket.record.fd, UInt32(POLLOUT_LINUX))
+        io_uring_sqe_set_data64(sqe, Self.data(socket, .poll))
+    }
+
+    mutating func cancel(_ socket: EngineSocket) {
+        let target = Self.data(socket, socket.state == .waitingWritable ? .poll : .send)
+        let sqe = entry()
+        io_uring_prep_cancel64(sqe, target, 0)
+        io_uring_sqe_set_data64(sqe, Self.data(socket, .cancel))
+    }
+
+    mutating func wait(into events: inout [EngineEvent]) {
+        if !wakeArmed {
+            let sqe = entry()
+            io_uring_prep_read(sqe, wakeFD, wakeBuffer, 8, 0)
+            io_uring_sqe_set_data64(sqe, Tag.wake.rawValue)
+            wakeArmed = true
+        }
+        let submitted = io_uring_submit_and_wait(ring, 1)
+        if submitted < 0 && submitted != -EINTR && submitted != -EBUSY && submitted != -EAGAIN {
+            fatalError("io_uring_submit_and_wait failed: \(-submitted)")
+        }
+        var cqe: UnsafeMutablePointer<io_uring_cqe>?
+        while io_uring_peek_cqe(ring, &cqe) == 0, let completion = cqe {
+            let data = completion.pointee.user_data
+            let result = Int(completion.pointee.res)
+            io_uring_cqe_seen(ring, completion)
+            guard let tag = Tag(rawValue: data & 3) else { continue }
+            switch tag {
+            case .wake:
+                wakeArmed = false
+            case .cancel:
+                continue
+            case .send, .poll:
+                guard let raw = UnsafeMutableRawPointer(bitPattern: UInt(data & ~3)) else { continue }
+                let socket = Unmanaged<EngineSocket>.fromOpaque(raw).takeUnretainedValue()
+                events.append(tag == .send ? .sent(socket, result) : .writable(socket))
+            }
+        }
+    }
+}
+
+/// An errno value, for the reason a backend could not start.
+struct Errno: Error, CustomStringConvertible {
+    let code: Int32
+    init(_ code: Int32) { self.code = code }
+    var description: String {
+        switch code {
+        case EPERM: "EPERM"
+        case ENOSYS: "ENOSYS"
+        case ENOMEM: "ENOMEM"
+        case EINVAL: "EINVAL"
+        default: "errno \(code)"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Marks in `WSAOVERLAPPED.Offset`, which WSAOVERLAPPED reserves for the service provider: whether the
+/// structure's last operation still has a completion the application has not collected.
+enum CollectionMark {
+    static let collected: UInt32 = 0
+    static let uncollected: UInt32 = 1
+
+    /// Records that the application has seen the completion reported through `overlapped` (by
+    /// WSAGetOverlappedResult, its completion routine, or reusing the structure); once per operation.
+    static func collect(_ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, on record: SocketRecord) {
+        guard let overlapped else { return }
+        if cwinsock_overlapped_exchange_mark(overlapped, uncollected, collected) != 0 {
+            record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+        }
+    }
+}
+
+/// Completes an operation: publishes `Internal` (the WSA status) and `InternalHigh` (the bytes), then
+/// queues the completion routine on the issuing thread or signals the event, and recycles the record.
+///
+/// `inline` is true when the issuing thread completes its own operation inside WSASend ("the completion
+/// routine will have already been scheduled"): it needs no wake-up.
+func complete(_ operation: OverlappedOperation, status: Int32, bytes: Int, inline: Bool = false) {
+    guard let record = operation.record, let issuer = operation.issuer else {
+        preconditionFailure("an overlapped operation completed twice")
+    }
+    if let overlapped = operation.overlapped {
+        cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: status)), UInt(bytes))
+    }
+    record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+    issuer.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
+    if let routine = operation.routine {
+        // A thread that has exited cannot run its routines ("All I/O initiated by a given thread is
+        // canceled when that thread exits"): the status is published, the routine dropped.
+        if !issuer.exited.load(ordering: .acquiring) {
+            let queued = QueuedRoutine(
+                routine: routine, error: DWORD(UInt32(bitPattern: status)), bytes: DWORD(truncatingIfNeeded: bytes),
+                overlapped: operation.overlapped, socket: record.handle, record: record)
+            _ = issuer.apcs.push(queued)
+            if !inline && issuer.isAlertable.load(ordering: .sequentiallyConsistent) { issuer.wake() }
+        }
+    } else if let event = operation.event {
+        event.set()
+    }
+    record.notifyCompletionWaiters()
+    OperationPool.give(operation)
+}

@@ -1,0 +1,48 @@
+/// The result of an overlapped operation.
+///
+/// - Parameters:
+///   - s: The socket the operation was issued on.
+///   - lpOverlapped: The operation's structure; nil gives WSA_INVALID_PARAMETER.
+///   - lpcbTransfer: Receives the bytes sent.
+///   - fWait: TRUE waits (not alertably) until the operation completes; FALSE returns FALSE with
+///     WSA_IO_INCOMPLETE while it is pending.
+///   - lpdwFlags: Receives 0 (no flags are defined for sends).
+/// - Returns: TRUE when the operation succeeded; FALSE with its WSA code when it failed (for example
+///   WSA_OPERATION_ABORTED after closesocket or SIO_FLUSH).
+///
+/// The corresponding Win32 function is `WSAGetOverlappedResult`.
+public func WSAGetOverlappedResult(
+    _ s: SOCKET, _ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, _ lpcbTransfer: UnsafeMutablePointer<DWORD>?,
+    _ fWait: BOOL, _ lpdwFlags: UnsafeMutablePointer<DWORD>?
+) -> BOOL {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return falseWith(error.code)
+    }
+    guard let lpOverlapped else { return falseWith(WSA_INVALID_PARAMETER) }
+    guard let lpcbTransfer, let lpdwFlags else { return falseWith(WSAEFAULT) }
+    let pending = UInt(UInt32(bitPattern: WSA_IO_PENDING))
+    if cwinsock_overlapped_load_status(lpOverlapped) == pending {
+        guard fWait != FALSE else { return falseWith(WSA_IO_INCOMPLETE) }
+        let context = ThreadContext.current
+        if context.routinesInsideBlockingCall > 0 { return falseWith(WSAEINPROGRESS) }
+        record.addCompletionWaiter(context)
+        defer { record.removeCompletionWaiter(context) }
+        while cwinsock_overlapped_load_status(lpOverlapped) == pending {
+            _ = context.wait(until: nil, alertable: false)
+        }
+    }
+    let status = Int32(truncatingIfNeeded: cwinsock_overlapped_load_status(lpOverlapped))
+    lpcbTransfer.pointee = DWORD(truncatingIfNeeded: cwinsock_overlapped_load_bytes(lpOverlapped))
+    lpdwFlags.pointee = 0
+    CollectionMark.collect(lpOverlapped, on: record)
+    if status != 0 { return falseWith(status) }
+    WSASetLastError(0)
+    return TRUE
+}
+
+/// True once the operation behind the structure has completed: winbase.h's `HasOverlappedIoCompleted`.
+public func HasOverlappedIoCompleted(_ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>) -> Bool {
+    cwinsock_overlapped_load_status(lpOverlapped) != UInt(UInt32(bitPattern: WSA_IO_PENDING))
+}

@@ -1,0 +1,133 @@
+import Glibc
+
+/// Limits and facts of the overlapped engine.
+public enum OverlappedIO {
+    /// The most overlapped sends one socket may have outstanding; past it WSASend gives WSAEWOULDBLOCK
+    /// ("There are too many outstanding overlapped I/O requests") instead of growing without bound.
+    public static let maximumOutstandingPerSocket = 4096
+
+    /// The engine's backend: "io_uring", or "poll" with the reason io_uring could not be used
+    /// (`WSASEND_BACKEND=poll` selects it). Starts the engine.
+    public static var backend: String { OverlappedEngine.shared.backendName }
+}
+
+/// An overlapped WSASend (lpOverlapped or lpCompletionRoutine given), after the socket lookup.
+///
+/// When the socket's queue is idle and the application has collected every earlier completion on the
+/// socket, the send is tried at once; if the transport takes it all, WSASend returns 0 and the event is
+/// signalled or the routine queued ("the completion routine will have already been scheduled").
+/// Otherwise the operation waits in the socket's queue for the engine, which gathers queued sends into
+/// one sendmsg, and WSASend returns WSA_IO_PENDING. Either way the bytes go out in call order. A
+/// non-blocking socket behaves the same: WSA_IO_PENDING, never WSAEWOULDBLOCK.
+func sendOverlapped(
+    _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
+    _ bytesSent: UnsafeMutablePointer<DWORD>?, _ dwFlags: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
+) -> Int32 {
+    // A routine needs the structure it will be handed back.
+    guard let overlapped else { return socketError(WSAEFAULT) }
+    // "The socket is not created with the overlapped flag."
+    guard record.overlappedAttribute else { return socketError(WSAEINVAL) }
+    guard let total = totalLength(buffers, count) else { return socketError(WSAEFAULT) }
+    let (flags, refusal) = linuxSendFlags(dwFlags, on: record)
+    if refusal != 0 { return socketError(refusal) }
+    if record.sendShutDown.load(ordering: .relaxed) { return socketError(WSAESHUTDOWN) }
+    guard record.isConnected else { return socketError(WSAENOTCONN) }
+    guard total <= Int(DWORD.max) else { return socketError(WSAEINVAL) }
+    if record.isDatagram && total > record.maxMessageSize { return socketError(WSAEMSGSIZE) }
+    // "If lpCompletionRoutine is not NULL, the hEvent parameter is ignored" (it is the caller's context).
+    var event: EventObject?
+    if routine == nil, let handle = overlapped.pointee.hEvent {
+        guard let found = EventTable.lookup(handle) else { return socketError(WSA_INVALID_HANDLE) }
+        event = found
+    }
+    guard record.overlappedOutstanding.load(ordering: .relaxed) < OverlappedIO.maximumOutstandingPerSocket else {
+        return socketError(WSAEWOULDBLOCK)
+    }
+    if !record.engineRegistered.load(ordering: .relaxed) && !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing) {
+        OverlappedEngine.shared.post(.work(record))
+    }
+
+    let context = ThreadContext.current
+    // Reusing the structure collects its previous completion.
+    CollectionMark.collect(overlapped, on: record)
+    let mayTryInline = record.uncollectedCompletions.load(ordering: .relaxed) == 0
+    // "hEvent is reset when the operation starts"; Internal says pending until completion.
+    event?.reset()
+    cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: WSA_IO_PENDING)), 0)
+    cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
+    record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
+    record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
+    context.pendingOperations.wrappingAdd(1, ordering: .relaxed)
+
+    let operation = OperationPool.take()
+    operation.record = record
+    operation.overlapped = overlapped
+    operation.event = event
+    operation.routine = routine
+    operation.issuer = context
+    operation.linuxFlags = flags
+    operation.capture(buffers, count: count, datagram: record.isDatagram)
+
+    if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context) {
+        switch tryInline(operation, record: record, context: context) {
+        case .completed(let bytes):
+            record.sendQueue.releaseCaller(record: record)
+            complete(operation, status: 0, bytes: bytes, inline: true)
+            bytesSent?.pointee = DWORD(truncatingIfNeeded: bytes)
+            WSASetLastError(0)
+            return 0
+        case .unfinished:
+            record.sendQueue.releaseCaller(record: record, leaving: operation)
+            return socketError(WSA_IO_PENDING)
+        case .failed(let code):
+            record.sendQueue.releaseCaller(record: record)
+            return notInitiated(operation, code: code)
+        }
+    }
+    guard record.sendQueue.appendOverlapped(operation, record: record) else {
+        return notInitiated(operation, code: WSAENOTSOCK)
+    }
+    // "In this case, lpNumberOfBytesSent is not updated."
+    return socketError(WSA_IO_PENDING)
+}
+
+private enum InlineOutcome {
+    case completed(bytes: Int)
+    case unfinished
+    case failed(Int32)
+}
+
+/// One non-blocking sendmsg of the operation by the issuing thread itself.
+private func tryInline(_ operation: OverlappedOperation, record: SocketRecord, context: ThreadContext) -> InlineOutcome {
+    var message = msghdr()
+    message.msg_iov = context.iovecs
+    message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
+    if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
+    var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+    if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed) {
+        result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+    }
+    if result >= 0 {
+        if record.isDatagram { return .completed(bytes: result) }
+        operation.advance(by: result)
+        return operation.isFinished ? .completed(bytes: operation.total) : .unfinished
+    }
+    let code = Int32(-result)
+    if code == EAGAIN || code == EWOULDBLOCK { return .unfinished }
+    return .failed(ErrnoMapping.code(forErrno: code, in: record.situation(.send)))
+}
+
+/// Undoes the bookkeeping of an operation that failed to start: "Any other error code indicates that the
+/// overlapped operation was not successfully initiated and no completion indication will occur."
+private func notInitiated(_ operation: OverlappedOperation, code: Int32) -> Int32 {
+    if let record = operation.record, let overlapped = operation.overlapped {
+        cwinsock_overlapped_store_mark(overlapped, CollectionMark.collected)
+        cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
+        record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+        record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+    }
+    operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
+    OperationPool.give(operation)
+    return socketError(code)
+}
