@@ -37,7 +37,13 @@ let package = Package(
             name: "wsasend",
             dependencies: ["WSASendTool"]
         ),
-        .testTarget(name: "WinsockTests", dependencies: ["Winsock"]),
+        // WSASend.txt's example, ported line for line; WinsockTests runs it against a loopback client.
+        .executableTarget(
+            name: "WSASendExample",
+            dependencies: ["Winsock"],
+            path: "Examples/WSASendExample"
+        ),
+        .testTarget(name: "WinsockTests", dependencies: ["Winsock", "WSASendExample"]),
         .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool"]),
         .testTarget(name: "wsasendTests", dependencies: ["wsasend"]),
     ]

@@ -295,7 +295,10 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     /// and every queued send fails with the same code.
     private func fail(_ socket: EngineSocket, errno code: Int32) {
         let record = socket.record
-        let status = ErrnoMapping.code(forErrno: code, in: record.situation(.send))
+        // On a socket being closed, whatever failed was cancelled by the close.
+        let status =
+            record.closed.load(ordering: .acquiring)
+            ? WSA_OPERATION_ABORTED : ErrnoMapping.code(forErrno: code, in: record.situation(.send))
         if record.isDatagram {
             if let head = socket.operations.removeFirst() { complete(head, status: status, bytes: 0) }
             return

@@ -152,8 +152,16 @@ final class SendQueue: Sendable {
         }
     }
 
-    var hasWaitersOrSender: Bool {
-        state.withLock { $0.transmitter != .idle || !$0.entries.isEmpty }
+    /// True when a thread is inside a non-overlapped send or waits for its turn (closesocket must wake
+    /// it); the engine's own transmissions are cancelled through the engine instead.
+    var hasBlockedCallers: Bool {
+        state.withLock { state in
+            if state.transmitter == .caller { return true }
+            for index in 0..<state.entries.count {
+                if case .caller = state.entries[index] { return true }
+            }
+            return false
+        }
     }
 
     /// closesocket: refuses new sends, cancels the pending overlapped ones (WSA_OPERATION_ABORTED) and

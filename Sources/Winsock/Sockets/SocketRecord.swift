@@ -115,7 +115,7 @@ final class SocketRecord: @unchecked Sendable {
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
     func wakeBlockedCalls() {
-        if blockedCalls.load(ordering: .acquiring) > 0 || sendQueue.hasWaitersOrSender {
+        if blockedCalls.load(ordering: .acquiring) > 0 || sendQueue.hasBlockedCallers {
             _ = system_shutdown(fd, Int32(SHUT_RDWR))
         }
     }
