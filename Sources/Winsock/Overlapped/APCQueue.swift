@@ -14,7 +14,7 @@ struct QueuedRoutine: @unchecked Sendable {
 /// A thread's queue of completion routines. The engine appends; only the owning thread runs them, in its
 /// alertable waits.
 final class APCQueue: Sendable {
-    private let queue = Mutex(RingBuffer<QueuedRoutine>(capacity: 64))
+    private let queue = Locked(RingBuffer<QueuedRoutine>(capacity: 64))
     private let pending = Atomic<Int>(0)
 
     /// True when routines are queued (a lock-free peek for the wait path).

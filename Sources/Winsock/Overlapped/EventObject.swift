@@ -6,7 +6,7 @@ import Synchronization
 /// must block register themselves and are woken through their wake descriptors.
 final class EventObject: Sendable {
     private let signalled = Atomic<Bool>(false)
-    private let waiters = Mutex<[ThreadContext]>([])
+    private let waiters = Locked<[ThreadContext]>([])
     private let waiterCount = Atomic<Int>(0)
 
     var isSignalled: Bool { signalled.load(ordering: .sequentiallyConsistent) }
@@ -42,7 +42,7 @@ final class EventObject: Sendable {
 /// of touching freed memory. Split into shards as the socket table is.
 enum EventTable {
     private final class Shard: Sendable {
-        let events = Mutex<[UInt: EventObject]>([:])
+        let events = Locked<[UInt: EventObject]>([:])
     }
 
     private static let shards: [Shard] = (0..<16).map { _ in Shard() }

@@ -21,7 +21,7 @@ final class OverlappedEngine: Sendable {
         case threadExited(ThreadContext)
     }
 
-    private let requests = Mutex<[Request]>([])
+    private let requests = Locked<[Request]>([])
     private let requestCount = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
     private let wakeFD: Int32

@@ -139,7 +139,7 @@ final class OverlappedOperation: @unchecked Sendable {
 
 /// The free list of operation records, shared by issuing threads and the engine.
 enum OperationPool {
-    private static let free = Mutex<OperationList>(OperationList())
+    private static let free = Locked<OperationList>(OperationList())
 
     fileprivate struct OperationList: @unchecked Sendable {
         var head: OverlappedOperation?

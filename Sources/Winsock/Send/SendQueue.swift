@@ -29,7 +29,7 @@ final class SendQueue: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     enum Admission {
         case granted
@@ -125,7 +125,7 @@ final class SendQueue: Sendable {
     }
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
-    func removeOverlapped(where matches: @Sendable (OverlappedOperation) -> Bool) -> [OverlappedOperation] {
+    func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> [OverlappedOperation] {
         state.withLock { state in
             state.entries.removeAll { entry in
                 if case .overlapped(let operation) = entry { return matches(operation) }

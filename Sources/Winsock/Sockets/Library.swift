@@ -3,7 +3,7 @@ import Synchronization
 /// The library's global state: the WSAStartup count and the socket table.
 enum Library {
     /// WSAStartup calls not yet matched by WSACleanup.
-    static let startupCount = Mutex<Int>(0)
+    static let startupCount = Locked<Int>(0)
     /// Mirrors `startupCount > 0` for the per-call check, which must not take a lock.
     static let isStarted = Atomic<Bool>(false)
     static let sockets = SocketTable()

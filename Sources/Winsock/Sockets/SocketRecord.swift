@@ -44,7 +44,7 @@ final class SocketRecord: @unchecked Sendable {
     /// The engine knows the socket (it had an overlapped send), so closing it must cancel there.
     let engineRegistered = Atomic<Bool>(false)
     /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
-    private let completionWaiters = Mutex<[ThreadContext]>([])
+    private let completionWaiters = Locked<[ThreadContext]>([])
     private let completionWaiterCount = Atomic<Int>(0)
 
     init(handle: SOCKET, fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool) {

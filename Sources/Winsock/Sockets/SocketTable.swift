@@ -7,7 +7,7 @@ import Synchronization
 /// sending on different sockets rarely meet on one lock.
 final class SocketTable: Sendable {
     private final class Shard: Sendable {
-        let records = Mutex<[SOCKET: SocketRecord]>([:])
+        let records = Locked<[SOCKET: SocketRecord]>([:])
     }
 
     private static let shardCount = 16

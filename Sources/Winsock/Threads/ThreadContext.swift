@@ -120,7 +120,7 @@ private let threadExitKey: pthread_key_t = {
 /// What runs when a thread that used the library exits (the engine registers the cancellation of the
 /// thread's pending sends here).
 enum ThreadExitHooks {
-    private static let hook = Mutex<(@Sendable (ThreadContext) -> Void)?>(nil)
+    private static let hook = Locked<(@Sendable (ThreadContext) -> Void)?>(nil)
 
     static func install(_ body: @escaping @Sendable (ThreadContext) -> Void) {
         hook.withLock { $0 = body }
