@@ -28,15 +28,22 @@ release: deps
 demo: release
 	.build/release/wsasend demo
 
+# The overlapped suites, run again on the poll backend and under ThreadSanitizer.
+OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample)
+
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Examples Package.swift
 
 format:
-	$(SWIFT) format format -i -r Sources Tests Package.swift
+	$(SWIFT) format format -i -r Sources Tests Examples Package.swift
 
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	WSASEND_BACKEND=poll $(SWIFT) test --skip-build --filter '$(OVERLAPPED_SUITES)'
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
+	  --filter '$(OVERLAPPED_SUITES)'
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -44,4 +51,4 @@ install: release
 	install -m 0644 man/wsasend.1 $(DESTDIR)$(PREFIX)/share/man/man1/wsasend.1
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan

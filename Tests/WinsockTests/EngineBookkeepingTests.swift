@@ -8,7 +8,8 @@ import Testing
 struct EngineBookkeepingTests {
     /// A record over no descriptor: the bookkeeping never touches it.
     static func record(stream: Bool) -> SocketRecord {
-        SocketRecord(handle: 1, fd: -1, family: AF_INET, type: stream ? SOCK_STREAM : SOCK_DGRAM, proto: 0, overlapped: true)
+        SocketRecord(
+            handle: 1, fd: -1, family: AF_INET, type: stream ? SOCK_STREAM : SOCK_DGRAM, proto: 0, overlapped: true)
     }
 
     final class Buffers {

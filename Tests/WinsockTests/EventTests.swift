@@ -98,7 +98,9 @@ struct EventTests {
         try setter.join()
     }
 
-    @Test("every function fails with WSANOTINITIALISED is covered by the isolated start-up tests; SleepEx needs no start-up")
+    @Test(
+        "every function fails with WSANOTINITIALISED is covered by the isolated start-up tests; SleepEx needs no start-up"
+    )
     func sleepExWithoutRoutines() {
         #expect(SleepEx(0, FALSE) == 0)
         #expect(SleepEx(10, TRUE) == 0)

@@ -32,7 +32,9 @@ func readAll(_ socket: Socket, count: Int, chunk: Int = 65536, pauseMicroseconds
     var buffer = [UInt8](repeating: 0, count: chunk)
     while received.count < count {
         let want = min(chunk, count - received.count)
-        let n = try buffer.withUnsafeMutableBytes { try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+        let n = try buffer.withUnsafeMutableBytes {
+            try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+        }
         if n == 0 { break }
         received.append(contentsOf: buffer[0..<n])
         if pauseMicroseconds > 0 { pause(microseconds: pauseMicroseconds) }
@@ -62,7 +64,9 @@ final class RoutineLog: @unchecked Sendable {
 
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
-    fileprivate func record(_ error: DWORD, _ bytes: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, _ flags: DWORD) {
+    fileprivate func record(
+        _ error: DWORD, _ bytes: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, _ flags: DWORD
+    ) {
         depth += 1
         maximumDepth = max(maximumDepth, depth)
         calls.append(
@@ -149,7 +153,10 @@ func drain(_ socket: Socket, count: Int) throws {
 
 /// The status and byte count an overlapped structure holds.
 func status(of overlapped: UnsafeMutablePointer<WSAOVERLAPPED>) -> (status: Int32, bytes: Int) {
-    (Int32(truncatingIfNeeded: cwinsock_overlapped_load_status(overlapped)), Int(cwinsock_overlapped_load_bytes(overlapped)))
+    (
+        Int32(truncatingIfNeeded: cwinsock_overlapped_load_status(overlapped)),
+        Int(cwinsock_overlapped_load_bytes(overlapped))
+    )
 }
 
 /// Waits (up to 10 s) until the structure's operation has completed.

@@ -75,7 +75,9 @@ struct OverlappedOrderRoutineTests {
                 if thread % 2 == 0 {
                     for sequence in 0..<perThread {
                         var event = slots[sequence].pointee.hEvent
-                        if WSAWaitForMultipleEvents(1, &event, TRUE, 20_000, FALSE) != WSA_WAIT_EVENT_0 { failures += 1 }
+                        if WSAWaitForMultipleEvents(1, &event, TRUE, 20_000, FALSE) != WSA_WAIT_EVENT_0 {
+                            failures += 1
+                        }
                         if status(of: slots[sequence]) != (0, size) { failures += 1 }
                         _ = WSACloseEvent(event)
                     }
@@ -139,7 +141,8 @@ struct OverlappedOrderRoutineTests {
             let n = try buffer.withUnsafeMutableBytes { try receiver.receive(into: $0) }
             #expect(n == size, "datagram \(call)")
             let tagCall = call == sizes.count ? 42 : call
-            #expect(buffer[0..<n].enumerated().allSatisfy { $0.element == patternByte(call: tagCall, index: $0.offset) })
+            #expect(
+                buffer[0..<n].enumerated().allSatisfy { $0.element == patternByte(call: tagCall, index: $0.offset) })
         }
         events.forEach { _ = WSACloseEvent($0) }
     }

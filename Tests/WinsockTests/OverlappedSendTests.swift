@@ -234,7 +234,8 @@ struct OverlappedSendTests {
         let received = try readAll(pair.server, count: 6000)
         #expect(waitCompleted(slots[0]))
         #expect(status(of: slots[0]) == (0, 6000))
-        let expected = (0..<3000).map { patternByte(call: 1, index: $0) } + (0..<3000).map { patternByte(call: 2, index: $0) }
+        let expected =
+            (0..<3000).map { patternByte(call: 1, index: $0) } + (0..<3000).map { patternByte(call: 2, index: $0) }
         #expect(received == expected)
     }
 
@@ -255,7 +256,8 @@ struct OverlappedSendTests {
         slots[0].pointee.hEvent = UnsafeMutableRawPointer(bitPattern: 0x1234)
         #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_INVALID_HANDLE)
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, DWORD(MSG_PARTIAL), slots[0], loggingRoutine) == SOCKET_ERROR)
+        #expect(
+            WSASend(pair.client.handle, &buffer, 1, nil, DWORD(MSG_PARTIAL), slots[0], loggingRoutine) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEOPNOTSUPP)
     }
 }

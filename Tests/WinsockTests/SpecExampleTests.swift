@@ -6,7 +6,8 @@ import Winsock
 @Suite("The spec's example")
 struct SpecExampleTests {
     static var example: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("WSASendExample")
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "WSASendExample")
     }
 
     @Test("accepts a client, writes 10 x 4096 bytes and says so, on both backends", arguments: ["uring", "poll"])

@@ -38,7 +38,6 @@ private func workerMain(_ raw: UnsafeMutableRawPointer?) -> UnsafeMutableRawPoin
     return nil
 }
 
-
 /// The calling thread's identity.
 func currentThreadID() -> UInt { UInt(pthread_self()) }
 

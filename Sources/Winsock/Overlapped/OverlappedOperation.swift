@@ -73,7 +73,8 @@ final class OverlappedOperation: @unchecked Sendable {
         }
         reserve(count)
         for position in 0..<count where buffers[position].len > 0 {
-            iov[iovCount] = iovec(iov_base: UnsafeMutableRawPointer(buffers[position].buf!), iov_len: Int(buffers[position].len))
+            iov[iovCount] = iovec(
+                iov_base: UnsafeMutableRawPointer(buffers[position].buf!), iov_len: Int(buffers[position].len))
             iovCount += 1
             total += Int(buffers[position].len)
         }

@@ -44,7 +44,9 @@ func sendOverlapped(
     guard record.overlappedOutstanding.load(ordering: .relaxed) < OverlappedIO.maximumOutstandingPerSocket else {
         return socketError(WSAEWOULDBLOCK)
     }
-    if !record.engineRegistered.load(ordering: .relaxed) && !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing) {
+    if !record.engineRegistered.load(ordering: .relaxed)
+        && !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing)
+    {
         OverlappedEngine.shared.post(.work(record))
     }
 
@@ -99,7 +101,8 @@ private enum InlineOutcome {
 }
 
 /// One non-blocking sendmsg of the operation by the issuing thread itself.
-private func tryInline(_ operation: OverlappedOperation, record: SocketRecord, context: ThreadContext) -> InlineOutcome {
+private func tryInline(_ operation: OverlappedOperation, record: SocketRecord, context: ThreadContext) -> InlineOutcome
+{
     var message = msghdr()
     message.msg_iov = context.iovecs
     message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
