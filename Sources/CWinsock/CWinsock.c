@@ -3,8 +3,10 @@
 #include <sys/socket.h>
 #include "CWinsock.h"
 
-static __thread int32_t last_error;
-static __thread void *thread_context;
+// initial-exec: the library is linked into the executable's startup set, so the thread-locals are
+// reached with one load instead of a __tls_get_addr call.
+static __thread int32_t last_error __attribute__((tls_model("initial-exec")));
+static __thread void *thread_context __attribute__((tls_model("initial-exec")));
 
 int32_t cwinsock_get_last_error(void) { return last_error; }
 void cwinsock_set_last_error(int32_t code) { last_error = code; }

@@ -67,6 +67,11 @@ static inline int cwinsock_overlapped_exchange_mark(WSAOVERLAPPED *o, uint32_t e
     return __atomic_compare_exchange_n(&o->Offset, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+// Pointer-sized slots that one thread publishes and others read without a lock (the handle tables'
+// chunk pointers).
+static inline void *cwinsock_load_pointer(void *const *slot) { return __atomic_load_n(slot, __ATOMIC_ACQUIRE); }
+static inline void cwinsock_store_pointer(void **slot, void *value) { __atomic_store_n(slot, value, __ATOMIC_RELEASE); }
+
 // Linux calls glibc declares only under _GNU_SOURCE, which Swift's Glibc module does not define.
 struct sockaddr;
 int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);

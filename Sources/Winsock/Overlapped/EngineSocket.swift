@@ -16,20 +16,20 @@ final class EngineSocket {
     }
 
     let record: SocketRecord
-    var state = State.idle
+    @exclusivity(unchecked) var state = State.idle
     /// Taken from the socket's queue, oldest first; the head may be partly sent.
-    var operations = RingBuffer<OverlappedOperation>(capacity: 4)
+    @exclusivity(unchecked) var operations = RingBuffer<OverlappedOperation>(capacity: 4)
     /// The socket was closed: drop the state once nothing is in flight.
-    var forgotten = false
+    @exclusivity(unchecked) var forgotten = false
     /// A cancellation asked the kernel to stop the in-flight transmission.
-    var cancelRequested = false
+    @exclusivity(unchecked) var cancelRequested = false
     /// The iovecs and message of the transmission in flight, on the heap: the kernel reads them after
     /// the submitting call returns.
-    private(set) var iov: UnsafeMutablePointer<iovec>
-    private var iovCapacity: Int
+    @exclusivity(unchecked) private(set) var iov: UnsafeMutablePointer<iovec>
+    @exclusivity(unchecked) private var iovCapacity: Int
     let message: UnsafeMutablePointer<msghdr>
     /// The flags of the transmission in flight.
-    private(set) var flags: Int32 = 0
+    @exclusivity(unchecked) private(set) var flags: Int32 = 0
 
     init(record: SocketRecord) {
         self.record = record

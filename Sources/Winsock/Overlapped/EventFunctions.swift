@@ -8,7 +8,11 @@ public func WSACreateEvent() -> WSAEVENT {
         WSASetLastError(WSANOTINITIALISED)
         return WSA_INVALID_EVENT
     }
-    return EventTable.insert(EventObject())
+    guard let handle = EventTable.insert(EventObject()) else {
+        WSASetLastError(WSA_NOT_ENOUGH_MEMORY)
+        return WSA_INVALID_EVENT
+    }
+    return handle
 }
 
 /// Closes an event handle.

@@ -39,35 +39,24 @@ final class EventObject: Sendable {
 }
 
 /// The table of live event handles, so that a stale or invalid WSAEVENT gives WSA_INVALID_HANDLE instead
-/// of touching freed memory. Split into shards as the socket table is.
+/// of touching freed memory. A WSAEVENT is a table handle in pointer form.
 enum EventTable {
-    private final class Shard: Sendable {
-        let events = Locked<[UInt: EventObject]>([:])
-    }
+    private static let table = HandleTable<EventObject>()
 
-    private static let shards: [Shard] = (0..<16).map { _ in Shard() }
-
-    @inline(__always)
-    private static func shard(_ key: UInt) -> Shard { shards[Int((key >> 4) & 15)] }
-
-    /// A new event's handle: the object's address, which stays unique while the object lives.
+    /// A new event's handle, or nil when the table is full.
     static func insert(_ event: EventObject) -> WSAEVENT {
-        let raw = Unmanaged.passUnretained(event).toOpaque()
-        let key = UInt(bitPattern: raw)
-        shard(key).events.withLock { $0[key] = event }
-        return raw
+        guard let handle = table.insert({ _ in event })?.handle else { return nil }
+        return UnsafeMutableRawPointer(bitPattern: handle)
     }
 
     @inline(__always)
     static func lookup(_ handle: WSAEVENT) -> EventObject? {
         guard let handle else { return nil }
-        let key = UInt(bitPattern: handle)
-        return shard(key).events.withLock { $0[key] }
+        return table.lookup(UInt(bitPattern: handle))
     }
 
     static func remove(_ handle: WSAEVENT) -> EventObject? {
         guard let handle else { return nil }
-        let key = UInt(bitPattern: handle)
-        return shard(key).events.withLock { $0.removeValue(forKey: key) }
+        return table.remove(UInt(bitPattern: handle))
     }
 }

@@ -119,14 +119,14 @@ protocol EngineLoopRunning: AnyObject {
 
 /// The engine thread's loop over one backend (generic, so the backend's calls are direct).
 final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Sendable {
-    private var backend: Backend
-    private var sockets: [ObjectIdentifier: EngineSocket] = [:]
+    @exclusivity(unchecked) private var backend: Backend
+    @exclusivity(unchecked) private var sockets: [ObjectIdentifier: EngineSocket] = [:]
     /// Sockets whose next transmission should start.
-    private var ready: [EngineSocket] = []
-    private var pendingRequests: [OverlappedEngine.Request] = []
-    private var events: [EngineEvent] = []
+    @exclusivity(unchecked) private var ready: [EngineSocket] = []
+    @exclusivity(unchecked) private var pendingRequests: [OverlappedEngine.Request] = []
+    @exclusivity(unchecked) private var events: [EngineEvent] = []
     /// Cancellations still waiting for an in-flight transmission to come back.
-    private var waitingCancels: [(EngineSocket, CancelCompletion)] = []
+    @exclusivity(unchecked) private var waitingCancels: [(EngineSocket, CancelCompletion)] = []
 
     init(backend: Backend) { self.backend = backend }
 

@@ -8,32 +8,34 @@ import Synchronization
 /// touches it, until `complete` hands it back to the pool. Records are reused, so a steady stream of
 /// overlapped sends allocates nothing.
 final class OverlappedOperation: @unchecked Sendable {
-    var record: SocketRecord?
-    var overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?
+    // Unowned: the socket's engine state (or the caller, inline) keeps the record alive while the
+    // operation is pending, and a strong reference here would bounce its count between threads.
+    @exclusivity(unchecked) unowned(unsafe) var record: SocketRecord?
+    @exclusivity(unchecked) var overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?
     /// The event to signal when there is no completion routine.
-    var event: EventObject?
-    var routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
-    var issuer: ThreadContext?
+    @exclusivity(unchecked) var event: EventObject?
+    @exclusivity(unchecked) var routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
+    @exclusivity(unchecked) var issuer: ThreadContext?
     /// MSG_NOSIGNAL and the caller's translated flags.
-    var linuxFlags: Int32 = 0
+    @exclusivity(unchecked) var linuxFlags: Int32 = 0
 
     /// The captured buffers ("the Winsock service provider's responsibility to capture the WSABUF
     /// structures before returning from this call").
-    private(set) var iov: UnsafeMutablePointer<iovec>
-    private(set) var iovCapacity: Int
-    private(set) var iovCount = 0
+    @exclusivity(unchecked) private(set) var iov: UnsafeMutablePointer<iovec>
+    @exclusivity(unchecked) private(set) var iovCapacity: Int
+    @exclusivity(unchecked) private(set) var iovCount = 0
     /// A datagram of more than IOV_MAX buffers, copied whole so that it stays one datagram.
-    private var coalesced: UnsafeMutableRawPointer?
-    private(set) var total = 0
+    @exclusivity(unchecked) private var coalesced: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private(set) var total = 0
 
     /// Bytes the transport has taken; the next unsent byte is `offset` into `iov[index]`.
-    private(set) var sent = 0
-    private var index = 0
-    private var offset = 0
+    @exclusivity(unchecked) private(set) var sent = 0
+    @exclusivity(unchecked) private var index = 0
+    @exclusivity(unchecked) private var offset = 0
     /// Non-zero when the operation was cancelled (its completion status).
-    var cancelStatus: Int32 = 0
+    @exclusivity(unchecked) var cancelStatus: Int32 = 0
 
-    fileprivate var nextFree: OverlappedOperation?
+    @exclusivity(unchecked) fileprivate var nextFree: OverlappedOperation?
 
     fileprivate init() {
         iovCapacity = 4

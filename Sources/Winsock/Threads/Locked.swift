@@ -8,7 +8,7 @@ import Glibc
 /// mutex avoids the exclusivity trap of `&storedMutex` (NOTES.md).
 final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    @exclusivity(unchecked) private var value: Value
 
     init(_ value: Value) {
         mutex = .allocate(capacity: 1)

@@ -11,20 +11,20 @@ final class ThreadContext: @unchecked Sendable {
     /// IOV_MAX iovecs: the most one sendmsg takes.
     let iovecs: UnsafeMutablePointer<iovec>
     /// A datagram built from more than IOV_MAX buffers is copied here (at most 64 KiB), created lazily.
-    private(set) var datagramScratch: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private(set) var datagramScratch: UnsafeMutableRawPointer?
     /// An eventfd that other threads signal to wake this one from `wait`, created lazily.
-    private var wakeDescriptor: Int32 = -1
+    @exclusivity(unchecked) private var wakeDescriptor: Int32 = -1
     /// Completion routines queued for this thread (APCs); only the engine and this thread touch it.
     let apcs = APCQueue()
     /// True while this thread waits in an alertable state: only then must a queued routine wake it.
     let isAlertable = Atomic<Bool>(false)
     /// Nesting of blocking calls whose alertable wait is running completion routines; a blocking call
     /// started inside such a routine fails with WSAEINPROGRESS instead of the spec's undefined behaviour.
-    var routinesInsideBlockingCall = 0
+    @exclusivity(unchecked) var routinesInsideBlockingCall = 0
     /// True while a blocking call of this thread waits (alertably).
-    var inBlockingCall = false
+    @exclusivity(unchecked) var inBlockingCall = false
     /// Sockets whose completion routine is running on this thread now (routines never nest per socket).
-    var socketsInRoutine: [SOCKET] = []
+    @exclusivity(unchecked) var socketsInRoutine: [SOCKET] = []
     /// Operations this thread issued that are still pending in the engine, for cancellation at exit.
     let pendingOperations = Atomic<Int>(0)
     /// The thread has exited: its completion routines can no longer run and are dropped.

@@ -37,19 +37,28 @@ private func makeSocket(_ af: Int32, _ type: Int32, _ proto: Int32, overlapped: 
     guard fd >= 0 else {
         return invalidSocket(ErrnoMapping.code(forErrno: -fd, in: ErrnoSituation(call: .other)))
     }
-    return register(fd: fd, family: af, type: type, proto: proto, overlapped: overlapped).handle
+    guard let record = register(fd: fd, family: af, type: type, proto: proto, overlapped: overlapped) else {
+        return invalidSocket(WSAEMFILE)
+    }
+    return record.handle
 }
 
-/// Enters a descriptor in the table; `configure` runs before other threads can see the record.
+/// Enters a descriptor in the table; `configure` runs before other threads can see the record. Nil (and
+/// the descriptor closed) when the table is full.
 func register(
     fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool,
     configure: (SocketRecord) -> Void = { _ in }
-) -> SocketRecord {
-    let record = SocketRecord(
-        handle: Library.sockets.makeHandle(), fd: fd, family: family, type: type, proto: proto,
-        overlapped: overlapped)
-    configure(record)
-    Library.sockets.insert(record)
+) -> SocketRecord? {
+    let record = Library.sockets.insert { handle in
+        let record = SocketRecord(
+            handle: handle, fd: fd, family: family, type: type, proto: proto, overlapped: overlapped)
+        configure(record)
+        return record
+    }
+    guard let record else {
+        system_close(fd)
+        return nil
+    }
     WSASetLastError(0)
     return record
 }
@@ -173,12 +182,13 @@ public func accept(
         return invalidSocket(ErrnoMapping.code(forErrno: -fd, in: record.situation(.other)))
     }
     if let addrlen, addr != nil { addrlen.pointee = Int32(length) }
-    return register(
+    let accepted = register(
         fd: fd, family: record.family, type: record.type, proto: record.proto, overlapped: record.overlappedAttribute
     ) { accepted in
         accepted.connection = .connected
         accepted.nonBlocking.store(nonBlocking, ordering: .relaxed)
-    }.handle
+    }
+    return accepted?.handle ?? invalidSocket(WSAEMFILE)
 }
 
 /// Disables sends (`SD_SEND`), receives (`SD_RECEIVE`) or both (`SD_BOTH`). After SD_SEND or SD_BOTH,
