@@ -23,7 +23,7 @@ struct EngineBookkeepingTests {
                 defer { offset += length }
                 return WSABUF(len: DWORD(length), buf: storage + offset)
             }
-            let operation = OperationPool.take()
+            let operation = OperationPool.take(ThreadContext.current)
             operation.linuxFlags = flags
             wsabufs.withUnsafeMutableBufferPointer {
                 operation.capture($0.baseAddress, count: $0.count, datagram: !stream)

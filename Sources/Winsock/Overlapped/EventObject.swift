@@ -6,6 +6,8 @@ import Synchronization
 /// must block register themselves and are woken through their wake descriptors.
 final class EventObject: Sendable {
     private let signalled = Atomic<Bool>(false)
+    /// WSACloseEvent ran: thread caches that still hold the object must not hand it out.
+    let closed = Atomic<Bool>(false)
     private let waiters = Locked<[ThreadContext]>([])
     private let waiterCount = Atomic<Int>(0)
 
@@ -39,9 +41,10 @@ final class EventObject: Sendable {
 }
 
 /// The table of live event handles, so that a stale or invalid WSAEVENT gives WSA_INVALID_HANDLE instead
-/// of touching freed memory. A WSAEVENT is a table handle in pointer form.
+/// of touching freed memory. A WSAEVENT is a table handle in pointer form. Lookups go through the calling
+/// thread's `EventCache` first.
 enum EventTable {
-    private static let table = HandleTable<EventObject>()
+    fileprivate static let table = HandleTable<EventObject>()
 
     /// A new event's handle, or nil when the table is full.
     static func insert(_ event: EventObject) -> WSAEVENT {
@@ -52,11 +55,50 @@ enum EventTable {
     @inline(__always)
     static func lookup(_ handle: WSAEVENT) -> EventObject? {
         guard let handle else { return nil }
-        return table.lookup(UInt(bitPattern: handle))
+        return ThreadContext.current.events.lookup(UInt(bitPattern: handle))
     }
 
     static func remove(_ handle: WSAEVENT) -> EventObject? {
-        guard let handle else { return nil }
-        return table.remove(UInt(bitPattern: handle))
+        guard let handle, let event = table.remove(UInt(bitPattern: handle)) else { return nil }
+        event.closed.store(true, ordering: .releasing)
+        return event
+    }
+}
+
+/// A thread's direct-mapped cache of the event handles it used last, so that the lookups of a steady
+/// stream of overlapped sends (WSASend's hEvent, the wait that follows) take no lock. An entry holds its
+/// event; a closed event is never handed out, and a handle reused for a new event differs in its
+/// generation bits, so a stale entry cannot match.
+final class EventCache {
+    private static let size = 64
+    private let handles: UnsafeMutablePointer<UInt>
+    private let objects: UnsafeMutablePointer<Unmanaged<EventObject>?>
+
+    init() {
+        handles = .allocate(capacity: Self.size)
+        handles.initialize(repeating: 0, count: Self.size)
+        objects = .allocate(capacity: Self.size)
+        objects.initialize(repeating: nil, count: Self.size)
+    }
+
+    deinit {
+        for slot in 0..<Self.size { objects[slot]?.release() }
+        handles.deallocate()
+        objects.deallocate()
+    }
+
+    @inline(__always)
+    func lookup(_ handle: UInt) -> EventObject? {
+        let slot = Int((handle >> 2) & UInt(Self.size - 1))
+        if handles[slot] == handle, let cached = objects[slot]?.takeUnretainedValue(),
+            !cached.closed.load(ordering: .acquiring)
+        {
+            return cached
+        }
+        guard let found = EventTable.table.lookup(handle) else { return nil }
+        objects[slot]?.release()
+        objects[slot] = .passRetained(found)
+        handles[slot] = handle
+        return found
     }
 }

@@ -8,9 +8,13 @@ import Synchronization
 /// touches it, until `complete` hands it back to the pool. Records are reused, so a steady stream of
 /// overlapped sends allocates nothing.
 final class OverlappedOperation: @unchecked Sendable {
-    // Unowned: the socket's engine state (or the caller, inline) keeps the record alive while the
-    // operation is pending, and a strong reference here would bounce its count between threads.
-    @exclusivity(unchecked) unowned(unsafe) var record: SocketRecord?
+    /// Unretained: the socket's engine state (or the caller, inline) keeps the record alive while the
+    /// operation is pending, and a strong reference here would bounce its count between threads.
+    @exclusivity(unchecked) var recordReference: Unmanaged<SocketRecord>?
+    var record: SocketRecord? {
+        get { recordReference?.takeUnretainedValue() }
+        set { recordReference = newValue.map { .passUnretained($0) } }
+    }
     @exclusivity(unchecked) var overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?
     /// The event to signal when there is no completion routine.
     @exclusivity(unchecked) var event: EventObject?
@@ -35,7 +39,8 @@ final class OverlappedOperation: @unchecked Sendable {
     /// Non-zero when the operation was cancelled (its completion status).
     @exclusivity(unchecked) var cancelStatus: Int32 = 0
 
-    @exclusivity(unchecked) fileprivate var nextFree: OverlappedOperation?
+    /// The next record of a thread's stack of returned records (see `OperationPool`).
+    @exclusivity(unchecked) fileprivate var nextReturned: UnsafeMutableRawPointer?
 
     fileprivate init() {
         iovCapacity = 4
@@ -126,7 +131,7 @@ final class OverlappedOperation: @unchecked Sendable {
 
     /// Drops the references the operation holds, for the pool.
     fileprivate func clear() {
-        record = nil
+        recordReference = nil
         overlapped = nil
         event = nil
         routine = nil
@@ -140,36 +145,50 @@ final class OverlappedOperation: @unchecked Sendable {
     }
 }
 
-/// The free list of operation records, shared by issuing threads and the engine.
+/// Recycles operation records per thread, without a lock in the steady state.
+///
+/// A thread takes records from its own free list; the engine hands a completed record back by pushing it
+/// onto its issuing thread's stack of returned records (a compare-and-swap), and the thread takes that
+/// whole stack at once (an exchange) when its own list runs dry. Take-all has no ABA problem, so the
+/// stack needs no tags.
 enum OperationPool {
-    private static let free = Locked<OperationList>(OperationList())
-
-    fileprivate struct OperationList: @unchecked Sendable {
-        var head: OverlappedOperation?
-        var count = 0
-    }
-
-    /// More than this many idle records are let go rather than kept.
-    private static let keep = 65536
-
-    static func take() -> OverlappedOperation {
-        let reused = free.withLock { list -> OverlappedOperation? in
-            guard let head = list.head else { return nil }
-            list.head = head.nextFree
-            head.nextFree = nil
-            list.count -= 1
-            return head
+    static func take(_ context: ThreadContext) -> OverlappedOperation {
+        if let reused = context.freeOperations.popLast() { return reused }
+        var raw = UnsafeMutableRawPointer(bitPattern: context.returnedOperations.exchange(0, ordering: .acquiring))
+        while let current = raw {
+            let operation = Unmanaged<OverlappedOperation>.fromOpaque(current).takeRetainedValue()
+            raw = operation.nextReturned
+            operation.nextReturned = nil
+            context.freeOperations.append(operation)
         }
-        return reused ?? OverlappedOperation()
+        return context.freeOperations.popLast() ?? OverlappedOperation()
     }
 
-    static func give(_ operation: OverlappedOperation) {
+    /// Returns a completed record to its issuing thread; `onIssuingThread` when the caller is that thread.
+    static func give(_ operation: OverlappedOperation, onIssuingThread: Bool) {
+        guard let home = operation.issuer else { return }
         operation.clear()
-        free.withLock { list in
-            guard list.count < keep else { return }
-            operation.nextFree = list.head
-            list.head = operation
-            list.count += 1
+        if onIssuingThread {
+            home.freeOperations.append(operation)
+            return
+        }
+        let raw = Unmanaged.passRetained(operation).toOpaque()
+        var head = home.returnedOperations.load(ordering: .relaxed)
+        while true {
+            operation.nextReturned = UnsafeMutableRawPointer(bitPattern: head)
+            let (exchanged, current) = home.returnedOperations.compareExchange(
+                expected: head, desired: UInt(bitPattern: raw), ordering: .releasing)
+            if exchanged { return }
+            head = current
+        }
+    }
+
+    /// Releases a thread's returned records when its context goes away.
+    static func releaseReturned(_ context: ThreadContext) {
+        var raw = UnsafeMutableRawPointer(bitPattern: context.returnedOperations.exchange(0, ordering: .acquiring))
+        while let current = raw {
+            let operation = Unmanaged<OverlappedOperation>.fromOpaque(current).takeRetainedValue()
+            raw = operation.nextReturned
         }
     }
 }

@@ -62,7 +62,7 @@ func sendOverlapped(
     record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
     context.pendingOperations.wrappingAdd(1, ordering: .relaxed)
 
-    let operation = OperationPool.take()
+    let operation = OperationPool.take(context)
     operation.record = record
     operation.overlapped = overlapped
     operation.event = event
@@ -131,6 +131,6 @@ private func notInitiated(_ operation: OverlappedOperation, code: Int32) -> Int3
         record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
     }
     operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
-    OperationPool.give(operation)
+    OperationPool.give(operation, onIssuingThread: true)
     return socketError(code)
 }

@@ -7,9 +7,13 @@ import Synchronization
 /// it has overlapped operations of the socket. When the transmitter is busy, a blocking non-overlapped
 /// call waits its turn in the queue (alertably), a non-blocking one gives WSAEWOULDBLOCK, and an
 /// overlapped one is queued for the engine.
+///
+/// The uncontended case takes no lock: the transmitter, "entries waiting" and "closed" live in one
+/// atomic word, and a caller takes an idle transmitter (and gives it back when nobody waits) with one
+/// compare-and-swap. Whenever entries wait or the socket is closed, the word changes only under the lock.
 final class SendQueue: Sendable {
     /// Who is transmitting on the socket now.
-    enum Transmitter: Sendable { case idle, caller, engine }
+    enum Transmitter: UInt8, Sendable { case idle = 0, caller = 1, engine = 2 }
 
     /// A blocked caller's place in the queue.
     final class Ticket: Sendable {
@@ -23,13 +27,42 @@ final class SendQueue: Sendable {
         case overlapped(OverlappedOperation)
     }
 
-    struct State {
-        var transmitter = Transmitter.idle
-        var entries = RingBuffer<Entry>()
+    private struct Entries {
+        var queue = RingBuffer<Entry>()
         var closed = false
     }
 
-    private let state = Locked(State())
+    private let entries = Locked(Entries())
+    /// Bits 0-1: the transmitter; bit 2: entries wait; bit 3: closed.
+    private let word = Atomic<UInt8>(0)
+    private static let waitingBit: UInt8 = 4
+    private static let closedBit: UInt8 = 8
+
+    private static func transmitter(_ word: UInt8) -> Transmitter { Transmitter(rawValue: word & 3) ?? .idle }
+
+    /// Sets the transmitter, keeping the other bits; a compare-and-swap loop because, while no entries
+    /// wait, a caller's fast path may change the word at the same time. Returns the previous one.
+    @discardableResult
+    private func setTransmitter(_ new: Transmitter, if condition: (Transmitter) -> Bool = { _ in true }) -> Transmitter {
+        var old = word.load(ordering: .acquiring)
+        while true {
+            let current = Self.transmitter(old)
+            guard condition(current) else { return current }
+            let (exchanged, original) = word.compareExchange(
+                expected: old, desired: (old & ~3) | new.rawValue, ordering: .acquiringAndReleasing)
+            if exchanged { return current }
+            old = original
+        }
+    }
+
+    /// Mirrors "entries wait" into the word after the queue changed (under the lock).
+    private func syncWaiting(_ state: Entries) {
+        if state.queue.isEmpty {
+            word.bitwiseAnd(~Self.waitingBit, ordering: .acquiringAndReleasing)
+        } else {
+            word.bitwiseOr(Self.waitingBit, ordering: .acquiringAndReleasing)
+        }
+    }
 
     enum Admission {
         case granted
@@ -42,31 +75,39 @@ final class SendQueue: Sendable {
     /// otherwise queues a blocking caller (who then waits for `Ticket.granted`) or refuses.
     @inline(__always)
     func admitCaller(blocking: Bool, context: ThreadContext) -> Admission {
-        state.withLock { state in
+        if word.compareExchange(expected: 0, desired: Transmitter.caller.rawValue, ordering: .acquiringAndReleasing)
+            .exchanged
+        {
+            return .granted
+        }
+        return admitCallerSlowly(blocking: blocking, context: context)
+    }
+
+    private func admitCallerSlowly(blocking: Bool, context: ThreadContext) -> Admission {
+        entries.withLock { state in
             if state.closed { return .closed }
-            if state.transmitter == .idle && state.entries.isEmpty {
-                state.transmitter = .caller
-                return .granted
-            }
+            if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return .granted }
             guard blocking else { return .busy }
             _ = context.wakeFD  // created before another thread may signal it
             let ticket = Ticket(context: context)
-            state.entries.append(.caller(ticket))
+            state.queue.append(.caller(ticket))
+            syncWaiting(state)
             return .queued(ticket)
         }
     }
 
     /// Gives up a queued place (the socket closed while the caller waited).
     func withdraw(_ ticket: Ticket, record: SocketRecord) {
-        state.withLock { state in
+        entries.withLock { state in
             if ticket.granted.load(ordering: .acquiring) {
-                state.transmitter = .idle
+                setTransmitter(.idle)
                 handOver(&state, record: record)
             } else {
-                _ = state.entries.removeAll { entry in
+                _ = state.queue.removeAll { entry in
                     if case .caller(let other) = entry { return other === ticket }
                     return false
                 }
+                syncWaiting(state)
             }
         }
     }
@@ -74,33 +115,38 @@ final class SendQueue: Sendable {
     /// Ends a non-overlapped send: the next caller or the engine gets the transmitter.
     @inline(__always)
     func releaseCaller(record: SocketRecord) {
-        state.withLock { state in
-            state.transmitter = .idle
-            if !state.entries.isEmpty { handOver(&state, record: record) }
+        if word.compareExchange(expected: Transmitter.caller.rawValue, desired: 0, ordering: .acquiringAndReleasing)
+            .exchanged
+        {
+            return
+        }
+        entries.withLock { state in
+            setTransmitter(.idle)
+            handOver(&state, record: record)
         }
     }
 
     /// Ends an inline overlapped attempt that left `operation` unfinished: it goes first in line, and the
     /// engine takes the transmitter.
     func releaseCaller(record: SocketRecord, leaving operation: OverlappedOperation) {
-        state.withLock { state in
-            state.transmitter = .engine
+        entries.withLock { state in
             var rest: [Entry] = []
-            while let entry = state.entries.removeFirst() { rest.append(entry) }
-            state.entries.append(.overlapped(operation))
-            for entry in rest { state.entries.append(entry) }
+            while let entry = state.queue.removeFirst() { rest.append(entry) }
+            state.queue.append(.overlapped(operation))
+            for entry in rest { state.queue.append(entry) }
+            syncWaiting(state)
+            setTransmitter(.engine)
         }
         OverlappedEngine.shared.socketHasWork(record)
     }
 
     /// Queues an overlapped operation behind everything before it. False when the socket is closed.
     func appendOverlapped(_ operation: OverlappedOperation, record: SocketRecord) -> Bool {
-        let needsEngine: Bool? = state.withLock { state in
+        let needsEngine: Bool? = entries.withLock { state in
             if state.closed { return nil }
-            state.entries.append(.overlapped(operation))
-            guard state.transmitter == .idle else { return false }
-            state.transmitter = .engine
-            return true
+            state.queue.append(.overlapped(operation))
+            syncWaiting(state)
+            return setTransmitter(.engine, if: { $0 == .idle }) == .idle
         }
         guard let needsEngine else { return false }
         if needsEngine { OverlappedEngine.shared.socketHasWork(record) }
@@ -110,15 +156,16 @@ final class SendQueue: Sendable {
     /// The engine takes the overlapped operations at the head of the queue, up to the first waiting
     /// caller. When it then holds none, it gives the transmitter back (to that caller, if one waits).
     func takeOverlapped(into operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord) {
-        state.withLock { state in
+        entries.withLock { state in
             // Only while the engine holds the transmitter: a caller may be sending right now.
-            guard state.transmitter == .engine else { return }
-            while case .overlapped(let operation)? = state.entries.first {
-                state.entries.removeFirst()
+            guard Self.transmitter(word.load(ordering: .acquiring)) == .engine else { return }
+            while case .overlapped(let operation)? = state.queue.first {
+                state.queue.removeFirst()
                 operations.append(operation)
             }
-            if operations.isEmpty && state.transmitter == .engine {
-                state.transmitter = .idle
+            syncWaiting(state)
+            if operations.isEmpty {
+                setTransmitter(.idle)
                 handOver(&state, record: record)
             }
         }
@@ -126,28 +173,31 @@ final class SendQueue: Sendable {
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
     func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> [OverlappedOperation] {
-        state.withLock { state in
-            state.entries.removeAll { entry in
+        entries.withLock { state in
+            let removed = state.queue.removeAll { entry in
                 if case .overlapped(let operation) = entry { return matches(operation) }
                 return false
             }
+            syncWaiting(state)
+            return removed
         }.compactMap { entry in
             if case .overlapped(let operation) = entry { return operation }
             return nil
         }
     }
 
-    /// Gives the idle transmitter to whatever heads the queue.
-    private func handOver(_ state: inout State, record: SocketRecord) {
-        guard state.transmitter == .idle, let head = state.entries.first else { return }
+    /// Gives the idle transmitter to whatever heads the queue (under the lock).
+    private func handOver(_ state: inout Entries, record: SocketRecord) {
+        guard let head = state.queue.first else { return }
         switch head {
         case .caller(let ticket):
-            state.entries.removeFirst()
-            state.transmitter = .caller
+            guard setTransmitter(.caller, if: { $0 == .idle }) == .idle else { return }
+            state.queue.removeFirst()
+            syncWaiting(state)
             ticket.granted.store(true, ordering: .releasing)
             ticket.context.wake()
         case .overlapped:
-            state.transmitter = .engine
+            guard setTransmitter(.engine, if: { $0 == .idle }) == .idle else { return }
             OverlappedEngine.shared.socketHasWork(record)
         }
     }
@@ -155,10 +205,10 @@ final class SendQueue: Sendable {
     /// True when a thread is inside a non-overlapped send or waits for its turn (closesocket must wake
     /// it); the engine's own transmissions are cancelled through the engine instead.
     var hasBlockedCallers: Bool {
-        state.withLock { state in
-            if state.transmitter == .caller { return true }
-            for index in 0..<state.entries.count {
-                if case .caller = state.entries[index] { return true }
+        entries.withLock { state in
+            if Self.transmitter(word.load(ordering: .acquiring)) == .caller { return true }
+            for index in 0..<state.queue.count {
+                if case .caller = state.queue[index] { return true }
             }
             return false
         }
@@ -167,11 +217,12 @@ final class SendQueue: Sendable {
     /// closesocket: refuses new sends, cancels the pending overlapped ones (WSA_OPERATION_ABORTED) and
     /// wakes queued callers, who then fail with WSAEINTR.
     func socketClosed(_ record: SocketRecord) {
-        let woken: [Ticket] = state.withLock { state in
+        let woken: [Ticket] = entries.withLock { state in
             state.closed = true
+            word.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing)
             var tickets: [Ticket] = []
-            for index in 0..<state.entries.count {
-                if case .caller(let ticket) = state.entries[index] { tickets.append(ticket) }
+            for index in 0..<state.queue.count {
+                if case .caller(let ticket) = state.queue[index] { tickets.append(ticket) }
             }
             return tickets
         }

@@ -9,7 +9,8 @@ struct SocketTransport: StreamTransport {
     let fd: Int32
     /// MSG_NOSIGNAL and the caller's translated flags.
     let flags: Int32
-    let context: ThreadContext
+    /// The calling thread's context, which outlives the call.
+    unowned(unsafe) let context: ThreadContext
     let alertable: Bool
 
     @inline(__always)

@@ -22,8 +22,9 @@ struct RingBuffer<Element> {
     @discardableResult
     mutating func removeFirst() -> Element? {
         guard count > 0 else { return nil }
-        let element = storage[head]
-        storage[head] = nil
+        // Moved out with a swap: a copy and a nil store would retain and release a class element.
+        var element: Element?
+        swap(&element, &storage[head])
         head = (head + 1) % storage.count
         count -= 1
         return element
