@@ -83,6 +83,13 @@ public struct SendOptions: ParsableArguments, Sendable {
         transform: { try ByteSize.parse($0[...], limit: UInt64(Int32.max)).parsed() })
     public var sndbuf: UInt64?
 
+    @Option(
+        help: ArgumentHelp(
+            "Hold each connection to this many bits per second (k, M, G: powers of 1000), such as 100M.",
+            valueName: "bits"),
+        transform: { try RateGrammar.parse($0).parsed() })
+    public var rate: UInt64?
+
     @Flag(help: "Set TCP_NODELAY: send small segments at once instead of coalescing them.")
     public var nodelay = false
 
@@ -168,6 +175,7 @@ public struct SendOptions: ParsableArguments, Sendable {
         plan.payload = file.map { .file($0) } ?? .pattern
         plan.sendBufferSize = sndbuf.map { UInt32($0) }
         plan.noDelay = nodelay
+        plan.rate = rate
         plan.connectTimeout = connectTimeout
         plan.verbose = verbose
         if let interval {

@@ -30,6 +30,8 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownSizeSuffix(String, suffix: String)
     /// A size larger than the grammar allows.
     case sizeTooLarge(String, limit: String)
+    /// A rate whose suffix is not k, M or G.
+    case unknownRateSuffix(String, suffix: String)
     /// An empty item in a comma-separated list such as `4096,,512`.
     case emptyItem(String)
     /// A buffer item whose count is not a positive number (`0x4096`, `x4096`).
@@ -81,6 +83,8 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(text)' has an unknown size suffix '\(suffix)': use K, M, G (1024), KB, MB, GB (1000) or none"
         case .sizeTooLarge(let text, let limit):
             return "size '\(text)' is too large: the limit is \(limit)"
+        case .unknownRateSuffix(let text, let suffix):
+            return "'\(text)' has an unknown rate suffix '\(suffix)': use k, M or G (bits per second, powers of 1000)"
         case .emptyItem(let text):
             return "'\(text)' has an empty item between commas"
         case .badBufferCount(let text):

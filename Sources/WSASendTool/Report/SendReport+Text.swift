@@ -8,7 +8,7 @@ extension SendReport {
         if let connect = connectLine(made) { lines.append(Self.line(listening ? "accept" : "connect", connect)) }
         lines.append(Self.line("calls", callsLine))
         var bytes = "\(Units.grouped(summary.bytesSent)) sent of \(Units.grouped(summary.bytesRequested)) requested"
-        if summary.sets > 0 && file == nil { bytes += " (\(Units.grouped(summary.sets)) buffer sets)" }
+        if summary.sets > 0 && file == nil { bytes += " (\(Units.count(summary.sets, "buffer set", "buffer sets")))" }
         lines.append(Self.line("bytes", bytes))
         if !summary.codes.isEmpty {
             let codes = summary.codes.entries.map { "\($0.error.name) (\($0.error.code)) x \(Units.grouped($0.count))" }

@@ -32,6 +32,7 @@ struct NonOverlappedWorker: Sendable {
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         let lineSink = plan.verbose ? context.events.callLine : nil
         let prefix = plan.connections > 1 ? "[\(index)] " : ""
+        let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
 
         sets: while result.counters.sets < limit && !control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
@@ -91,6 +92,7 @@ struct NonOverlappedWorker: Sendable {
                 break sets
             }
             result.counters.sets += 1
+            pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: control)
         }
         return result
     }

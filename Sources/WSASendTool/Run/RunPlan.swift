@@ -34,6 +34,8 @@ public struct RunPlan: Sendable {
     public var payload: Payload = .pattern
     /// SO_SNDBUF in bytes, when given.
     public var sendBufferSize: UInt32?
+    /// Bits per second each connection is held to (`--rate`); nil sends as fast as WSASend returns.
+    public var rate: UInt64?
     /// TCP_NODELAY.
     public var noDelay = false
     /// How long a connect may take, in nanoseconds; nil waits as long as the system does.
