@@ -18,7 +18,7 @@ struct SendCommand: ParsableCommand {
             Examples:
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
               wsasend [::1]:9000 --duration 10s --connections 4 --json
-              wsasend 127.0.0.1:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K --count 10 -v
+              wsasend [::1]:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K -v
               wsasend 127.0.0.1:9000 --file backup.tar --buffers 8x64K
               wsasend --listen 27015 --count 10 -v
             """)

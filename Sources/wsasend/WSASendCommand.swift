@@ -12,7 +12,7 @@ struct WSASendCommand: ParsableCommand {
             Examples:
               wsasend sink 9000 &
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
-              wsasend [::1]:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K --count 10 -v
+              wsasend [::1]:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K -v
               wsasend demo
               wsasend codes WSAECONNRESET
             """,
