@@ -182,7 +182,9 @@ struct PeerEndToEndTests {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
         let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"])
-        Thread.sleep(forTimeInterval: 0.5)
+        #expect(peer.waitForConnection())
+        // Connected, so sending: give it time to fill the socket buffers and block.
+        Thread.sleep(forTimeInterval: 0.3)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 10)
         #expect(outcome.status == 130)
@@ -192,6 +194,14 @@ struct PeerEndToEndTests {
         #expect((summary["bytes_sent"] as? Int ?? 0) > 0)
         #expect((summary["interrupted"] as? Int) == 1)
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
+    }
+
+    @Test("--listen with --connect-timeout gives up with WSAETIMEDOUT and exit status 69")
+    func listenTimeout() throws {
+        let outcome = try Tool.run(["--listen", "0", "--connect-timeout", "200ms"], timeout: 20)
+        #expect(outcome.status == 69)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderrLines.last?.contains("WSAETIMEDOUT (10060)") == true)
     }
 
     @Test("--duration ends a run whose peer stopped reading, with exit status 0")

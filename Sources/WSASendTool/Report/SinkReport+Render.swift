@@ -9,7 +9,7 @@ extension SinkReport {
             ? "\(Units.grouped(datagrams)) datagrams"
             : (count == 1 ? "1 connection" : "\(count) connections")
         var lines = ["wsasend sink on \(address) (\(transport.rawValue)): \(what)"]
-        var bytesLine = "\(Units.grouped(bytes)) received in \(Units.grouped(receiveCalls)) recv calls"
+        var bytesLine = "\(Units.grouped(bytes)) received in \(Units.count(receiveCalls, "recv call", "recv calls"))"
         if transport == .tcp { bytesLine += ", \(Units.grouped(urgentBytes)) urgent" }
         lines.append(SendReport.line("bytes", bytesLine))
         lines.append(SendReport.line("elapsed", Units.duration(Double(elapsedNanoseconds)) + " (first byte to last)"))

@@ -10,6 +10,7 @@ final class LoopbackPeer: Sendable {
     private let listener: Int32
     private let received = Mutex<Data?>(nil)
     private let release = Atomic<Bool>(false)
+    private let accepted = Atomic<Bool>(false)
 
     init(reads: Bool = true) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -38,7 +39,21 @@ final class LoopbackPeer: Sendable {
         close(listener)
     }
 
-    private func accept() -> Int32 { Glibc.accept(listener, nil, nil) }
+    private func accept() -> Int32 {
+        let connection = Glibc.accept(listener, nil, nil)
+        accepted.store(true, ordering: .releasing)
+        return connection
+    }
+
+    /// Waits until the peer has accepted its connection; false on timeout.
+    func waitForConnection(timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if accepted.load(ordering: .acquiring) { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
+    }
 
     private func readAll() {
         let connection = accept()
