@@ -106,7 +106,11 @@ public struct SinkServer: Sendable {
             let handle = withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &length) }
             }
-            guard handle != INVALID_SOCKET else { continue }
+            guard handle != INVALID_SOCKET else {
+                // Out of descriptors or a connection reset before accept: try again, without spinning.
+                sleepNanoseconds(10_000_000)
+                continue
+            }
             guard control.register(handle) else { break }
             var connection = SinkConnectionReport(index: index)
             connection.opened = MonotonicClock.now()
