@@ -92,12 +92,12 @@ public struct SendReport: Sendable {
         var parts: [String] = []
         if !failedConnections.isEmpty {
             let error = WSAError(failedConnections[0].error ?? 0)
-            parts.append("\(failedConnections.count) of \(connections.count) connections failed (\(error))")
+            parts.append("\(failedConnections.count) of \(connections.count) connections failed: \(error)")
         }
         if summary.failed > 0 {
             let codes = connections.compactMap { $0.connectFailed ? nil : $0.error }
             let names = Array(Set(codes)).sorted().map { WSAError($0).description }.joined(separator: ", ")
-            parts.append("\(summary.failed) of \(summary.calls) WSASend calls failed (\(names))")
+            parts.append("\(summary.failed) of \(summary.calls) WSASend calls failed: \(names)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

@@ -74,6 +74,6 @@ public struct SinkReport: Sendable {
         if interrupted { return "interrupted: the report covers what arrived before SIGINT" }
         let failed = connections.filter { $0.error != nil }
         guard let first = failed.first, let code = first.error else { return nil }
-        return "\(failed.count) of \(connections.count) connections ended with an error (\(WSAError(code)))"
+        return "\(failed.count) of \(connections.count) connections ended with an error: \(WSAError(code))"
     }
 }
