@@ -50,5 +50,11 @@ install: release
 	install -m 0755 .build/release/wsasend $(DESTDIR)$(PREFIX)/bin/wsasend
 	install -m 0644 man/wsasend.1 $(DESTDIR)$(PREFIX)/share/man/man1/wsasend.1
 
+# Regenerates the committed shell completions from the parser (a test checks that they match).
+completions: build
+	.build/debug/wsasend --generate-completion-script bash > completions/wsasend.bash
+	.build/debug/wsasend --generate-completion-script zsh > completions/_wsasend
+	.build/debug/wsasend --generate-completion-script fish > completions/wsasend.fish
+
 clean:
 	rm -rf .build .build-tsan

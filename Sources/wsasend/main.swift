@@ -1,2 +1,16 @@
+import ArgumentParser
+import Glibc
 import WSASendTool
-print(WSASendToolVersion.string)
+
+// The process: signals, then the command tree; every exit status is decided here (DESIGN.md).
+Signals.install()
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    var command = try WSASendCommand.parseAsRoot(arguments)
+    try command.run()
+    exit(ExitStatus.success.rawValue)
+} catch let done as CommandExit {
+    exit(done.status.rawValue)
+} catch {
+    UsageErrors.exit(for: error, arguments: arguments)
+}

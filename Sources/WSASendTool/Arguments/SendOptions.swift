@@ -1,0 +1,188 @@
+import ArgumentParser
+import Winsock
+
+/// The options of a send run, as the command line and a REPL parse them; `makePlan` turns them into a
+/// `RunPlan`. Grammar errors surface while parsing, cross-field rules in `validate()`.
+public struct SendOptions: ParsableArguments, Sendable {
+    @Argument(
+        help: ArgumentHelp(
+            "The host to send to: HOST:PORT, with a name, an IPv4 address or [IPV6] in brackets.", valueName: "target"),
+        transform: { try Target.parse($0).parsed() })
+    public var target: Target?
+
+    @Option(
+        help: ArgumentHelp(
+            "The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.",
+            valueName: "spec"),
+        transform: { try BufferSpec.parse($0).parsed() })
+    public var buffers: BufferSpec = .default
+
+    @Option(
+        help: ArgumentHelp(
+            "The number of buffer sets each connection sends (default 1, or until the file ends).", valueName: "n"),
+        transform: { try NumberGrammar.parse($0, what: "--count", in: 1...UInt64(Int64.max)).parsed() })
+    public var count: UInt64?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long each connection sends instead of a count, such as 10s, 500ms or 2m.", valueName: "duration"),
+        transform: { try DurationGrammar.parse($0).parsed() })
+    public var duration: UInt64?
+
+    @Option(
+        help: ArgumentHelp(
+            "WSASend flags: oob, dontroute, partial (any case, with or without MSG_, or a number).", valueName: "list"),
+        completion: .list(["oob", "dontroute", "partial"]),
+        transform: { try FlagList.parse($0).parsed() })
+    public var flags: DWORD?
+
+    @Flag(help: "Set MSG_OOB: send the data as urgent (out-of-band) data.")
+    public var oob = false
+
+    @Flag(help: "Set MSG_DONTROUTE: ask the transport not to route the data.")
+    public var dontroute = false
+
+    @Flag(help: "Set MSG_PARTIAL, which TCP and UDP refuse with WSAEOPNOTSUPP.")
+    public var partial = false
+
+    @Option(
+        help: ArgumentHelp(
+            "How WSASend is called: blocking or nonblocking (event and routine are overlapped modes).",
+            valueName: "mode"))
+    public var mode: SendMode = .blocking
+
+    @Option(
+        help: ArgumentHelp(
+            "Overlapped calls in flight per connection, 1 to 1024 (overlapped modes only).", valueName: "k"),
+        transform: { try NumberGrammar.parse($0, what: "--outstanding", in: 1...1024).parsed() })
+    public var outstanding: UInt64?
+
+    @Flag(help: "Send datagrams on a connected UDP socket instead of a TCP stream.")
+    public var udp = false
+
+    @Option(
+        help: ArgumentHelp("The number of connections, each sending the whole run, 1 to 10000.", valueName: "n"),
+        transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...10000).parsed() })
+    public var connections: UInt64 = 1
+
+    @Option(
+        help: ArgumentHelp(
+            "Send the bytes of this file (- for standard input) in consecutive buffers; the run ends with it.",
+            valueName: "path"),
+        completion: .file())
+    public var file: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.", valueName: "address"),
+        transform: { try ListenAddress.parse($0).parsed() })
+    public var listen: ListenAddress?
+
+    @Option(
+        help: ArgumentHelp("The socket's send buffer size (SO_SNDBUF), such as 64K.", valueName: "size"),
+        transform: { try ByteSize.parse($0[...], limit: UInt64(Int32.max)).parsed() })
+    public var sndbuf: UInt64?
+
+    @Option(
+        help: ArgumentHelp(
+            "Hold each connection to this many bits per second (k, M, G: powers of 1000), such as 100M.",
+            valueName: "bits"),
+        transform: { try RateGrammar.parse($0).parsed() })
+    public var rate: UInt64?
+
+    @Flag(help: "Set TCP_NODELAY: send small segments at once instead of coalescing them.")
+    public var nodelay = false
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.",
+            valueName: "duration"),
+        transform: { try DurationGrammar.parse($0).parsed() })
+    public var connectTimeout: UInt64?
+
+    @Option(
+        help: ArgumentHelp(
+            "Print a progress line on standard error every so often, such as 1s; 0 turns it off.", valueName: "duration"
+        ),
+        transform: { try DurationGrammar.parse($0, allowZero: true).parsed() })
+    public var interval: UInt64?
+
+    @Flag(help: "Print the report as one JSON object on standard output.")
+    public var json = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Print a line for every WSASend call.")
+    public var verbose = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Print nothing but errors (and the JSON report with --json).")
+    public var quiet = false
+
+    public init() {}
+
+    public mutating func validate() throws {
+        if mode.isOverlapped {
+            throw ValidationError(
+                "--mode \(mode.rawValue): the overlapped modes (event, routine) are not built yet; use blocking or nonblocking."
+            )
+        }
+        if let outstanding, !mode.isOverlapped {
+            throw ValidationError(
+                "--outstanding \(outstanding) needs an overlapped mode (--mode event or routine); --mode \(mode.rawValue) makes one call at a time."
+            )
+        }
+        switch (target, listen) {
+        case (nil, nil):
+            throw ValidationError("Missing the target: give HOST:PORT to connect to, or --listen [HOST:]PORT.")
+        case (let target?, let listen?):
+            throw ValidationError("--listen \(listen) and the target \(target) exclude each other: give one.")
+        default: break
+        }
+        if count != nil && duration != nil {
+            throw ValidationError("--count and --duration exclude each other: give one.")
+        }
+        if verbose && quiet { throw ValidationError("-v and -q exclude each other: give one.") }
+        if listen != nil && udp {
+            throw ValidationError("--listen waits for a TCP connection; it cannot be combined with --udp.")
+        }
+        if nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
+        if let file {
+            if connections > 1 {
+                throw ValidationError("--file \(file) is one stream; it needs --connections 1, not \(connections).")
+            }
+            if buffers.totalBytes == 0 {
+                throw ValidationError("--file \(file) needs buffers that hold at least one byte, not '\(buffers)'.")
+            }
+        }
+    }
+
+    /// The plan these options describe.
+    ///
+    /// - Parameter stderrIsTerminal: Progress lines are on by default (every second) only on a terminal.
+    public func makePlan(stderrIsTerminal: Bool = false) -> RunPlan {
+        let endpoint: RunPlan.Endpoint = listen.map { .listen($0) } ?? .connect(target ?? Target(host: "", port: 0))
+        var plan = RunPlan(endpoint: endpoint)
+        plan.transport = udp ? .udp : .tcp
+        plan.buffers = buffers
+        var flags = self.flags ?? 0
+        if oob { flags |= DWORD(MSG_OOB) }
+        if dontroute { flags |= DWORD(MSG_DONTROUTE) }
+        if partial { flags |= DWORD(MSG_PARTIAL) }
+        plan.flags = flags
+        plan.mode = mode
+        plan.outstanding = Int(outstanding ?? 1)
+        plan.connections = Int(connections)
+        plan.count = count ?? (file != nil || duration != nil ? nil : 1)
+        plan.duration = duration
+        plan.payload = file.map { .file($0) } ?? .pattern
+        plan.sendBufferSize = sndbuf.map { UInt32($0) }
+        plan.noDelay = nodelay
+        plan.rate = rate
+        plan.connectTimeout = connectTimeout
+        plan.verbose = verbose
+        if let interval {
+            plan.progressInterval = interval == 0 ? nil : interval
+        } else {
+            plan.progressInterval = stderrIsTerminal && !quiet ? 1_000_000_000 : nil
+        }
+        return plan
+    }
+}

@@ -1,0 +1,89 @@
+import Winsock
+
+/// DESIGN.md's JSON report, with its fixed fields in its order and a few more: `would_block`,
+/// `partial`, `interrupted` and `sets` in the summary, `throughput_bits_per_second`, per-connection
+/// `remote` and counters, and at the end `interrupted`, `exit_status` and `error`.
+extension SendReport {
+    public var json: JSONValue {
+        var target: [(String, JSONValue)] = [
+            ("host", .string(host)), ("port", .uint(UInt64(port))), ("transport", .string(transport.rawValue)),
+        ]
+        if listening { target.append(("listen", .bool(true))) }
+        var fields: [(String, JSONValue)] = [
+            ("target", .object(target)),
+            ("mode", .string(mode.rawValue)),
+            ("flags", .array(FlagList.names(flags).map { .string($0) })),
+            ("buffers", .array(buffers.lengths.map { .uint(UInt64($0)) })),
+        ]
+        if let file { fields.append(("file", .string(file))) }
+        fields.append(("summary", summaryJSON))
+        fields.append(("connections", .array(connections.map(Self.connectionJSON))))
+        fields.append(("interrupted", .bool(interrupted)))
+        fields.append(("exit_status", .int(Int64(exitStatus.rawValue))))
+        fields.append(("error", errorJSON))
+        return .object(fields)
+    }
+
+    private var summaryJSON: JSONValue {
+        let rate = bytesPerSecond
+        return .object([
+            ("calls", .uint(summary.calls)),
+            ("bytes_requested", .uint(summary.bytesRequested)),
+            ("bytes_sent", .uint(summary.bytesSent)),
+            ("completed_immediately", .uint(summary.completedImmediately)),
+            ("pending", .uint(summary.pending)),
+            ("failed", .uint(summary.failed)),
+            ("would_block", .uint(summary.wouldBlock)),
+            ("partial", .uint(summary.partial)),
+            ("interrupted", .uint(summary.interrupted)),
+            ("sets", .uint(summary.sets)),
+            ("codes", .array(summary.codes.entries.map(Self.codeJSON))),
+            ("elapsed_seconds", .seconds(elapsedNanoseconds)),
+            ("throughput_bytes_per_second", .double(rate)),
+            ("throughput_bits_per_second", .double(rate * 8)),
+            ("latency_seconds", Self.latencyJSON(latency)),
+        ])
+    }
+
+    static func codeJSON(_ entry: (error: WSAError, count: UInt64)) -> JSONValue {
+        .object([
+            ("code", .int(Int64(entry.error.code))), ("name", .string(entry.error.name)), ("count", .uint(entry.count)),
+        ])
+    }
+
+    static func latencyJSON(_ latency: LatencySummary?) -> JSONValue {
+        guard let latency else { return .null }
+        return .object([
+            ("min", .seconds(latency.min)), ("p50", .seconds(latency.p50)), ("p90", .seconds(latency.p90)),
+            ("p99", .seconds(latency.p99)), ("max", .seconds(latency.max)), ("mean", .double(latency.mean / 1e9)),
+        ])
+    }
+
+    static func connectionJSON(_ connection: ConnectionReport) -> JSONValue {
+        let counters = connection.counters
+        return .object([
+            ("index", .int(Int64(connection.index))),
+            ("local", .string(connection.local)),
+            ("remote", .string(connection.remote)),
+            ("connect_seconds", connection.connectNanoseconds.map { .seconds($0) } ?? .null),
+            ("calls", .uint(counters.calls)),
+            ("bytes_sent", .uint(counters.bytesSent)),
+            ("completed_immediately", .uint(counters.completedImmediately)),
+            ("would_block", .uint(counters.wouldBlock)),
+            ("partial", .uint(counters.partial)),
+            ("failed", .uint(counters.failed)),
+            ("error", .error(connection.error)),
+        ])
+    }
+
+    private var errorJSON: JSONValue {
+        guard let sentence = errorSentence, exitStatus != .success else { return .null }
+        var fields: [(String, JSONValue)] = [("message", .string(sentence))]
+        let code = failure?.code ?? connections.first(where: { $0.error != nil })?.error
+        if let code, failure == nil || failure?.code != nil {
+            fields.append(("code", .int(Int64(code))))
+            fields.append(("name", .string(WSAError(code).name)))
+        }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,90 @@
+import Winsock
+
+/// The text report: a heading and a few labelled lines, short enough to read at a glance.
+extension SendReport {
+    public var text: String {
+        var lines = [heading]
+        let made = connections.filter { !$0.connectFailed }
+        if let connect = connectLine(made) { lines.append(Self.line(listening ? "accept" : "connect", connect)) }
+        lines.append(Self.line("calls", callsLine))
+        var bytes = "\(Units.grouped(summary.bytesSent)) sent of \(Units.grouped(summary.bytesRequested)) requested"
+        if summary.sets > 0 && file == nil { bytes += " (\(Units.count(summary.sets, "buffer set", "buffer sets")))" }
+        lines.append(Self.line("bytes", bytes))
+        if !summary.codes.isEmpty {
+            let codes = summary.codes.entries.map { "\($0.error.name) (\($0.error.code)) x \(Units.grouped($0.count))" }
+            lines.append(Self.line("codes", codes.joined(separator: ", ")))
+        }
+        if let latency {
+            let figures = [
+                ("min", Double(latency.min)), ("p50", Double(latency.p50)), ("p90", Double(latency.p90)),
+                ("p99", Double(latency.p99)), ("max", Double(latency.max)), ("mean", latency.mean),
+            ]
+            lines.append(
+                Self.line("latency", figures.map { "\($0.0) \(Units.duration($0.1))" }.joined(separator: ", ")))
+        }
+        lines.append(Self.line("elapsed", Units.duration(Double(elapsedNanoseconds))))
+        let rate = bytesPerSecond
+        lines.append(
+            Self.line("throughput", "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B")))"))
+        if connections.count > 1 || connections.contains(where: { $0.error != nil }) {
+            for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
+            if connections.count > 16 { lines.append("  ... \(connections.count - 16) more connections") }
+        }
+        if interrupted { lines.append("interrupted by SIGINT: the figures cover the calls made before it") }
+        return lines.joined(separator: "\n")
+    }
+
+    private var heading: String {
+        let count = connections.count == 1 ? "1 connection" : "\(connections.count) connections"
+        let flagNames = FlagList.names(flags)
+        let flagText = flagNames.isEmpty ? "no flags" : "flags " + flagNames.joined(separator: "|")
+        let perCall = buffers.totalBytes
+        let source = file.map { ", payload \($0 == "-" ? "standard input" : $0)" } ?? ""
+        let direction = listening ? "wsasend listening on" : "wsasend to"
+        return "\(direction) \(endpoint): \(transport.rawValue), \(mode.rawValue), \(count), buffers \(buffers) "
+            + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)"
+    }
+
+    private func connectLine(_ made: [ConnectionReport]) -> String? {
+        let times = made.compactMap(\.connectNanoseconds)
+        guard let first = made.first, !times.isEmpty else { return nil }
+        if made.count == 1 {
+            let route = "\(first.local ?? "?") -> \(first.remote ?? "?")"
+            return "\(Units.duration(Double(times[0]))) (\(route))"
+        }
+        let mean = Double(times.reduce(0, +)) / Double(times.count)
+        return "\(made.count) made: min \(Units.duration(Double(times.min() ?? 0))), mean \(Units.duration(mean)), "
+            + "max \(Units.duration(Double(times.max() ?? 0)))"
+    }
+
+    private var callsLine: String {
+        var parts = ["\(Units.grouped(summary.completedImmediately)) completed immediately"]
+        if summary.partial > 0 { parts[0] += " (\(Units.grouped(summary.partial)) partial)" }
+        if summary.wouldBlock > 0 { parts.append("\(Units.grouped(summary.wouldBlock)) would block") }
+        if summary.pending > 0 { parts.append("\(Units.grouped(summary.pending)) pending") }
+        if summary.failed > 0 { parts.append("\(Units.grouped(summary.failed)) failed") }
+        if summary.interrupted > 0 { parts.append("\(Units.grouped(summary.interrupted)) interrupted") }
+        return "\(Units.grouped(summary.calls)): " + parts.joined(separator: ", ")
+    }
+
+    private static func connectionLine(_ connection: ConnectionReport) -> String {
+        var text = "  [\(connection.index)] \(connection.local ?? "-") -> \(connection.remote ?? "-")"
+        if connection.connectFailed {
+            text += ": connect failed"
+        } else {
+            text +=
+                ": \(Units.count(connection.counters.bytesSent, "byte", "bytes")), "
+                + Units.count(connection.counters.calls, "call", "calls")
+        }
+        if let code = connection.error {
+            let error = WSAError(code)
+            text += ", \(error.name) (\(error.code)): \(error.summary)"
+        }
+        return text
+    }
+
+    /// "label      value", the labels in one column.
+    static func line(_ label: String, _ value: String) -> String {
+        label + String(repeating: " ", count: max(1, 11 - label.count)) + value
+    }
+}

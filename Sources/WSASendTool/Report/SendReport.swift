@@ -1,0 +1,104 @@
+import Winsock
+
+/// One connection's part of a send report.
+public struct ConnectionReport: Sendable {
+    public var index: Int
+    /// The local address ("127.0.0.1:53422"), when the socket was bound.
+    public var local: String?
+    /// The peer's address.
+    public var remote: String?
+    /// Time to connect (or, with `--listen`, to accept), in nanoseconds.
+    public var connectNanoseconds: UInt64?
+    public var counters = CallCounters()
+    /// The code that ended the connection: a failed connect, or a WSASend that failed.
+    public var error: Int32?
+    /// True when the connection could not be made (the error is the connect's).
+    public var connectFailed = false
+
+    public init(index: Int) { self.index = index }
+}
+
+/// Everything a send run found: what DESIGN.md's JSON report holds, and the text report's source.
+public struct SendReport: Sendable {
+    /// The target as given ("127.0.0.1:9000"), or the listen address.
+    public var endpoint: String
+    public var host: String
+    public var port: UInt16
+    public var listening: Bool
+    public var transport: Transport
+    public var mode: SendMode
+    public var flags: DWORD
+    public var buffers: BufferSpec
+    /// The file sent with `--file`, if any.
+    public var file: String?
+    /// Totals over every connection.
+    public var summary = CallCounters()
+    public var latency: LatencySummary?
+    /// From the first call to the end of the last, in nanoseconds.
+    public var elapsedNanoseconds: UInt64 = 0
+    public var connections: [ConnectionReport] = []
+    /// Set when the run ended early with a status other than 0 or 1 (66, 68, 69, 70).
+    public var failure: ToolFailure?
+    /// True when SIGINT ended the run.
+    public var interrupted = false
+
+    public init(plan: RunPlan) {
+        switch plan.endpoint {
+        case .connect(let target):
+            endpoint = target.description
+            host = target.host
+            port = target.port
+            listening = false
+        case .listen(let address):
+            endpoint = address.description
+            host = address.host
+            port = address.port
+            listening = true
+        }
+        transport = plan.transport
+        mode = plan.mode
+        flags = plan.flags
+        buffers = plan.buffers
+        if case .file(let path) = plan.payload { file = path }
+    }
+
+    /// Bytes per second over the elapsed time; 0 when nothing was timed.
+    public var bytesPerSecond: Double {
+        elapsedNanoseconds == 0 ? 0 : Double(summary.bytesSent) * 1e9 / Double(elapsedNanoseconds)
+    }
+
+    /// Connections that were made.
+    public var connected: Int { connections.filter { !$0.connectFailed }.count }
+
+    /// DESIGN.md's exit status for this report.
+    public var exitStatus: ExitStatus {
+        if let failure { return failure.status }
+        if interrupted { return .interrupted }
+        if !connections.isEmpty && connected == 0 { return .unavailable }
+        if summary.failed > 0 || connections.contains(where: { $0.error != nil }) { return .failure }
+        return .success
+    }
+
+    /// The one sentence for stderr when the exit status is not 0; nil otherwise.
+    public var errorSentence: String? {
+        if let failure { return failure.message }
+        if interrupted { return "interrupted: the report covers the calls made before SIGINT" }
+        let failedConnections = connections.filter(\.connectFailed)
+        if !connections.isEmpty && failedConnections.count == connections.count {
+            let error = WSAError(failedConnections[0].error ?? WSAECONNREFUSED)
+            let what = listening ? "no connection was accepted on" : "cannot connect to"
+            return "\(what) \(endpoint): \(error.name) (\(error.code)): \(error.summary)"
+        }
+        var parts: [String] = []
+        if !failedConnections.isEmpty {
+            let error = WSAError(failedConnections[0].error ?? 0)
+            parts.append("\(failedConnections.count) of \(connections.count) connections failed: \(error)")
+        }
+        if summary.failed > 0 {
+            let codes = connections.compactMap { $0.connectFailed ? nil : $0.error }
+            let names = Array(Set(codes)).sorted().map { WSAError($0).description }.joined(separator: ", ")
+            parts.append("\(summary.failed) of \(summary.calls) WSASend calls failed: \(names)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}

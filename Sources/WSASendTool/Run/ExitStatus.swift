@@ -1,0 +1,35 @@
+/// The exit statuses DESIGN.md fixes. The library only computes them; the executable exits.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// Every call succeeded.
+    case success = 0
+    /// At least one call or connection failed; the report says which code.
+    case failure = 1
+    /// Bad usage: an option, a value, the grammar.
+    case usage = 64
+    /// An input file cannot be read.
+    case noInput = 66
+    /// The host cannot be resolved.
+    case noHost = 68
+    /// No connection could be made.
+    case unavailable = 69
+    /// An internal error (WSAStartup, a thread that could not start).
+    case software = 70
+    /// Interrupted by SIGINT, after the partial report.
+    case interrupted = 130
+}
+
+/// A failure that ends a command: the exit status and one sentence for `wsasend: <sentence>`.
+public struct ToolFailure: Error, Sendable, CustomStringConvertible {
+    public let status: ExitStatus
+    public let message: String
+    /// The Winsock code behind the failure, when there is one (for the JSON report).
+    public let code: Int32?
+
+    public init(_ status: ExitStatus, _ message: String, code: Int32? = nil) {
+        self.status = status
+        self.message = message
+        self.code = code
+    }
+
+    public var description: String { message }
+}

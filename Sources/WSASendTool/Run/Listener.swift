@@ -1,0 +1,49 @@
+import Winsock
+
+/// A bound (and, for TCP, listening) socket: the sink's, and the sender's with `--listen`.
+enum Listener {
+    /// Resolves `address`, binds a socket of `type` with SO_REUSEADDR and listens on stream sockets.
+    ///
+    /// - Returns: The socket (registered with `control`) and the address it is bound to, or a failure:
+    ///   68 when the host does not resolve, 69 when the address cannot be bound.
+    static func open(
+        _ address: ListenAddress, type: Int32, receiveBuffer: Int32? = nil, control: RunControl
+    ) -> Result<(SOCKET, SocketAddress), ToolFailure> {
+        let candidates: [SocketAddress]
+        if let numeric = SocketAddress(numericHost: address.host, port: address.port) {
+            candidates = [numeric]
+        } else {
+            do {
+                candidates = try SocketAddress.resolve(host: address.host, port: address.port, type: type)
+            } catch {
+                return .failure(
+                    ToolFailure(
+                        .noHost, "cannot resolve '\(address.host)': \(error.name) (\(error.code)): \(error.summary)",
+                        code: error.code))
+            }
+        }
+        var lastCode = WSAEADDRNOTAVAIL
+        for candidate in candidates {
+            let handle = socket(candidate.family, type, 0)
+            guard handle != INVALID_SOCKET else {
+                lastCode = WSAGetLastError()
+                continue
+            }
+            guard control.register(handle) else { return .failure(ToolFailure(.interrupted, "interrupted")) }
+            _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+            if let receiveBuffer {
+                _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer)
+            }
+            var status = candidate.withSockaddr { bind(handle, $0, $1) }
+            if status == 0 && type == SOCK_STREAM { status = listen(handle, 128) }
+            if status == 0 { return .success((handle, SocketNames.local(handle) ?? candidate)) }
+            lastCode = WSAGetLastError()
+            control.release(handle)
+        }
+        let error = WSAError(lastCode)
+        return .failure(
+            ToolFailure(
+                .unavailable, "cannot listen on \(address): \(error.name) (\(error.code)): \(error.summary)",
+                code: lastCode))
+    }
+}

@@ -1,0 +1,112 @@
+import Winsock
+
+/// The per-call loop of one connection in the blocking and non-blocking modes.
+///
+/// The loop allocates nothing, takes no lock and formats nothing unless `-v`: it calls WSASend, reads the
+/// clock on both sides, records the latency in the worker's histogram and counts the result. In
+/// non-blocking mode a partial send leaves the rest of the set to the next call (the `BufferCursor`), and
+/// WSAEWOULDBLOCK is followed by a wait for writability (WSAPoll, POLLWRNORM) and a retry.
+struct NonOverlappedWorker: Sendable {
+    struct Result: Sendable {
+        var counters = CallCounters()
+        var latency = LatencyRecorder()
+        /// The code of the call that failed, which ends the connection.
+        var error: Int32?
+        /// The input file could not be read.
+        var fileError: SystemFileError?
+    }
+
+    let index: Int
+    let handle: SOCKET
+    let context: DriveContext
+    let live: LiveCounters
+
+    func run() -> Result {
+        let plan = context.plan
+        let payload = context.payload
+        var result = Result()
+        let working = UnsafeMutableBufferPointer<WSABUF>.allocate(capacity: max(payload.template.count, 1))
+        defer { working.deallocate() }
+        var cursor = BufferCursor(template: UnsafeBufferPointer(payload.template), working: working)
+        let limit = plan.count ?? .max
+        let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
+        while result.counters.sets < limit && !context.control.isStopping {
+            if let deadline, MonotonicClock.now() >= deadline { break }
+            guard let setBytes = nextSet(&result) else { break }
+            cursor.reset(limit: setBytes)
+            result.counters.bytesRequested += setBytes
+            guard send(&cursor, into: &result, deadline: deadline) else { break }
+            result.counters.sets += 1
+            pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
+        }
+        return result
+    }
+
+    /// The size of the next set: the whole set with the pattern, the next chunk of the file otherwise;
+    /// nil when the file is over or cannot be read.
+    private func nextSet(_ result: inout Result) -> UInt64? {
+        guard let file = context.file else { return context.payload.totalBytes }
+        switch file.fill(context.payload.region) {
+        case .success(let read):
+            return read == 0 ? nil : UInt64(read)
+        case .failure(let error):
+            result.fileError = error
+            return nil
+        }
+    }
+
+    /// Sends one set, in as many calls as the transport needs.
+    ///
+    /// - Returns: True when the whole set was sent; false when the connection is done (a failed call, a
+    ///   stop, the end of the duration).
+    private func send(_ cursor: inout BufferCursor, into result: inout Result, deadline: UInt64?) -> Bool {
+        let control = context.control
+        let flags = context.plan.flags
+        let lines = context.plan.verbose ? context.events.callLine : nil
+        while true {
+            var sent: DWORD = 0
+            let offered = cursor.remaining
+            let before = MonotonicClock.now()
+            let status = WSASend(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
+            let after = MonotonicClock.now()
+            let code = status == 0 ? 0 : WSAGetLastError()
+            result.latency.record(after &- before)
+            result.counters.calls += 1
+            result.counters.bytesSent += UInt64(sent)
+            live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls)
+            if let lines { lines(line(status: status, code: code, sent: sent, offered: offered, after &- before)) }
+            // A failed call reports the bytes taken before the error too; never advance past the offer.
+            cursor.advance(by: min(UInt64(sent), offered))
+            if status == 0 {
+                result.counters.completedImmediately += 1
+                if cursor.isFinished { return true }
+                // A partial send: the rest goes in the next call (which says WSAEWOULDBLOCK if no room).
+                result.counters.partial += 1
+                if control.isStopping || deadline.map({ MonotonicClock.now() >= $0 }) == true { return false }
+                continue
+            }
+            result.counters.codes.add(code)
+            if code == WSAEWOULDBLOCK {
+                result.counters.wouldBlock += 1
+                guard SocketOptions.wait(handle, for: POLLWRNORM, until: deadline, control: control) == .ready else {
+                    return false
+                }
+                continue
+            }
+            if control.isStopping {
+                result.counters.interrupted += 1
+            } else {
+                result.counters.failed += 1
+                result.error = code
+            }
+            return false
+        }
+    }
+
+    /// The `-v` line, prefixed with the connection's index when there are several.
+    private func line(status: Int32, code: Int32, sent: DWORD, offered: UInt64, _ nanoseconds: UInt64) -> String {
+        let text = CallLine.text(status: status, code: code, sent: sent, offered: offered, nanoseconds: nanoseconds)
+        return context.plan.connections > 1 ? "[\(index)] " + text : text
+    }
+}

@@ -1,0 +1,47 @@
+import Glibc
+import Winsock
+
+/// The memory behind a buffer set: one contiguous region and the WSABUF array (the template) that cuts
+/// it into the spec's buffers.
+///
+/// With the pattern payload the region is written once and shared, read-only, by every connection; with
+/// `--file` it belongs to the one connection and is refilled before each set.
+final class PayloadBuffers: @unchecked Sendable {
+    // Immutable after init except the region's bytes, which only the owning worker writes (file payload).
+    let region: UnsafeMutableRawBufferPointer
+    let template: UnsafeMutableBufferPointer<WSABUF>
+    let totalBytes: UInt64
+
+    /// Lays out `spec`; nil when the memory cannot be had (a set of gigabytes on a small machine).
+    init?(spec: BufferSpec, pattern: Bool) {
+        let total = Int(spec.totalBytes)
+        // malloc rather than allocate(byteCount:): a failure is a message, not a trap.
+        guard let memory = malloc(max(total, 1)) else { return nil }
+        guard let entries = malloc(max(spec.lengths.count, 1) * MemoryLayout<WSABUF>.stride) else {
+            free(memory)
+            return nil
+        }
+        region = UnsafeMutableRawBufferPointer(start: memory, count: total)
+        let array = entries.bindMemory(to: WSABUF.self, capacity: max(spec.lengths.count, 1))
+        template = UnsafeMutableBufferPointer(start: array, count: spec.lengths.count)
+        totalBytes = spec.totalBytes
+        var offset = 0
+        let base = memory.assumingMemoryBound(to: CChar.self)
+        for (index, length) in spec.lengths.enumerated() {
+            (array + index).initialize(to: WSABUF(len: length, buf: base + offset))
+            offset += Int(length)
+        }
+        if pattern { Self.writePattern(region) }
+    }
+
+    deinit {
+        free(region.baseAddress)
+        free(template.baseAddress)
+    }
+
+    /// Byte `i` of the set is `i % 251`: a prime period, so that a shifted or repeated slice shows in a
+    /// byte-by-byte check.
+    static func writePattern(_ region: UnsafeMutableRawBufferPointer) {
+        for index in region.indices { region[index] = UInt8(truncatingIfNeeded: index % 251) }
+    }
+}

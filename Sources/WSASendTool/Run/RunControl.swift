@@ -1,0 +1,72 @@
+import Synchronization
+import Winsock
+
+/// How a run is told to stop, from another thread: a flag the workers read after each call (one relaxed
+/// load, no lock), and the sockets to close so that a call blocked in the kernel returns (closesocket makes
+/// a blocked WSASend or recv return WSAEINTR).
+///
+/// Every socket of a run is registered here and closed exactly once: by its owner through `release`, or
+/// by `closeAll` when the run must end now (SIGINT, a blocked call at the end of `--duration`).
+public final class RunControl: Sendable {
+    /// Why a run is stopping.
+    public enum Reason: UInt8, Sendable {
+        case running = 0
+        /// The run's own end (a duration, the end of a file, `--once`): not an interruption.
+        case finished = 1
+        /// SIGINT: the report is partial and the exit status 130.
+        case interrupted = 2
+    }
+
+    private let reason = Atomic<UInt8>(Reason.running.rawValue)
+    private let sockets = Mutex<Set<SOCKET>>([])
+
+    public init() {}
+
+    /// True once the run is stopping; workers check it after every call.
+    @inline(__always)
+    public var isStopping: Bool { reason.load(ordering: .relaxed) != Reason.running.rawValue }
+
+    public var stopReason: Reason { Reason(rawValue: reason.load(ordering: .acquiring)) ?? .running }
+
+    /// True when SIGINT stopped the run.
+    public var wasInterrupted: Bool { stopReason == .interrupted }
+
+    /// Asks the workers to stop after their current call.
+    public func requestStop() {
+        _ = reason.compareExchange(
+            expected: Reason.running.rawValue, desired: Reason.finished.rawValue, ordering: .acquiringAndReleasing)
+    }
+
+    /// SIGINT: stop, and release every blocked call by closing the sockets.
+    public func interrupt() {
+        reason.store(Reason.interrupted.rawValue, ordering: .releasing)
+        closeAll()
+    }
+
+    /// Closes every registered socket now (their blocked calls return WSAEINTR).
+    public func closeAll() {
+        let open = sockets.withLock { registered in
+            defer { registered.removeAll() }
+            return registered
+        }
+        for socket in open { _ = closesocket(socket) }
+    }
+
+    /// Puts a socket under the run's control. If the run is already stopping, the socket is closed at
+    /// once and false is returned.
+    public func register(_ socket: SOCKET) -> Bool {
+        let stopping: Bool = sockets.withLock { registered in
+            if isStopping && wasInterrupted { return true }
+            registered.insert(socket)
+            return false
+        }
+        if stopping { _ = closesocket(socket) }
+        return !stopping
+    }
+
+    /// Closes a socket its owner is done with, unless `closeAll` already did.
+    public func release(_ socket: SOCKET) {
+        let owned = sockets.withLock { $0.remove(socket) != nil }
+        if owned { _ = closesocket(socket) }
+    }
+}

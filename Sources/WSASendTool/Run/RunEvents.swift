@@ -1,0 +1,21 @@
+import Synchronization
+
+/// What a run tells its caller while it runs: lines the caller decides where to print (the library never
+/// writes to a terminal). Each closure may be called from any worker thread.
+public struct RunEvents: Sendable {
+    /// One line per WSASend call (`-v`).
+    public var callLine: (@Sendable (String) -> Void)?
+    /// A progress line (`--interval`).
+    public var progress: (@Sendable (String) -> Void)?
+    /// A notice such as "listening on 127.0.0.1:9000".
+    public var notice: (@Sendable (String) -> Void)?
+
+    public init(
+        callLine: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (String) -> Void)? = nil,
+        notice: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.callLine = callLine
+        self.progress = progress
+        self.notice = notice
+    }
+}

@@ -1,0 +1,62 @@
+import Winsock
+
+/// Everything a send run needs, decided before the first socket exists: the command line's options after
+/// their grammars and cross-field rules. A REPL or a test builds one the same way.
+public struct RunPlan: Sendable {
+    /// Whether the sender connects or waits for connections (`--listen`, the spec's example).
+    public enum Endpoint: Sendable, Equatable {
+        case connect(Target)
+        case listen(ListenAddress)
+    }
+
+    /// Where the bytes come from.
+    public enum Payload: Sendable, Equatable {
+        /// A fixed pattern (byte `i` of a buffer set is `i % 251`), written once and sent again each call.
+        case pattern
+        /// Consecutive bytes of a file ("-" for standard input) in consecutive buffers of consecutive calls;
+        /// the run ends when the file does.
+        case file(String)
+    }
+
+    public var endpoint: Endpoint
+    public var transport: Transport = .tcp
+    public var buffers: BufferSpec = .default
+    /// WSASend's dwFlags.
+    public var flags: DWORD = 0
+    public var mode: SendMode = .blocking
+    /// Overlapped calls in flight per connection (overlapped modes only).
+    public var outstanding: Int = 1
+    public var connections: Int = 1
+    /// Buffer sets per connection; nil for no limit (a file or a duration ends the run).
+    public var count: UInt64? = 1
+    /// How long each connection sends, in nanoseconds.
+    public var duration: UInt64?
+    public var payload: Payload = .pattern
+    /// SO_SNDBUF in bytes, when given.
+    public var sendBufferSize: UInt32?
+    /// Bits per second each connection is held to (`--rate`); nil sends as fast as WSASend returns.
+    public var rate: UInt64?
+    /// TCP_NODELAY.
+    public var noDelay = false
+    /// How long a connect may take, in nanoseconds; nil waits as long as the system does.
+    public var connectTimeout: UInt64?
+    /// Format a line per call (`-v`); off, the per-call path formats nothing.
+    public var verbose = false
+    /// Progress lines every so many nanoseconds; nil for none.
+    public var progressInterval: UInt64?
+
+    public init(endpoint: Endpoint) {
+        self.endpoint = endpoint
+    }
+
+    /// "127.0.0.1:9000" or "listen 127.0.0.1:9000".
+    public var endpointDescription: String {
+        switch endpoint {
+        case .connect(let target): target.description
+        case .listen(let address): "listen \(address)"
+        }
+    }
+
+    /// The socket type for `socket` and getaddrinfo.
+    var socketType: Int32 { transport == .tcp ? SOCK_STREAM : SOCK_DGRAM }
+}

@@ -1,0 +1,129 @@
+import Winsock
+
+/// Runs a send plan: WSAStartup, the payload, the connections, the mode's driver, and the report.
+///
+/// The runner never prints and never exits: it returns a `SendReport` whose `exitStatus` and
+/// `errorSentence` say how the run ended, and tells its caller about progress through `RunEvents`.
+/// `control` lets another thread stop it (SIGINT).
+public struct Runner: Sendable {
+    public let plan: RunPlan
+    public let control: RunControl
+    public let events: RunEvents
+
+    public init(plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents()) {
+        self.plan = plan
+        self.control = control
+        self.events = events
+    }
+
+    public func run() -> SendReport {
+        var report = SendReport(plan: plan)
+        let session: WinsockSession
+        do {
+            session = try WinsockSession()
+        } catch {
+            report.failure = ToolFailure(.software, "WSAStartup failed: \(error)", code: error.code)
+            return report
+        }
+        defer { withExtendedLifetime(session) {} }
+        guard let driver = sendDriver(for: plan.mode) else {
+            report.failure = ToolFailure(
+                .usage,
+                "--mode \(plan.mode.rawValue): the overlapped modes are not built yet; use blocking or nonblocking")
+            return report
+        }
+        var file: InputFile?
+        if case .file(let path) = plan.payload {
+            switch InputFile.open(path) {
+            case .success(let opened): file = opened
+            case .failure(let error):
+                report.failure = ToolFailure(.noInput, "cannot read '\(error.path)': \(error.reason)")
+                return report
+            }
+        }
+        guard let payload = PayloadBuffers(spec: plan.buffers, pattern: file == nil) else {
+            report.failure = ToolFailure(.software, "cannot allocate \(plan.buffers.totalBytes) bytes for the buffers")
+            return report
+        }
+
+        let attempts: [ConnectionAttempt]
+        switch connect(&report) {
+        case .success(let made): attempts = made
+        case .failure(let failure):
+            report.failure = failure
+            report.interrupted = control.wasInterrupted
+            return report
+        }
+        report.connections = attempts.map(Self.connectionReport)
+        report.interrupted = control.wasInterrupted
+        let open = attempts.compactMap { attempt in attempt.handle.map { (attempt.index, $0) } }
+        guard !open.isEmpty else { return report }
+
+        let live = open.map { _ in LiveCounters() }
+        let context = DriveContext(
+            plan: plan, control: control, events: events, payload: payload, file: file, live: live)
+        let started = MonotonicClock.now()
+        let supervisor = Supervisor(plan: plan, control: control, events: events, live: live, started: started)
+        let supervisorThread = WorkerThread.start { supervisor.watch() }
+        let result = driver.drive(open.map(\.1), context: context)
+        report.elapsedNanoseconds = MonotonicClock.now() &- started
+        supervisor.finish()
+        supervisorThread?.join()
+        for (_, handle) in open { control.release(handle) }
+
+        for (position, (index, _)) in open.enumerated() {
+            report.connections[index].counters = result.counters[position]
+            report.connections[index].error = result.errors[position]
+            report.summary.merge(result.counters[position])
+        }
+        report.latency = result.latency.summary
+        report.failure = result.failure
+        report.interrupted = control.wasInterrupted
+        return report
+    }
+
+    /// Resolves and connects, or listens and accepts; a failure that ends the run before any connection
+    /// (68, 69 for a listen address that cannot be bound). With `--listen`, the report gets the bound
+    /// address (the port, when 0 was asked for).
+    private func connect(_ report: inout SendReport) -> Result<[ConnectionAttempt], ToolFailure> {
+        let connector = Connector(plan: plan, control: control)
+        var attempts: [ConnectionAttempt] = []
+        switch plan.endpoint {
+        case .connect(let target):
+            let addresses: [SocketAddress]
+            switch connector.resolve(target) {
+            case .success(let resolved): addresses = resolved
+            case .failure(let failure): return .failure(failure)
+            }
+            for index in 0..<plan.connections where !control.isStopping {
+                attempts.append(connector.connect(index: index, to: addresses))
+            }
+        case .listen(let address):
+            let listener: SOCKET
+            switch Listener.open(address, type: plan.socketType, control: control) {
+            case .success(let (handle, bound)):
+                listener = handle
+                report.endpoint = bound.description
+                report.host = bound.host
+                report.port = bound.port
+                events.notice?("listening on \(bound) (\(plan.transport.rawValue))")
+            case .failure(let failure): return .failure(failure)
+            }
+            for index in 0..<plan.connections where !control.isStopping {
+                attempts.append(connector.accept(index: index, on: listener))
+            }
+            control.release(listener)
+        }
+        return .success(attempts)
+    }
+
+    private static func connectionReport(_ attempt: ConnectionAttempt) -> ConnectionReport {
+        var connection = ConnectionReport(index: attempt.index)
+        connection.local = attempt.local?.description
+        connection.remote = attempt.remote?.description
+        connection.connectNanoseconds = attempt.connectNanoseconds
+        connection.error = attempt.error
+        connection.connectFailed = attempt.handle == nil
+        return connection
+    }
+}

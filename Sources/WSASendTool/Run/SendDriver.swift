@@ -1,0 +1,38 @@
+import Winsock
+
+/// What a mode driver gets: the plan, the connected sockets and the shared run state.
+struct DriveContext: Sendable {
+    let plan: RunPlan
+    let control: RunControl
+    let events: RunEvents
+    /// The pattern's buffers, shared read-only by every connection; or the file's, for the one connection.
+    let payload: PayloadBuffers
+    let file: InputFile?
+    /// Per connection, in the order of `connections`.
+    let live: [LiveCounters]
+}
+
+/// What a driver hands back: each connection's counters and error, and the merged latencies.
+struct DriveResult: Sendable {
+    var counters: [CallCounters]
+    var errors: [Int32?]
+    var latency = LatencyRecorder()
+    /// A failure that ends the run with its own status (an unreadable input file: 66).
+    var failure: ToolFailure?
+}
+
+/// One way of calling WSASend on a set of connected sockets: DESIGN.md's modes. The non-overlapped modes
+/// use a thread per connection; the overlapped ones (event, routine) will drive every connection from
+/// one thread with `outstanding` calls in flight. A driver returns when every connection has ended (its
+/// limit reached, its payload over, a failure, or a stop).
+protocol SendDriver: Sendable {
+    func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult
+}
+
+/// The driver for a mode; nil for the modes this build does not have.
+func sendDriver(for mode: SendMode) -> (any SendDriver)? {
+    switch mode {
+    case .blocking, .nonblocking: NonOverlappedDriver()
+    case .event, .routine: nil
+    }
+}

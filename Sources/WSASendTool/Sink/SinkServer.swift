@@ -1,0 +1,148 @@
+import Synchronization
+import Winsock
+
+/// `wsasend sink`: binds, then receives TCP connections concurrently (one thread each) or UDP datagrams,
+/// counting bytes and urgent bytes, until `--once`, `--idle` or a stop.
+///
+/// Like the runner, it never prints or exits: it returns a `SinkReport`, tells its caller the bound
+/// address through `ready`, and records each finished connection in `ledger` as it ends.
+public struct SinkServer: Sendable {
+    public let plan: SinkPlan
+    public let control: RunControl
+    public let events: RunEvents
+    public let ledger: SinkLedger
+
+    /// SO_RCVBUF of a UDP sink: datagrams that find the queue full are dropped, so ask for room.
+    static let datagramReceiveBuffer: Int32 = 4 << 20
+
+    public init(
+        plan: SinkPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(),
+        ledger: SinkLedger = SinkLedger()
+    ) {
+        self.plan = plan
+        self.control = control
+        self.events = events
+        self.ledger = ledger
+    }
+
+    /// Serves until the sink stops.
+    ///
+    /// - Parameter ready: Called with the bound address once the sink accepts connections or datagrams.
+    public func run(ready: (@Sendable (SocketAddress) -> Void)? = nil) -> SinkReport {
+        var report = SinkReport(plan: plan)
+        let session: WinsockSession
+        do {
+            session = try WinsockSession()
+        } catch {
+            report.failure = ToolFailure(.software, "WSAStartup failed: \(error)", code: error.code)
+            return report
+        }
+        defer { withExtendedLifetime(session) {} }
+        var output: OutputFile?
+        if let path = plan.output {
+            switch OutputFile.create(path) {
+            case .success(let file): output = file
+            case .failure(let error):
+                report.failure = ToolFailure(.usage, "cannot write the output file '\(error.path)': \(error.reason)")
+                return report
+            }
+        }
+        let type = plan.transport == .tcp ? SOCK_STREAM : SOCK_DGRAM
+        let buffer = plan.transport == .udp ? Self.datagramReceiveBuffer : nil
+        let (listener, bound): (SOCKET, SocketAddress)
+        switch Listener.open(plan.address, type: type, receiveBuffer: buffer, control: control) {
+        case .success(let opened): (listener, bound) = opened
+        case .failure(let failure):
+            report.failure = failure
+            return report
+        }
+        report.host = bound.host
+        report.port = bound.port
+        report.address = bound.description
+        events.notice?("listening on \(bound) (\(plan.transport.rawValue))")
+        ready?(bound)
+
+        let watcher = SinkWatcher(plan: plan, control: control, events: events, ledger: ledger)
+        let watcherThread = WorkerThread.start { watcher.watch() }
+        let fileError: SystemFileError?
+        if plan.transport == .udp {
+            fileError = serveDatagrams(on: listener, output: output)
+        } else {
+            fileError = serveConnections(on: listener, output: output)
+        }
+        control.release(listener)
+        watcher.finish()
+        watcherThread?.join()
+        if let fileError {
+            report.failure = ToolFailure(
+                .failure, "cannot write the output file '\(fileError.path)': \(fileError.reason)")
+        }
+        report.connections = ledger.connections.sorted { $0.index < $1.index }
+        report.interrupted = control.wasInterrupted
+        return report
+    }
+
+    private func serveDatagrams(on handle: SOCKET, output: OutputFile?) -> SystemFileError? {
+        var connection = SinkConnectionReport(index: 0)
+        connection.opened = MonotonicClock.now()
+        let receiver = SinkReceiver(
+            handle: handle, transport: .udp, control: control, ledger: ledger, output: output)
+        let error = receiver.receive(into: &connection)
+        ledger.add(connection)
+        return error
+    }
+
+    /// Accepts until the sink stops; with `--output` or `--once`, one connection at a time on this
+    /// thread, otherwise a thread per connection.
+    private func serveConnections(on listener: SOCKET, output: OutputFile?) -> SystemFileError? {
+        let sequential = output != nil || plan.once
+        var threads: [WorkerThread] = []
+        var index = 0
+        let fileError = Mutex<SystemFileError?>(nil)
+        while !control.isStopping {
+            if SocketOptions.wait(listener, for: POLLRDNORM, until: nil, control: control) == .stopped { break }
+            var storage = sockaddr_storage()
+            var length = Int32(MemoryLayout<sockaddr_storage>.size)
+            let handle = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &length) }
+            }
+            guard handle != INVALID_SOCKET else {
+                // Out of descriptors or a connection reset before accept: try again, without spinning.
+                sleepNanoseconds(10_000_000)
+                continue
+            }
+            guard control.register(handle) else { break }
+            var connection = SinkConnectionReport(index: index)
+            connection.opened = MonotonicClock.now()
+            connection.peer = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0, length: length).description }
+            }
+            index += 1
+            if plan.verbose { events.notice?("connection \(connection.index) from \(connection.peer ?? "?")") }
+            let receiver = SinkReceiver(
+                handle: handle, transport: .tcp, control: control, ledger: ledger, output: output)
+            let serve: @Sendable () -> Void = { [connection, plan, events, ledger, control] in
+                var connection = connection
+                let error = receiver.receive(into: &connection)
+                control.release(handle)
+                if let error { fileError.withLock { $0 = $0 ?? error } }
+                ledger.add(connection)
+                if plan.verbose {
+                    events.notice?(
+                        "connection \(connection.index) closed: \(Units.grouped(connection.bytes)) bytes")
+                }
+            }
+            if sequential {
+                serve()
+                if plan.once || fileError.withLock({ $0 != nil }) { break }
+            } else if let thread = WorkerThread.start(serve) {
+                threads.append(thread)
+            } else {
+                serve()
+            }
+        }
+        control.requestStop()
+        for thread in threads { thread.join() }
+        return fileError.withLock { $0 }
+    }
+}

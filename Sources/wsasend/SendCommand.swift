@@ -1,0 +1,50 @@
+import ArgumentParser
+import WSASendTool
+
+/// `wsasend [send] HOST:PORT [options]`: connect (or listen), call WSASend, report.
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Connect to HOST:PORT (or accept a connection) and send with WSASend (the default command).",
+        discussion: """
+            Each call passes the whole WSABUF array of --buffers. In blocking mode a call returns when every \
+            byte is consumed; in nonblocking mode a call may take part of the buffers (partial: the rest goes \
+            in the next call) or none (WSAEWOULDBLOCK: the tool waits with WSAPoll and tries again). Both are \
+            flow control, counted in the report, not failures.
+
+            Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
+            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT (after the partial report).
+
+            Examples:
+              wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
+              wsasend [::1]:9000 --duration 10s --connections 4 --json
+              wsasend [::1]:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K -v
+              wsasend 127.0.0.1:9000 --file backup.tar --buffers 8x64K
+              wsasend --listen 27015 --count 10 -v
+            """)
+
+    @OptionGroup var options: SendOptions
+
+    func run() throws {
+        let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        let control = RunControl()
+        Signals.onInterrupt { control.interrupt() }
+        let quiet = options.quiet
+        let callLines = options.json ? Console.standardError : Console.standardOutput
+        var events = RunEvents(callLine: { callLines.line($0) })
+        if !quiet {
+            events.progress = { Console.standardError.line($0) }
+            events.notice = { Console.standardError.line("wsasend: " + $0) }
+        }
+        let report = Runner(plan: plan, control: control, events: events).run()
+        if options.json {
+            Console.standardOutput.line(report.json.rendered())
+        } else if !quiet && report.connected > 0 {
+            Console.standardOutput.line(report.text)
+        }
+        if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
+            Console.standardError.line("wsasend: " + sentence)
+        }
+        throw CommandExit(report.exitStatus)
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+
+/// The built binary against its own sink, over loopback only. Serialized: each test runs two processes
+/// and the machine has two cores.
+@Suite("Send to the tool's own sink", .serialized)
+struct SinkEndToEndTests {
+    static func json(_ text: String) throws -> [String: Any] {
+        let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(value as? [String: Any])
+    }
+
+    static func summary(_ report: [String: Any]) throws -> [String: Any] {
+        try #require(report["summary"] as? [String: Any])
+    }
+
+    @Test(
+        "4x4096 x 1000 calls: 16,384,000 bytes sent, and the sink receives the same",
+        arguments: [("127.0.0.1", "127.0.0.1"), ("[::1]", "[::1]")])
+    func streamTransfer(listen: String, host: String) throws {
+        let sink = try Background(["sink", "\(listen):0", "--once", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(["\(host):\(port)", "--buffers", "4x4096", "--count", "1000", "--json"])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let sent = try Self.summary(Self.json(sender.stdout))
+        #expect(sent["bytes_sent"] as? Int == 16_384_000)
+        #expect(sent["calls"] as? Int == 1000)
+        #expect(sent["completed_immediately"] as? Int == 1000)
+        let received = try sink.finish(timeout: 30)
+        #expect(received.status == 0, "stderr: \(received.stderr)")
+        let sunk = try Self.summary(Self.json(received.stdout))
+        #expect(sunk["bytes_received"] as? Int == 16_384_000)
+    }
+
+    @Test("The text reports say 16,384,000 bytes on both sides")
+    func textReports() throws {
+        let sink = try Background(["sink", "0", "--once"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(["127.0.0.1:\(port)", "--buffers", "4x4096", "--count", "1000"])
+        #expect(sender.status == 0)
+        #expect(sender.stdout.contains("calls      1,000: 1,000 completed immediately"))
+        #expect(sender.stdout.contains("bytes      16,384,000 sent of 16,384,000 requested"))
+        #expect(sender.stdout.contains("latency    min "))
+        #expect(sender.stdout.contains("throughput "))
+        let received = try sink.finish(timeout: 30)
+        #expect(received.stdout.contains("bytes      16,384,000 received"))
+    }
+
+    @Test("Over UDP, 1000 datagrams of 4x4096 arrive whole at the sink")
+    func datagramTransfer() throws {
+        let sink = try Background(["sink", "0", "--udp", "--idle", "1s", "--json"])
+        let port = try sink.listeningPort()
+        // --rate keeps the burst within what the sink's receive queue holds: UDP drops the rest.
+        let sender = try Tool.run(
+            ["127.0.0.1:\(port)", "--udp", "--buffers", "4x4096", "--count", "1000", "--rate", "1G", "--json"])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let sent = try Self.summary(Self.json(sender.stdout))
+        #expect(sent["bytes_sent"] as? Int == 16_384_000)
+        let received = try sink.finish(timeout: 30)
+        let sunk = try Self.summary(Self.json(received.stdout))
+        #expect(sunk["datagrams"] as? Int == 1000)
+        #expect(sunk["bytes_received"] as? Int == 16_384_000)
+    }
+
+    @Test(
+        "--file into sink --output --once leaves an identical file",
+        arguments: [0, 1, (1 << 20) + 13], ["4x4096", "7,3x0,1K,13", "256K"])
+    func fileTransfer(size: Int, spec: String) throws {
+        let input = TemporaryFile(bytes: TemporaryFile.randomBytes(size, seed: UInt64(size) &+ 1))
+        for mode in [["--mode", "blocking"], ["--mode", "nonblocking", "--sndbuf", "64K"]] {
+            let output = TemporaryFile()
+            let sink = try Background(["sink", "0", "--once", "--output", output.path])
+            let port = try sink.listeningPort()
+            let sender = try Tool.run(["127.0.0.1:\(port)", "--file", input.path, "--buffers", spec, "-q"] + mode)
+            #expect(sender.status == 0, "\(mode): \(sender.stderr)")
+            let received = try sink.finish(timeout: 30)
+            #expect(received.status == 0, "\(mode): \(received.stderr)")
+            let copy = try Data(contentsOf: output.url)
+            #expect(copy.count == size, "\(mode)")
+            #expect(copy == (try Data(contentsOf: input.url)), "\(mode)")
+        }
+    }
+
+    @Test("--file - sends standard input")
+    func standardInput() throws {
+        let input = TemporaryFile(bytes: TemporaryFile.randomBytes(100_003))
+        let output = TemporaryFile()
+        let sink = try Background(["sink", "0", "--once", "--output", output.path])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(["127.0.0.1:\(port)", "--file", "-", "--buffers", "3x1000"], stdin: input.url)
+        #expect(sender.status == 0)
+        _ = try sink.finish(timeout: 30)
+        #expect(try Data(contentsOf: output.url) == Data(contentsOf: input.url))
+    }
+
+    @Test("An urgent byte (--oob) is counted by the sink and kept in the stream")
+    func urgentByte() throws {
+        let sink = try Background(["sink", "0", "--once", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(["127.0.0.1:\(port)", "--oob", "--buffers", "512"])
+        #expect(sender.status == 0)
+        let sunk = try Self.summary(Self.json(try sink.finish(timeout: 30).stdout))
+        #expect(sunk["urgent_bytes"] as? Int == 1)
+        #expect(sunk["bytes_received"] as? Int == 512)
+    }
+
+    @Test("SIGINT stops the sink, which prints its report and exits 130")
+    func sinkInterrupted() throws {
+        let sink = try Background(["sink", "0"])
+        _ = try sink.listeningPort()
+        sink.interrupt()
+        let outcome = try sink.finish(timeout: 10)
+        #expect(outcome.status == 130)
+        #expect(outcome.stdout.contains("wsasend sink on 127.0.0.1:"))
+        #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
+    }
+
+    @Test("Several connections each send the whole run")
+    func connections() throws {
+        let sink = try Background(["sink", "0", "--idle", "1s", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run([
+            "127.0.0.1:\(port)", "--connections", "4", "--buffers", "2x1K", "--count", "50", "--json",
+        ])
+        #expect(sender.status == 0)
+        let report = try Self.json(sender.stdout)
+        #expect(try Self.summary(report)["bytes_sent"] as? Int == 4 * 50 * 2048)
+        #expect((report["connections"] as? [Any])?.count == 4)
+        let sunk = try Self.json(try sink.finish(timeout: 30).stdout)
+        #expect(try Self.summary(sunk)["bytes_received"] as? Int == 4 * 50 * 2048)
+        #expect(try Self.summary(sunk)["connections"] as? Int == 4)
+    }
+}
+
+/// The built binary against peers written here, independent of the tool's sink.
+@Suite("Send to a peer written in the test", .serialized)
+struct PeerEndToEndTests {
+    @Test(
+        "Every byte of a file arrives in order, blocking and non-blocking with a small send buffer",
+        arguments: [["--mode", "blocking"], ["--mode", "nonblocking", "--sndbuf", "64K"]])
+    func fileBytes(mode: [String]) throws {
+        let content = TemporaryFile.randomBytes((1 << 20) + 13, seed: 42)
+        let input = TemporaryFile(bytes: content)
+        let peer = try LoopbackPeer()
+        let sender = try Tool.run(
+            ["127.0.0.1:\(peer.port)", "--file", input.path, "--buffers", "3x100K,7,0,64K", "-q"] + mode)
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let received = try #require(peer.bytes())
+        #expect(received.count == content.count)
+        #expect(received == content)
+    }
+
+    @Test("The default pattern arrives byte-exact: byte i of each set is i % 251")
+    func patternBytes() throws {
+        let peer = try LoopbackPeer()
+        let setSize = 4 * 256 * 1024
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(peer.port)", "--mode", "nonblocking", "--sndbuf", "64K", "--buffers", "4x256K", "--count",
+                "4",
+            ])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let received = try #require(peer.bytes())
+        #expect(received.count == 4 * setSize)
+        let mismatch = received.enumerated().first { offset, byte in byte != UInt8((offset % setSize) % 251) }
+        #expect(mismatch == nil, "first wrong byte at \(mismatch?.offset ?? -1)")
+    }
+
+    @Test("--listen accepts a connection and then sends, as the spec's example does")
+    func listen() throws {
+        let sender = try Background(["--listen", "0", "--count", "3", "-v"])
+        let port = try sender.listeningPort()
+        let data = try LoopbackClient.readAll(port: port)
+        let outcome = try sender.finish(timeout: 30)
+        #expect(outcome.status == 0)
+        #expect(data.count == 3 * 4096)
+        #expect(outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = 0, 4096 bytes, ") }.count == 3)
+    }
+
+    @Test("SIGINT releases a WSASend blocked on a peer that does not read: partial report, exit 130")
+    func interruptBlockedSend() throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"])
+        #expect(peer.waitForConnection())
+        // Connected, so sending: give it time to fill the socket buffers and block.
+        Thread.sleep(forTimeInterval: 0.3)
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 10)
+        #expect(outcome.status == 130)
+        let report = try SinkEndToEndTests.json(outcome.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+        let summary = try SinkEndToEndTests.summary(report)
+        #expect((summary["bytes_sent"] as? Int ?? 0) > 0)
+        #expect((summary["interrupted"] as? Int) == 1)
+        #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
+    }
+
+    @Test("--listen with --connect-timeout gives up with WSAETIMEDOUT and exit status 69")
+    func listenTimeout() throws {
+        let outcome = try Tool.run(["--listen", "0", "--connect-timeout", "200ms"], timeout: 20)
+        #expect(outcome.status == 69)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderrLines.last?.contains("WSAETIMEDOUT (10060)") == true)
+    }
+
+    @Test("--duration ends a run whose peer stopped reading, with exit status 0")
+    func durationEndsBlockedRun() throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let outcome = try Tool.run(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--duration", "300ms"], timeout: 20)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("interrupted"))
+    }
+
+    @Test("A closed standard output ends -v lines quietly, without a crash or a signal")
+    func closedStandardOutput() throws {
+        let peer = try LoopbackPeer()
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = Tool.url
+        process.arguments = ["127.0.0.1:\(peer.port)", "--buffers", "64", "--count", "20000", "-v"]
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try pipe.fileHandleForReading.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(peer.bytes()?.count == 64 * 20000)
+    }
+}
+
+@Suite("Demo and codes")
+struct DemoAndCodesTests {
+    @Test("The demo runs its tour against its own sink and exits 0")
+    func demo() throws {
+        let outcome = try Tool.run(["demo"])
+        #expect(outcome.status == 0, "stdout: \(outcome.stdout)")
+        for expected in [
+            "calls      100: 100 completed immediately", "would block", "sink: 512 bytes received, 1 urgent",
+            "WSAEMSGSIZE (10040)", "WSAEOPNOTSUPP (10045)",
+        ] {
+            #expect(outcome.stdout.contains(expected), "missing: \(expected)")
+        }
+    }
+
+    @Test("codes lists every code; codes NAME explains one")
+    func codes() throws {
+        let table = try Tool.run(["codes"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("10054  WSAECONNRESET"))
+        #expect(table.stdout.contains("11001  WSAHOST_NOT_FOUND"))
+        let one = try Tool.run(["codes", "econnreset"])
+        #expect(one.stdout.hasPrefix("WSAECONNRESET (10054): Connection reset by peer."))
+        #expect(try Tool.run(["codes", "10035"]).stdout.hasPrefix("WSAEWOULDBLOCK (10035)"))
+    }
+
+    @Test("-v prints one line per call in the Winsock shape")
+    func verboseLines() throws {
+        let peer = try LoopbackPeer()
+        let outcome = try Tool.run(["127.0.0.1:\(peer.port)", "--buffers", "4x4096", "--count", "3", "-v"])
+        let lines = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = ") }
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.hasPrefix("WSASend = 0, 16384 bytes, ") })
+    }
+}

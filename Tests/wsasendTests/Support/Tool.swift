@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// The built `wsasend` binary, run as a user runs it: arguments in, exit status and both streams out.
+enum Tool {
+    /// `.build/<triple>/debug/wsasend`: next to the test bundle, or found by searching upward.
+    static let url: URL = {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let beside = bundleDirectory.appendingPathComponent("wsasend")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(".build/debug/wsasend")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return beside
+    }()
+
+    /// What one run printed and how it ended.
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var stdoutData: Data
+
+        /// The stderr lines, without the empty one after the last newline.
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs the tool to its end (killed after `timeout` seconds, which fails the test).
+    static func run(_ arguments: [String], stdin: URL? = nil, timeout: Double = 60) throws -> Outcome {
+        let process = try Background(arguments, stdin: stdin)
+        return try process.finish(timeout: timeout)
+    }
+}
+
+/// A tool process running in the background (a sink, or a sender to interrupt), its output in files so
+/// that no pipe can fill up and block it.
+final class Background {
+    let process = Process()
+    private let stdoutURL: URL
+    private let stderrURL: URL
+
+    init(_ arguments: [String], stdin: URL? = nil) throws {
+        let directory = FileManager.default.temporaryDirectory
+        let name = UUID().uuidString
+        stdoutURL = directory.appendingPathComponent("wsasend-\(name).out")
+        stderrURL = directory.appendingPathComponent("wsasend-\(name).err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = Tool.url
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: stdoutURL)
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
+
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
+    /// The port of the "listening on ADDRESS:PORT" line, once the process has printed it.
+    func listeningPort(timeout: Double = 10) throws -> UInt16 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            for line in stderr.split(separator: "\n") where line.contains("listening on ") {
+                let address = line.split(separator: " ")[3]
+                if let port = address.split(separator: ":").last.flatMap({ UInt16($0) }) { return port }
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        throw ToolTestError("no 'listening on' line; stderr: \(stderr)")
+    }
+
+    /// Sends SIGINT.
+    func interrupt() { process.interrupt() }
+
+    /// Waits for the process to end; kills it and throws after `timeout` seconds.
+    func finish(timeout: Double = 60) throws -> Tool.Outcome {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw ToolTestError("wsasend \(process.arguments ?? []) ran longer than \(timeout) s; stderr: \(stderr)")
+        }
+        process.waitUntilExit()
+        let data = (try? Data(contentsOf: stdoutURL)) ?? Data()
+        return Tool.Outcome(status: process.terminationStatus, stdout: stdout, stderr: stderr, stdoutData: data)
+    }
+}
+
+struct ToolTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A scratch file that is removed when the value goes.
+final class TemporaryFile {
+    let url: URL
+
+    init(bytes: Data? = nil) {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-test-\(UUID().uuidString)")
+        if let bytes { _ = FileManager.default.createFile(atPath: url.path, contents: bytes) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    var path: String { url.path }
+
+    /// `count` bytes that no pattern predicts (a xorshift generator with a fixed seed, so a failure
+    /// reproduces).
+    static func randomBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> Data {
+        var state = seed
+        var bytes = Data(count: count)
+        for index in 0..<count {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            bytes[index] = UInt8(truncatingIfNeeded: state)
+        }
+        return bytes
+    }
+}

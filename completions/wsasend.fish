@@ -1,0 +1,133 @@
+function __wsasend_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __wsasend_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __wsasend_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __wsasend_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __wsasend_parse_tokens -S
+    set -l unparsed_tokens (__wsasend_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'wsasend'
+        __wsasend_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'send'
+            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'connections=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+        case 'sink'
+            __wsasend_parse_subcommand 1 'udp' 'output=' 'once' 'idle=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+        case 'demo'
+            __wsasend_parse_subcommand 0 'version' 'h/help'
+        case 'codes'
+            __wsasend_parse_subcommand 1 'json' 'version' 'h/help'
+        case 'help'
+            __wsasend_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __wsasend_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __wsasend_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __wsasend_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __wsasend_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__wsasend_tokens -p)
+    if test -z "$(__wsasend_tokens -t)"
+        set -l index (count (__wsasend_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'wsasend' -f
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'send' -d 'Connect to HOST:PORT (or accept a connection) and send with WSASend (the default command).'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'sink' -d 'Receive TCP connections (concurrently) or UDP datagrams, count bytes and urgent bytes, report.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'demo' -d 'Start a sink on a free loopback port in this process and show WSASend\'s behaviour against it.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'codes' -d 'List every Winsock error code with its number, name and meaning, or explain one in full.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" buffers' -l 'buffers' -d 'The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" count' -l 'count' -d 'The number of buffer sets each connection sends (default 1, or until the file ends).' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" duration' -l 'duration' -d 'How long each connection sends instead of a count, such as 10s, 500ms or 2m.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" flags' -l 'flags' -d 'WSASend flags: oob, dontroute, partial (any case, with or without MSG_, or a number).' -rfka 'oob dontroute partial'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" oob' -l 'oob' -d 'Set MSG_OOB: send the data as urgent (out-of-band) data.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" dontroute' -l 'dontroute' -d 'Set MSG_DONTROUTE: ask the transport not to route the data.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" partial' -l 'partial' -d 'Set MSG_PARTIAL, which TCP and UDP refuse with WSAEOPNOTSUPP.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" mode' -l 'mode' -d 'How WSASend is called: blocking or nonblocking (event and routine are overlapped modes).' -rfka 'blocking nonblocking event routine'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" outstanding' -l 'outstanding' -d 'Overlapped calls in flight per connection, 1 to 1024 (overlapped modes only).' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" udp' -l 'udp' -d 'Send datagrams on a connected UDP socket instead of a TCP stream.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connections' -l 'connections' -d 'The number of connections, each sending the whole run, 1 to 10000.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" file' -l 'file' -d 'Send the bytes of this file (- for standard input) in consecutive buffers; the run ends with it.' -rF
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" listen' -l 'listen' -d 'Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" sndbuf' -l 'sndbuf' -d 'The socket\'s send buffer size (SO_SNDBUF), such as 64K.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" rate' -l 'rate' -d 'Hold each connection to this many bits per second (k, M, G: powers of 1000), such as 100M.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" nodelay' -l 'nodelay' -d 'Set TCP_NODELAY: send small segments at once instead of coalescing them.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connect-timeout' -l 'connect-timeout' -d 'How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" interval' -l 'interval' -d 'Print a progress line on standard error every so often, such as 1s; 0 turns it off.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" json' -l 'json' -d 'Print the report as one JSON object on standard output.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" v verbose' -s 'v' -l 'verbose' -d 'Print a line for every WSASend call.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" q quiet' -s 'q' -l 'quiet' -d 'Print nothing but errors (and the JSON report with --json).'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" udp' -l 'udp' -d 'Receive UDP datagrams instead of TCP connections.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" output' -l 'output' -d 'Write the received bytes to this file (- for standard output), one connection at a time.' -rF
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" once' -l 'once' -d 'Exit when the first connection closes.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" idle' -l 'idle' -d 'Exit when no byte has arrived for this long after the first one, such as 2s.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" interval' -l 'interval' -d 'Print a progress line on standard error every so often, such as 1s; 0 turns it off.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" json' -l 'json' -d 'Print the report as one JSON object on standard output.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" v verbose' -s 'v' -l 'verbose' -d 'Print a line when a connection opens and closes.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" q quiet' -s 'q' -l 'quiet' -d 'Print nothing but errors (and the JSON report with --json).'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend sink" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend demo" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend demo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend codes" json' -l 'json' -d 'Print the codes as JSON on standard output.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend codes" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend codes" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend help" version' -l 'version' -d 'Show the version.'
