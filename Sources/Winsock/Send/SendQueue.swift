@@ -43,7 +43,8 @@ final class SendQueue: Sendable {
     /// Sets the transmitter, keeping the other bits; a compare-and-swap loop because, while no entries
     /// wait, a caller's fast path may change the word at the same time. Returns the previous one.
     @discardableResult
-    private func setTransmitter(_ new: Transmitter, if condition: (Transmitter) -> Bool = { _ in true }) -> Transmitter {
+    private func setTransmitter(_ new: Transmitter, if condition: (Transmitter) -> Bool = { _ in true }) -> Transmitter
+    {
         var old = word.load(ordering: .acquiring)
         while true {
             let current = Self.transmitter(old)

@@ -108,12 +108,15 @@ final class HandleTable<Object: AnyObject>: @unchecked Sendable {
         var removed: [Object] = []
         for index in 0..<used {
             guard let slot = slot(index) else { continue }
-            if let object: Object = withShard(index, {
-                guard slot.pointee.handle != 0 else { return nil }
-                slot.pointee.handle = 0
-                defer { slot.pointee.object = nil }
-                return slot.pointee.object
-            }) {
+            if let object: Object = withShard(
+                index,
+                {
+                    guard slot.pointee.handle != 0 else { return nil }
+                    slot.pointee.handle = 0
+                    defer { slot.pointee.object = nil }
+                    return slot.pointee.object
+                })
+            {
                 removed.append(object)
                 allocation.withLock { $0.free.append(index) }
             }
