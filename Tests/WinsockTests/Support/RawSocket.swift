@@ -35,6 +35,12 @@ final class RawSocket: @unchecked Sendable {
         return localPort
     }
 
+    /// Binds to `port` on the family's loopback address; returns errno (0 on success).
+    func bind(loopbackPort port: UInt16) -> Int32 {
+        let result = Loopback.withAddress(family: family, port: port) { Glibc.bind(fd, $0, $1) }
+        return result == 0 ? 0 : errno
+    }
+
     var family: Int32 {
         var value: Int32 = 0
         var length = socklen_t(4)
