@@ -8,7 +8,14 @@ enum Pattern {
 
     /// `count` bytes of the stream starting at `start`.
     static func bytes(from start: Int = 0, count: Int) -> [UInt8] {
-        (0..<count).map { byte(at: start + $0) }
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var position = start
+            for index in 0..<count {
+                buffer[index] = byte(at: position)
+                position &+= 1
+            }
+            initialized = count
+        }
     }
 
     /// Buffer sizes that add up to `total`: a repeating cycle of odd sizes, empty ones included.

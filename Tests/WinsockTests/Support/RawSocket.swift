@@ -103,6 +103,23 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// True when urgent (out-of-band) data is signalled within `milliseconds` (poll's POLLPRI).
+    func waitUrgent(milliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
+        let deadline = TestClock.now() + Double(milliseconds) / 1000
+        while TestClock.now() < deadline {
+            let left = Int32(max(0, (deadline - TestClock.now()) * 1000))
+            if Glibc.poll(&entry, 1, left) > 0 && entry.revents & Int16(POLLPRI) != 0 { return true }
+        }
+        return false
+    }
+
+    /// The urgent byte (recv with MSG_OOB), or nil when there is none.
+    func receiveUrgent() -> UInt8? {
+        var byte: UInt8 = 0
+        return Glibc.recv(fd, &byte, 1, Int32(MSG_OOB) | Int32(MSG_DONTWAIT)) == 1 ? byte : nil
+    }
+
     /// One recv that waits at most `milliseconds`: the bytes, or nil on timeout or error; [] at EOF.
     func receive(maximum: Int = 65536, flags: Int32 = 0, waitingAtMost milliseconds: Int32 = 10_000) -> [UInt8]? {
         guard waitReadable(milliseconds: milliseconds) else { return nil }
