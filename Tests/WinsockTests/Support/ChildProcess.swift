@@ -120,7 +120,10 @@ enum ChildProcess {
         return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
     }
 
-    private static func temporaryFile(_ kind: String) -> String {
+    static func remove(_ path: String) { unlink(path) }
+
+    /// A new empty file under /tmp.
+    static func temporaryFile(_ kind: String) -> String {
         var template = Array("/tmp/winsock-tests-\(kind)-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         precondition(fd >= 0, "mkstemp failed")

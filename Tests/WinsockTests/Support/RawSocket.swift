@@ -196,3 +196,11 @@ enum TestClock {
         usleep(useconds_t(milliseconds * 1000))
     }
 }
+
+/// A sendmsg on descriptor -1: it fails at once, and marks a boundary in an strace of sendmsg calls.
+enum TraceMarker {
+    static func mark() {
+        var message = msghdr()
+        _ = sendmsg(-1, &message, 0)
+    }
+}
