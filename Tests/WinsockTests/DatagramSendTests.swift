@@ -83,9 +83,7 @@ struct DatagramSendTests {
     func portUnreachable(_ family: Int32) throws {
         try requireFamily(family)
         startWinsock()
-        let closed = RawSocket(family: family, datagram: true)
-        let port = closed.bindLoopback()
-        closed.close()
+        let port = Loopback.unusedPort(family: family)
         let socket = makeSocket(family, SOCK_DGRAM)
         defer { _ = closesocket(socket) }
         try #require(connectLoopback(socket, family: family, port: port) == 0)

@@ -109,9 +109,10 @@ struct SocketTableTests {
     @Test("connect to a closed loopback port gives WSAECONNREFUSED and leaves the socket unconnected")
     func connectRefused() {
         startWinsock()
+        // Bound and never listening: the port refuses connections, and no other test can take it.
         let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
         let port = probe.bindLoopback()
-        probe.close()  // bound, never listening: the port refuses
         let socket = makeSocket(AF_INET, SOCK_STREAM)
         defer { _ = closesocket(socket) }
         expectFailure(connectLoopback(socket, family: AF_INET, port: port), WSAECONNREFUSED)

@@ -175,6 +175,29 @@ enum Loopback {
         }
     }
 
+    /// A port that nothing is bound to now, below Linux's ephemeral range, so that no socket bound to port
+    /// 0 elsewhere in the suite can take it: a target for "port unreachable" that no other test answers.
+    static func unusedPort(family: Int32) -> UInt16 {
+        let text = readText("/proc/sys/net/ipv4/ip_local_port_range")
+        let first = Int(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first ?? "") ?? 32768
+        let low = max(1024, first - 20000)
+        while true {
+            let candidate = UInt16(Int.random(in: low..<max(low + 1, first)))
+            let udp = RawSocket(family: family, datagram: true)
+            let tcp = RawSocket(family: family, datagram: false)
+            if udp.bind(loopbackPort: candidate) == 0 && tcp.bind(loopbackPort: candidate) == 0 { return candidate }
+        }
+    }
+
+    private static func readText(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { _ = close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+    }
+
     /// True when ::1 can be bound here (some containers turn IPv6 off).
     static let ipv6Available: Bool = {
         let fd = Glibc.socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
