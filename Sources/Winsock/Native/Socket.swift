@@ -52,7 +52,8 @@ public final class Socket: Sendable {
             let code = WSAGetLastError()
             guard code == WSAEWOULDBLOCK else { throw WSAError(code) }
             var entry = WSAPOLLFD(fd: handle, events: POLLWRNORM)
-            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
             let ready = WSAPoll(&entry, 1, Int32(clamping: max(milliseconds, 1)))
             guard ready != SOCKET_ERROR else { throw WSAError(WSAGetLastError()) }
             guard ready > 0 else { throw WSAError(WSAETIMEDOUT) }
@@ -98,7 +99,8 @@ public final class Socket: Sendable {
     @discardableResult
     public func send(_ bytes: UnsafeRawBufferPointer, flags: SendFlags = []) throws(WSAError) -> Int {
         var buffer = WSABUF(
-            len: DWORD(bytes.count), buf: UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)))
+            len: DWORD(bytes.count),
+            buf: UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)))
         return try withUnsafeMutablePointer(to: &buffer) { (pointer) throws(WSAError) -> Int in
             try send(UnsafeMutableBufferPointer(start: pointer, count: 1), flags: flags)
         }

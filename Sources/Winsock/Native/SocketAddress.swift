@@ -9,7 +9,9 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// Wraps a system address of `length` bytes.
     public init(_ address: UnsafePointer<sockaddr>, length: Int32) {
         let size = min(Int(length), MemoryLayout<sockaddr_storage>.size)
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: size)) }
+        withUnsafeMutableBytes(of: &storage) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: size))
+        }
         self.length = Int32(size)
     }
 
@@ -91,7 +93,9 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// Resolves a host name or numeric address with getaddrinfo.
     ///
     /// - Throws: WSAHOST_NOT_FOUND, WSATRY_AGAIN, WSANO_RECOVERY or WSANO_DATA, as Windows' getaddrinfo.
-    public static func resolve(host: String, port: UInt16, type: Int32 = SOCK_STREAM) throws(WSAError) -> [SocketAddress] {
+    public static func resolve(
+        host: String, port: UInt16, type: Int32 = SOCK_STREAM
+    ) throws(WSAError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_socktype = type
         hints.ai_family = AF_UNSPEC
@@ -130,7 +134,9 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     public static func == (a: SocketAddress, b: SocketAddress) -> Bool {
         guard a.length == b.length else { return false }
         return withUnsafeBytes(of: a.storage) { left in
-            withUnsafeBytes(of: b.storage) { right in left.prefix(Int(a.length)).elementsEqual(right.prefix(Int(b.length))) }
+            withUnsafeBytes(of: b.storage) { right in
+                left.prefix(Int(a.length)).elementsEqual(right.prefix(Int(b.length)))
+            }
         }
     }
 

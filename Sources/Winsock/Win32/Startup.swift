@@ -17,7 +17,8 @@ public func WSAStartup(_ wVersionRequested: WORD, _ lpWSAData: UnsafeMutablePoin
     guard let lpWSAData else { return WSAEFAULT }
     let requested = (LOBYTE(wVersionRequested), HIBYTE(wVersionRequested))
     let highest = (LOBYTE(highestVersion), HIBYTE(highestVersion))
-    let negotiated = requested.0 > highest.0 || (requested.0 == highest.0 && requested.1 > highest.1)
+    let negotiated =
+        requested.0 > highest.0 || (requested.0 == highest.0 && requested.1 > highest.1)
         ? highestVersion : wVersionRequested
 
     var data = WSADATA()
