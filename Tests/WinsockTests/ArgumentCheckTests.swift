@@ -31,7 +31,9 @@ func expectNothingSent(
 @Suite("WSASend's argument checks")
 struct ArgumentCheckTests {
     // "This parameter can be NULL only if the lpOverlapped parameter is not NULL."
-    @Test("a nil lpNumberOfBytesSent without lpOverlapped gives WSAEFAULT and sends nothing", arguments: Transport.allCases)
+    @Test(
+        "a nil lpNumberOfBytesSent without lpOverlapped gives WSAEFAULT and sends nothing",
+        arguments: Transport.allCases)
     func nilBytesSent(_ transport: Transport) throws {
         try transport.withPair { socket, next in
             let array = BufferArray([1, 2, 3, 4])

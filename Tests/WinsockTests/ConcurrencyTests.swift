@@ -24,7 +24,8 @@ private enum Message {
         while offset + 8 <= stream.count {
             let writer = Int(stream[offset])
             let sequence = Int(stream[offset + 2])
-            let length = Int(stream[offset + 4]) | Int(stream[offset + 5]) << 8 | Int(stream[offset + 6]) << 16
+            let length =
+                Int(stream[offset + 4]) | Int(stream[offset + 5]) << 8 | Int(stream[offset + 6]) << 16
                 | Int(stream[offset + 7]) << 24
             guard writer < writers, sequence == next[writer], offset + 8 + length <= stream.count else {
                 return ["bad header at \(offset): writer \(writer), sequence \(sequence), length \(length)"]
@@ -53,7 +54,8 @@ struct ConcurrencyTests {
         let perWriter = 6
         let messages = (0..<writers).map { writer in
             (0..<perWriter).map { sequence in
-                Message.make(writer: writer, sequence: sequence, length: 40_000 + (writer * 7 + sequence * 13) % 9 * 30_000)
+                Message.make(
+                    writer: writer, sequence: sequence, length: 40_000 + (writer * 7 + sequence * 13) % 9 * 30_000)
             }
         }
         let total = messages.joined().reduce(0) { $0 + $1.count }
@@ -64,7 +66,8 @@ struct ConcurrencyTests {
                 TestThread { () -> [SendOutcome] in
                     own.map { message in
                         // Many buffers per call, so a provider that split calls would have many chances.
-                        wsaSend(socket, message, sizes: Pattern.sizes(total: message.count, cycle: [8, 4000, 0, 1, 12_000]))
+                        wsaSend(
+                            socket, message, sizes: Pattern.sizes(total: message.count, cycle: [8, 4000, 0, 1, 12_000]))
                     }
                 }
             }
@@ -97,9 +100,13 @@ struct ConcurrencyTests {
             try #require(closesocket(socket) == 0)
             let firstOutcome = first.join(waitingAtMost: 10_000)
             let secondOutcome = second.join(waitingAtMost: 10_000)
-            #expect(firstOutcome?.rc == SOCKET_ERROR && firstOutcome?.error == WSAEINTR, "\(String(describing: firstOutcome))")
+            #expect(
+                firstOutcome?.rc == SOCKET_ERROR && firstOutcome?.error == WSAEINTR,
+                "\(String(describing: firstOutcome))")
             #expect(Int(firstOutcome?.sent ?? 0) < total)
-            #expect(secondOutcome?.rc == SOCKET_ERROR && secondOutcome?.error == WSAEINTR, "\(String(describing: secondOutcome))")
+            #expect(
+                secondOutcome?.rc == SOCKET_ERROR && secondOutcome?.error == WSAEINTR,
+                "\(String(describing: secondOutcome))")
         }
     }
 }

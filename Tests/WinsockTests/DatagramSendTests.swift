@@ -26,7 +26,8 @@ struct DatagramSendTests {
         try withDatagramPair { socket, receiver in
             let messages = (1...5).map { Pattern.bytes(from: $0 * 1000, count: $0 * 10) }
             for message in messages {
-                #expect(wsaSend(socket, message, sizes: [message.count / 2, message.count - message.count / 2]).rc == 0)
+                #expect(
+                    wsaSend(socket, message, sizes: [message.count / 2, message.count - message.count / 2]).rc == 0)
             }
             for message in messages { #expect(receiveDatagram(receiver) == message) }
         }
@@ -78,7 +79,8 @@ struct DatagramSendTests {
 
     // The spec's error table: WSAECONNRESET "For a UDP datagram socket, this error would indicate that a
     // previous send operation resulted in an ICMP "Port Unreachable" message."
-    @Test("a connected datagram socket whose earlier datagram drew an ICMP port unreachable gets WSAECONNRESET",
+    @Test(
+        "a connected datagram socket whose earlier datagram drew an ICMP port unreachable gets WSAECONNRESET",
         arguments: loopbackFamilies)
     func portUnreachable(_ family: Int32) throws {
         try requireFamily(family)

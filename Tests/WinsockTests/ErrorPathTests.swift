@@ -38,7 +38,9 @@ struct ErrorPathTests {
     }
 
     // BEHAVIOUR.md: "TCP send not connected | WSAENOTCONN (Linux says EPIPE for a never-connected socket)".
-    @Test("a stream socket that was never connected gives WSAENOTCONN, fresh, bound or listening", arguments: loopbackFamilies)
+    @Test(
+        "a stream socket that was never connected gives WSAENOTCONN, fresh, bound or listening",
+        arguments: loopbackFamilies)
     func streamNotConnected(_ family: Int32) throws {
         try requireFamily(family)
         startWinsock()
@@ -55,7 +57,9 @@ struct ErrorPathTests {
 
     // WSAECONNRESET: "For a stream socket, the virtual circuit was reset by the remote side." BEHAVIOUR.md:
     // "peer reset (RST) | WSAECONNRESET; Linux's later EPIPE too".
-    @Test("after the peer resets the connection, WSASend gives WSAECONNRESET, and keeps giving it", arguments: loopbackFamilies)
+    @Test(
+        "after the peer resets the connection, WSASend gives WSAECONNRESET, and keeps giving it",
+        arguments: loopbackFamilies)
     func peerReset(_ family: Int32) throws {
         try withStreamPair(family: family) { socket, peer in
             #expect(wsaSend(socket, [1, 2, 3]).rc == 0)

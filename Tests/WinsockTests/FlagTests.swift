@@ -6,11 +6,14 @@ import Testing
 @Suite("WSASend's flags")
 struct FlagTests {
     // "MSG_OOB: Send OOB data on a stream-style socket such as SOCK_STREAM only."
-    @Test("MSG_OOB on a stream socket sends urgent data that a Linux peer reads with MSG_OOB", arguments: loopbackFamilies)
+    @Test(
+        "MSG_OOB on a stream socket sends urgent data that a Linux peer reads with MSG_OOB", arguments: loopbackFamilies
+    )
     func outOfBandRaw(_ family: Int32) throws {
         try withStreamPair(family: family) { socket, peer in
             let data: [UInt8] = Array("hello!".utf8)
-            #expect(wsaSend(socket, data, sizes: [3, 0, 3], flags: DWORD(MSG_OOB)) == SendOutcome(rc: 0, error: 0, sent: 6))
+            #expect(
+                wsaSend(socket, data, sizes: [3, 0, 3], flags: DWORD(MSG_OOB)) == SendOutcome(rc: 0, error: 0, sent: 6))
             #expect(peer.waitUrgent(milliseconds: 5000), "the peer sees urgent data")
             #expect(peer.receiveUrgent() == UInt8(ascii: "!"), "the call's last byte is the urgent byte")
             #expect(readingPeer(peer, limit: 5).join().bytes == Array("hello".utf8))

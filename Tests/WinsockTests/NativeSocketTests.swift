@@ -57,7 +57,9 @@ struct NativeSocketTests {
     func errors() throws {
         startWinsock()
         let unconnected = try Socket(family: AF_INET, type: SOCK_STREAM)
-        #expect(throws: WSAError.notConnected) { try [UInt8](arrayLiteral: 1).withUnsafeBytes { try unconnected.send($0) } }
+        #expect(throws: WSAError.notConnected) {
+            try [UInt8](arrayLiteral: 1).withUnsafeBytes { try unconnected.send($0) }
+        }
         try withStreamPair { handle, _ in
             let socket = Socket(adopting: handle)
             #expect(throws: WSAError.operationNotSupported) {

@@ -47,7 +47,9 @@ struct NonOverlappedSendTests {
     // "If the socket is non-blocking and stream-oriented, and there is not sufficient space in the
     // transport's buffer, WSASend will return with only part of the application's buffers having been
     // consumed." Issue 2: "SOCKET_ERROR + WSAEWOULDBLOCK when none".
-    @Test("non-blocking: a partial count while room lasts, then WSAEWOULDBLOCK; the counts are exactly what the peer gets")
+    @Test(
+        "non-blocking: a partial count while room lasts, then WSAEWOULDBLOCK; the counts are exactly what the peer gets"
+    )
     func nonBlockingPartial() throws {
         let total = 2 << 20
         let data = Pattern.bytes(count: total)

@@ -49,7 +49,8 @@ struct SendCursorTests {
         let array = BufferArray(Pattern.bytes(count: 8), sizes: [4, 0, 4])
         array.buffers[1].buf = nil
         let cursor = SendCursor(buffers: array.buffers, count: 3)
-        #expect(window(cursor, over: array, limit: 8).spans == [Span(offset: 0, length: 4), Span(offset: 4, length: 4)])
+        #expect(
+            window(cursor, over: array, limit: 8).spans == [Span(offset: 0, length: 4), Span(offset: 4, length: 4)])
     }
 
     @Test("advancing inside a buffer makes the next window start mid-buffer")
@@ -78,7 +79,8 @@ struct SendCursorTests {
         var cursor = SendCursor(buffers: array.buffers, count: 5)
         cursor.advance(by: 4 + 6 + 5)
         #expect(cursor.index == 3 && cursor.offset == 5)
-        #expect(window(cursor, over: array, limit: 8).spans == [Span(offset: 15, length: 3), Span(offset: 18, length: 12)])
+        #expect(
+            window(cursor, over: array, limit: 8).spans == [Span(offset: 15, length: 3), Span(offset: 18, length: 12)])
         cursor.advance(by: 15)
         #expect(cursor.isFinished)
         #expect(window(cursor, over: array, limit: 8).bytes == 0)

@@ -37,7 +37,9 @@ struct SignalTests {
         // A blocking send of many megabytes while the peer resets the connection under it.
         try withStreamPair(peerReceiveBuffer: 4096, configure: { setOption($0, SOL_SOCKET, SO_SNDBUF, 4096) }) {
             socket, peer in
-            let sender = TestThread { wsaSend(socket, Pattern.bytes(count: 8 << 20), sizes: Pattern.sizes(total: 8 << 20)) }
+            let sender = TestThread {
+                wsaSend(socket, Pattern.bytes(count: 8 << 20), sizes: Pattern.sizes(total: 8 << 20))
+            }
             TestClock.sleep(milliseconds: 200)
             peer.resetConnection()
             let outcome = sender.join()

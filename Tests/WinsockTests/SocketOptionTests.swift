@@ -104,7 +104,8 @@ struct SocketOptionTests {
         var read = LINGER()
         var length = size
         let got = withUnsafeMutableBytes(of: &read) {
-            Winsock.getsockopt(socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
         }
         expectSuccess(got)
         #expect(read == LINGER(l_onoff: 1, l_linger: 7))
@@ -119,7 +120,8 @@ struct SocketOptionTests {
         var value: UInt32 = 1000
         var length: Int32 = 2
         let shortGet = withUnsafeMutableBytes(of: &value) {
-            Winsock.getsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_SNDTIMEO, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
         }
         expectFailure(shortGet, WSAEFAULT)
         let shortSet = withUnsafeBytes(of: &value) {
@@ -131,7 +133,8 @@ struct SocketOptionTests {
         expectFailure(setOption(socket, 0x1234, SO_SNDBUF, 1), WSAENOPROTOOPT)
         length = 64
         let got = withUnsafeMutableBytes(of: &value) {
-            Winsock.getsockopt(socket, SOL_SOCKET, SO_TYPE, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_TYPE, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
         }
         expectSuccess(got)
         #expect(length == 4)

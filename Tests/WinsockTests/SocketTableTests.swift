@@ -81,7 +81,9 @@ struct SocketTableTests {
         #expect(WSAGetLastError() == WSAEAFNOSUPPORT)
     }
 
-    @Test("bind takes a loopback address; getsockname reads it back; a second bind is refused", arguments: loopbackFamilies)
+    @Test(
+        "bind takes a loopback address; getsockname reads it back; a second bind is refused",
+        arguments: loopbackFamilies)
     func bindAndName(_ family: Int32) throws {
         try requireFamily(family)
         startWinsock()
@@ -119,7 +121,9 @@ struct SocketTableTests {
         expectFailure(wsaSend(socket, [1, 2, 3]).rc, WSAENOTCONN)
     }
 
-    @Test("accept returns a connected socket and the peer's address; both ends exchange bytes", arguments: loopbackFamilies)
+    @Test(
+        "accept returns a connected socket and the peer's address; both ends exchange bytes",
+        arguments: loopbackFamilies)
     func acceptPair(_ family: Int32) throws {
         try requireFamily(family)
         startWinsock()

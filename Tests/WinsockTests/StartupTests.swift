@@ -32,8 +32,12 @@ struct StartupTests {
         guard status == 0 else { return }
         #expect(data.wVersion == `case`.expected)
         #expect(data.wHighVersion == MAKEWORD(2, 2))
-        let description = withUnsafeBytes(of: data.szDescription) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let status2 = withUnsafeBytes(of: data.szSystemStatus) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let description = withUnsafeBytes(of: data.szDescription) {
+            String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        let status2 = withUnsafeBytes(of: data.szSystemStatus) {
+            String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
         #expect(!description.isEmpty)
         #expect(status2 == "Running")
         #expect(WSACleanup() == 0)

@@ -36,11 +36,14 @@ func traceSegments(_ log: String) -> [[TracedSendmsg]] {
 }
 
 /// True when strace can trace a child here (it is installed and ptrace is allowed).
-let straceWorks: Bool = ChildProcess.available("strace")
+let straceWorks: Bool =
+    ChildProcess.available("strace")
     && ChildProcess.run(["strace", "-qq", "-o", "/dev/null", "true"], seconds: 30).status == 0
 
 /// The child side: WSASend calls whose sendmsg calls the parent counts, each segment after a mark.
-@Suite("sendmsg calls of WSASend (traced child)", .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
+@Suite(
+    "sendmsg calls of WSASend (traced child)",
+    .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
 struct TraceTargets {
     @Test("a sequence of WSASend calls, each after a trace mark")
     func sendSequence() throws {
@@ -50,9 +53,11 @@ struct TraceTargets {
                 TraceMarker.mark()  // 1: three buffers, one empty
                 #expect(wsaSend(tcp, twelve, sizes: [1000, 0, 2000]).sent == 3000)
                 TraceMarker.mark()  // 2: 2500 buffers on a stream
-                #expect(wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
+                #expect(
+                    wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
                 TraceMarker.mark()  // 3: 2000 buffers in one datagram
-                #expect(wsaSend(udp, Pattern.bytes(count: 20_000), sizes: [Int](repeating: 10, count: 2000)).sent == 20_000)
+                #expect(
+                    wsaSend(udp, Pattern.bytes(count: 20_000), sizes: [Int](repeating: 10, count: 2000)).sent == 20_000)
                 TraceMarker.mark()  // 4: three buffers in one datagram
                 #expect(wsaSend(udp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)
                 TraceMarker.mark()  // 5: MSG_DONTROUTE on TCP
@@ -63,7 +68,8 @@ struct TraceTargets {
                 #expect(wsaSend(udp, twelve, sizes: [1500, 1500], flags: DWORD(MSG_DONTROUTE)).rc == 0)
                 TraceMarker.mark()  // 8: refused calls: no syscall at all
                 let array = BufferArray([1, 2, 3])
-                expectFailure(withExtendedLifetime(array) { WSASend(tcp, array.buffers, 1, nil, 0, nil, nil) }, WSAEFAULT)
+                expectFailure(
+                    withExtendedLifetime(array) { WSASend(tcp, array.buffers, 1, nil, 0, nil, nil) }, WSAEFAULT)
                 expectFailure(wsaSend(tcp, [1], flags: DWORD(MSG_PARTIAL)).rc, WSAEOPNOTSUPP)
                 expectFailure(wsaSend(tcp, [1], flags: 0x10).rc, WSAEOPNOTSUPP)
                 expectFailure(wsaSend(udp, [1], flags: DWORD(MSG_OOB)).rc, WSAEOPNOTSUPP)
@@ -73,7 +79,8 @@ struct TraceTargets {
                 expectFailure(holed.send(on: tcp).rc, WSAEFAULT)
                 TraceMarker.mark()  // 9: 2500 buffers on a blocking stream with SO_SNDTIMEO
                 #expect(setOption(tcp, SOL_SOCKET, SO_SNDTIMEO, 10_000) == 0)
-                #expect(wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
+                #expect(
+                    wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
                 TraceMarker.mark()  // 10: non-blocking TCP with room
                 #expect(setNonBlocking(tcp, true) == 0)
                 #expect(wsaSend(tcp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)

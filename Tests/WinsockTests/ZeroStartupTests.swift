@@ -6,7 +6,8 @@ import var Glibc.ECONNREFUSED
 /// The library with no WSAStartup outstanding. WSAStartup's count is process-wide, so these run only
 /// in a child process of their own (IsolatedRunTests starts it, one test per child), never beside the
 /// in-process tests that hold the process session.
-@Suite("The library before WSAStartup and after the last WSACleanup (child process)",
+@Suite(
+    "The library before WSAStartup and after the last WSACleanup (child process)",
     .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
 struct ZeroStartupTests {
     // "A successful WSAStartup call must occur before using this function." (WSANOTINITIALISED)

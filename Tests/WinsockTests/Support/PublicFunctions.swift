@@ -55,7 +55,8 @@ enum PublicFunction: String, CaseIterable, Sendable, CustomTestStringConvertible
         case .getsockopt:
             if nilPointers { return Winsock.getsockopt(handle, SOL_SOCKET, SO_TYPE, nil, nil) == SOCKET_ERROR }
             return withUnsafeMutableBytes(of: &value) {
-                Winsock.getsockopt(handle, SOL_SOCKET, SO_TYPE, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+                Winsock.getsockopt(
+                    handle, SOL_SOCKET, SO_TYPE, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
             } == SOCKET_ERROR
         case .ioctlsocket:
             if nilPointers { return Winsock.ioctlsocket(handle, FIONBIO, nil) == SOCKET_ERROR }

@@ -124,7 +124,9 @@ final class RawSocket: @unchecked Sendable {
     func receive(maximum: Int = 65536, flags: Int32 = 0, waitingAtMost milliseconds: Int32 = 10_000) -> [UInt8]? {
         guard waitReadable(milliseconds: milliseconds) else { return nil }
         var buffer = [UInt8](repeating: 0, count: maximum)
-        let count = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, maximum, flags | Int32(MSG_DONTWAIT)) }
+        let count = buffer.withUnsafeMutableBytes {
+            Glibc.recv(fd, $0.baseAddress, maximum, flags | Int32(MSG_DONTWAIT))
+        }
         if count < 0 { return nil }
         return Array(buffer.prefix(count))
     }
