@@ -111,6 +111,35 @@ struct ConcurrencyTests {
     }
 }
 
+extension ConcurrencyTests {
+    // BEHAVIOUR.md: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call": the
+    // wait for another thread's send to finish is part of the call.
+    @Test("a blocking WSASend waiting behind another thread's send is bounded by SO_SNDTIMEO")
+    func queuedSendTimesOut() throws {
+        let total = 4 << 20
+        let data = Pattern.bytes(count: total)
+        try withStreamPair(peerReceiveBuffer: 4096, configure: { setOption($0, SOL_SOCKET, SO_SNDBUF, 4096) }) {
+            socket, _ in
+            // The first send starts with no timeout: it blocks until the socket closes.
+            let first = TestThread { wsaSend(socket, data, sizes: Pattern.sizes(total: total)) }
+            try #require(waitUntil { sendQueueIsBusy(socket) }, "the first WSASend never started")
+            TestClock.sleep(milliseconds: 100)
+            try #require(setOption(socket, SOL_SOCKET, SO_SNDTIMEO, 300) == 0)
+            let start = TestClock.now()
+            let second = TestThread { wsaSend(socket, [1, 2, 3]) }
+            let secondOutcome = second.join(waitingAtMost: 10_000)
+            let elapsed = TestClock.now() - start
+            #expect(secondOutcome == SendOutcome(rc: SOCKET_ERROR, error: WSAETIMEDOUT, sent: 0), "after \(elapsed) s")
+            #expect(elapsed < 5)
+            #expect(!first.isFinished)
+            _ = closesocket(socket)
+            let firstOutcome = first.join(waitingAtMost: 10_000)
+            #expect(firstOutcome?.error == WSAEINTR, "\(String(describing: firstOutcome))")
+            _ = second.join(waitingAtMost: 10_000)
+        }
+    }
+}
+
 /// Polls `condition` for at most 10 s.
 func waitUntil(_ condition: () -> Bool) -> Bool {
     let deadline = TestClock.now() + 10
