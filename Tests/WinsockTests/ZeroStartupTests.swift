@@ -72,7 +72,7 @@ struct ZeroStartupTests {
         ChildProcess.markFinished("notInitialisedAfterLastCleanup")
     }
 
-    @Test("the last WSACleanup closes every socket: peers see the close, ports are freed, handles are gone")
+    @Test("the last WSACleanup closes every socket: blocked sends return, peers see the close, ports are freed")
     func lastCleanupClosesSockets() throws {
         var data = WSADATA()
         try #require(WSAStartup(MAKEWORD(2, 2), &data) == 0)
@@ -90,8 +90,24 @@ struct ZeroStartupTests {
         let datagram = Winsock.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP)
         try #require(bindLoopback(datagram, family: AF_INET) == 0)
         let datagramPort = localPort(datagram)
+        // A thread blocked in WSASend on a socket whose peer reads nothing.
+        let stuckListener = RawSocket(family: AF_INET, datagram: false)
+        stuckListener.setReceiveBuffer(4096)
+        let stuckPort = stuckListener.bindLoopback()
+        stuckListener.listen()
+        let stuck = Winsock.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)
+        try #require(setOption(stuck, SOL_SOCKET, SO_SNDBUF, 4096) == 0)
+        try #require(connectLoopback(stuck, family: AF_INET, port: stuckPort) == 0)
+        let stuckPeer = try #require(stuckListener.accept())
+        let sender = TestThread { wsaSend(stuck, Pattern.bytes(count: 4 << 20)) }
+        TestClock.sleep(milliseconds: 300)
+        #expect(!sender.isFinished, "the send should be blocked: its peer reads nothing")
 
         try #require(WSACleanup() == 0)
+
+        let released = sender.join(waitingAtMost: 10_000)
+        #expect(released?.rc == SOCKET_ERROR && released?.error == WSAEINTR, "\(String(describing: released))")
+        withExtendedLifetime(stuckPeer) {}
 
         #expect(peer.receive(waitingAtMost: 5000) == [], "the connected peer sees EOF")
         let probe = RawSocket(family: AF_INET, datagram: false)
