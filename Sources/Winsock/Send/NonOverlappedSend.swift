@@ -54,7 +54,10 @@ func sendNow(
     // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
     // call is undefined in the spec; here it fails.
     if blocking && context.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
+    // SO_SNDTIMEO bounds the whole call (BEHAVIOUR.md), the wait behind other threads' sends included.
+    let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
 
+    var waited = false
     switch record.sendQueue.admitCaller(blocking: blocking, context: context) {
     case .granted:
         break
@@ -63,7 +66,11 @@ func sendNow(
     case .closed:
         return .failure(WSAEINTR)
     case .queued(let ticket):
-        guard waitForTurn(ticket, record: record, context: context) else { return .failure(WSAEINTR) }
+        switch waitForTurn(ticket, record: record, context: context, deadline: deadline) {
+        case .granted: waited = true
+        case .closed: return .failure(WSAEINTR)
+        case .timedOut: return .failure(WSAETIMEDOUT)
+        }
     }
     defer { record.sendQueue.releaseCaller(record: record) }
 
@@ -71,38 +78,52 @@ func sendNow(
         return sendDatagram(record, buffers, count, total: total, flags: flags, blocking: blocking, context: context)
     }
     guard let buffers, total > 0 else { return SendResult(code: 0, bytes: 0) }
-    return sendStreamNow(record, buffers, count, flags: flags, blocking: blocking, context: context)
+    return sendStreamNow(
+        record, buffers, count, flags: flags, blocking: blocking, deadline: deadline, waited: waited,
+        context: context)
 }
 
-/// Waits, alertably, until the queue hands this caller the transmitter; false when the socket closed.
-private func waitForTurn(_ ticket: SendQueue.Ticket, record: SocketRecord, context: ThreadContext) -> Bool {
+/// How a queued caller's wait for the transmitter ended.
+private enum Turn { case granted, closed, timedOut }
+
+/// Waits, alertably, until the queue hands this caller the transmitter, the socket closes, or the
+/// deadline (SO_SNDTIMEO) passes.
+private func waitForTurn(
+    _ ticket: SendQueue.Ticket, record: SocketRecord, context: ThreadContext, deadline: Deadline?
+) -> Turn {
     context.inBlockingCall = true
     defer { context.inBlockingCall = false }
     while !ticket.granted.load(ordering: .acquiring) {
+        // withdraw gives the transmitter back if it was granted in the meantime.
         if record.closed.load(ordering: .acquiring) {
             record.sendQueue.withdraw(ticket, record: record)
-            return false
+            return .closed
         }
-        _ = context.wait(until: nil, alertable: true)
+        if let deadline, deadline.hasPassed {
+            record.sendQueue.withdraw(ticket, record: record)
+            return .timedOut
+        }
+        _ = context.wait(until: deadline, alertable: true)
     }
-    return true
+    return .granted
 }
 
 private func sendStreamNow(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
-    context: ThreadContext
+    deadline: Deadline?, waited: Bool, context: ThreadContext
 ) -> SendResult {
     // The kernel may block in sendmsg only when no completion routine can arrive during the wait (the
-    // thread has no overlapped operation pending); otherwise the loop waits alertably itself.
+    // thread has no overlapped operation pending); otherwise the loop waits alertably itself. After a
+    // wait in the queue, part of the timeout is spent, and a sendmsg blocking in the kernel would get all
+    // of SO_SNDTIMEO again.
     let alertable = context.pendingOperations.load(ordering: .relaxed) > 0 || context.apcs.hasEntries
     var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
     var cursor = SendCursor(buffers: buffers, count: count)
-    let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
     if blocking { context.inBlockingCall = true }
     defer { context.inBlockingCall = false }
     let outcome = sendStream(
         &cursor, iov: context.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
-        firstMayBlock: !alertable, deadline: deadline, transport: &transport)
+        firstMayBlock: !alertable && !(waited && deadline != nil), deadline: deadline, transport: &transport)
     switch outcome {
     case .complete(let sent), .partial(let sent):
         return SendResult(code: 0, bytes: sent)

@@ -215,6 +215,12 @@ final class SendQueue: Sendable {
         }
     }
 
+    /// True when anything transmits or waits (for tests and diagnostics).
+    var isBusy: Bool { word.load(ordering: .acquiring) & (3 | Self.waitingBit) != 0 }
+
+    /// How many entries wait in the queue (for tests and diagnostics).
+    var waitingCount: Int { entries.withLock { $0.queue.count } }
+
     /// closesocket: refuses new sends, cancels the pending overlapped ones (WSA_OPERATION_ABORTED) and
     /// wakes queued callers, who then fail with WSAEINTR.
     func socketClosed(_ record: SocketRecord) {

@@ -40,8 +40,9 @@ enum StreamSendOutcome: Equatable {
 ///
 /// A blocking socket loops until all bytes are consumed. The first sendmsg may block in the kernel
 /// (`firstMayBlock`: one syscall when the transport takes everything, as a plain blocking send);
-/// after a partial answer the loop waits for room itself, so that `deadline` (SO_SNDTIMEO) bounds the
-/// whole call rather than each sendmsg, and the wait can be alertable. A non-blocking socket sends
+/// after a partial answer, and after the first slice when there is a `deadline`, the loop waits for
+/// room itself, so that `deadline` (SO_SNDTIMEO) bounds the whole call rather than each sendmsg, and
+/// the wait can be alertable. A non-blocking socket sends
 /// slices until the kernel takes less than offered.
 func sendStream<Transport: StreamTransport>(
     _ cursor: inout SendCursor, iov: UnsafeMutablePointer<iovec>, limit: Int, blocking: Bool,
@@ -57,6 +58,9 @@ func sendStream<Transport: StreamTransport>(
             sent += taken
             cursor.advance(by: taken)
             if cursor.isFinished { return .complete(sent: sent) }
+            // The kernel's SO_SNDTIMEO restarts at every sendmsg: a later slice that blocked in the kernel
+            // would get the whole timeout again, so past the first sendmsg only the deadline may end a wait.
+            if deadline != nil { mayBlock = false }
             if taken < window.bytes {
                 guard blocking else { return .partial(sent: sent) }
                 // A blocking sendmsg returns short only at SO_SNDTIMEO or a signal: wait from here on.

@@ -25,6 +25,9 @@ public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32,
     record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
     defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
     let result = system_recv(record.fd, buf, Int(len), linuxFlags)
+    // closesocket wakes a blocked recv by shutting the socket down, which makes it return 0 as if the
+    // peer had closed: report the close as WSAEINTR, as the other blocking calls do.
+    if result == 0 && len > 0 && record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
     if result >= 0 {
         WSASetLastError(0)
         return Int32(result)

@@ -187,6 +187,10 @@ public func accept(
     ) { accepted in
         accepted.connection = .connected
         accepted.nonBlocking.store(nonBlocking, ordering: .relaxed)
+        // Linux copies SO_SNDTIMEO and SO_RCVTIMEO to the accepted socket: keep the record's copies (what
+        // getsockopt reports and what bounds a whole WSASend) equal to what the kernel applies.
+        accepted.sendTimeout.store(record.sendTimeout.load(ordering: .relaxed), ordering: .relaxed)
+        accepted.receiveTimeout.store(record.receiveTimeout.load(ordering: .relaxed), ordering: .relaxed)
     }
     return accepted?.handle ?? invalidSocket(WSAEMFILE)
 }

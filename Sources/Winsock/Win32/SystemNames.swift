@@ -1,9 +1,9 @@
-@_exported import var Glibc.AI_NUMERICHOST
-@_exported import var Glibc.AI_NUMERICSERV
-@_exported import var Glibc.AI_PASSIVE
 // The system names a Winsock program uses beside winsock2.h's (ws2tcpip.h's getaddrinfo and the
 // sockaddr structs), re-exported so that `import Winsock` alone is enough for a port. A file that also
 // imports Glibc sees two `socket`s, `connect`s, ...: qualify the Winsock ones (`Winsock.socket(...)`).
+@_exported import var Glibc.AI_NUMERICHOST
+@_exported import var Glibc.AI_NUMERICSERV
+@_exported import var Glibc.AI_PASSIVE
 @_exported import struct Glibc.addrinfo
 @_exported import func Glibc.freeaddrinfo
 @_exported import func Glibc.gai_strerror

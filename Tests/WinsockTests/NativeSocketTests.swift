@@ -1,0 +1,95 @@
+import Testing
+import Winsock
+
+/// The Swift-native surface (issue 2, item 7): `Socket`, `SocketAddress`, `WinsockSession`, `SendFlags`,
+/// throwing the same `WSAError` codes the Win32 functions report.
+@Suite("The Swift-native surface")
+struct NativeSocketTests {
+    @Test("SocketAddress parses numeric loopback hosts and prints them with their port")
+    func addresses() throws {
+        let v4 = try #require(SocketAddress(numericHost: "127.0.0.1", port: 9000))
+        #expect(v4.family == AF_INET && v4.port == 9000 && v4.host == "127.0.0.1")
+        #expect(v4.description == "127.0.0.1:9000")
+        let v6 = try #require(SocketAddress(numericHost: "::1", port: 443))
+        #expect(v6.family == AF_INET6 && v6.description == "[::1]:443")
+        #expect(SocketAddress(numericHost: "localhost", port: 1) == nil)
+        #expect(SocketAddress(numericHost: "127.0.0.1", port: 9000) == v4)
+        #expect(SocketAddress(numericHost: "127.0.0.1", port: 9001) != v4)
+        let resolved = try SocketAddress.resolve(host: "127.0.0.1", port: 80)
+        #expect(resolved == [SocketAddress(numericHost: "127.0.0.1", port: 80)!])
+    }
+
+    @Test("Socket connects, sends WSABUF arrays and raw bytes, and receives", arguments: loopbackFamilies)
+    func roundTrip(_ family: Int32) throws {
+        try requireFamily(family)
+        startWinsock()
+        let host = family == AF_INET ? "127.0.0.1" : "::1"
+        let listener = try Socket(family: family, type: SOCK_STREAM)
+        try listener.bind(to: try #require(SocketAddress(numericHost: host, port: 0)))
+        try listener.listen()
+        let address = try #require(listener.localAddress)
+        #expect(address.port != 0)
+        let client = try Socket.connect(to: [address], timeout: .seconds(5))
+        let (server, peer) = try listener.accept()
+        #expect(peer == client.localAddress)
+        #expect(client.peerAddress == address)
+
+        let data = Pattern.bytes(count: 20_000)
+        let array = BufferArray(data, sizes: [5000, 0, 15_000])
+        let sent = try withExtendedLifetime(array) {
+            try client.send(UnsafeMutableBufferPointer(start: array.buffers, count: array.count))
+        }
+        #expect(sent == 20_000)
+        let more = try [UInt8](arrayLiteral: 1, 2, 3).withUnsafeBytes { try client.send($0, flags: .dontRoute) }
+        #expect(more == 3)
+        try server.setOption(level: SOL_SOCKET, name: SO_RCVTIMEO, value: 10_000)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while received.count < 20_003 {
+            let count = try buffer.withUnsafeMutableBytes { try server.receive(into: $0) }
+            if count == 0 { break }
+            received += buffer[0..<count]
+        }
+        #expect(received == data + [1, 2, 3])
+    }
+
+    @Test("Socket's send throws the Win32 codes: WSAENOTCONN, WSAEOPNOTSUPP, WSAESHUTDOWN")
+    func errors() throws {
+        startWinsock()
+        let unconnected = try Socket(family: AF_INET, type: SOCK_STREAM)
+        #expect(throws: WSAError.notConnected) {
+            try [UInt8](arrayLiteral: 1).withUnsafeBytes { try unconnected.send($0) }
+        }
+        try withStreamPair { handle, _ in
+            let socket = Socket(adopting: handle)
+            #expect(throws: WSAError.operationNotSupported) {
+                try [UInt8](arrayLiteral: 1).withUnsafeBytes { try socket.send($0, flags: .partial) }
+            }
+            try socket.shutdown(SD_SEND)
+            #expect(throws: WSAError.shutDown) {
+                try [UInt8](arrayLiteral: 1).withUnsafeBytes { try socket.send($0, flags: .outOfBand) }
+            }
+            #expect(try socket.intOption(level: SOL_SOCKET, name: SO_TYPE) == SOCK_STREAM)
+        }
+    }
+
+    @Test("Socket.connect to a port that refuses throws WSAECONNREFUSED, with or without a timeout")
+    func refused() throws {
+        startWinsock()
+        // Bound and never listening: the port refuses connections, and no other test can take it.
+        let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
+        let port = probe.bindLoopback()
+        let address = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
+        #expect(throws: WSAError.connectionRefused) { try Socket.connect(to: [address]) }
+        #expect(throws: WSAError.connectionRefused) { try Socket.connect(to: [address], timeout: .seconds(5)) }
+    }
+
+    @Test("SendFlags carry WSASend's flag values")
+    func sendFlags() {
+        #expect(SendFlags.outOfBand.rawValue == 0x1)
+        #expect(SendFlags.dontRoute.rawValue == 0x4)
+        #expect(SendFlags.partial.rawValue == 0x8000)
+        #expect(SendFlags([.outOfBand, .dontRoute]).rawValue == 0x5)
+    }
+}

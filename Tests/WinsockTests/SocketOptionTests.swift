@@ -1,0 +1,174 @@
+import Testing
+import Winsock
+
+/// setsockopt / getsockopt with Winsock's levels, names and value shapes, and ioctlsocket.
+@Suite("Socket options and ioctlsocket")
+struct SocketOptionTests {
+    // WSASend.txt: "do not exceed the maximum message size of the underlying provider, which can be
+    // obtained by getting the value of socket option SO_MAX_MSG_SIZE". BEHAVIOUR.md: 65507 / 65527.
+    @Test("SO_MAX_MSG_SIZE of a UDP socket is 65507 on IPv4 and 65527 on IPv6", arguments: loopbackFamilies)
+    func maxMessageSize(_ family: Int32) throws {
+        try requireFamily(family)
+        startWinsock()
+        let socket = makeSocket(family, SOCK_DGRAM)
+        defer { _ = closesocket(socket) }
+        #expect(getOption(socket, SOL_SOCKET, SO_MAX_MSG_SIZE) == (family == AF_INET ? 65507 : 65527))
+        expectFailure(setOption(socket, SOL_SOCKET, SO_MAX_MSG_SIZE, 1000), WSAENOPROTOOPT, "get only")
+        #expect(getOption(socket, SOL_SOCKET, SO_MAX_MSG_SIZE) == (family == AF_INET ? 65507 : 65527))
+    }
+
+    @Test("SO_MAX_MSG_SIZE has no meaning on a stream socket: WSAENOPROTOOPT")
+    func maxMessageSizeStream() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        #expect(getOption(socket, SOL_SOCKET, SO_MAX_MSG_SIZE) == nil)
+        #expect(WSAGetLastError() == WSAENOPROTOOPT)
+    }
+
+    @Test(
+        "SO_SNDTIMEO and SO_RCVTIMEO are DWORD milliseconds that read back as set",
+        arguments: [SO_SNDTIMEO, SO_RCVTIMEO], [UInt32(1), 250, 1000, 1500, 65_000, 0])
+    func timeoutRoundTrip(_ option: Int32, _ milliseconds: UInt32) {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        #expect(getOption(socket, SOL_SOCKET, option) == 0, "no timeout by default")
+        expectSuccess(setOption(socket, SOL_SOCKET, option, milliseconds))
+        #expect(getOption(socket, SOL_SOCKET, option) == milliseconds)
+    }
+
+    @Test("an accepted socket reports the timeouts it inherited from its listener")
+    func acceptedSocketTimeouts() throws {
+        startWinsock()
+        let listener = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(listener) }
+        try #require(setOption(listener, SOL_SOCKET, SO_SNDTIMEO, 300) == 0)
+        try #require(setOption(listener, SOL_SOCKET, SO_RCVTIMEO, 400) == 0)
+        try #require(bindLoopback(listener, family: AF_INET) == 0)
+        try #require(Winsock.listen(listener, 4) == 0)
+        let client = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(client) }
+        try #require(connectLoopback(client, family: AF_INET, port: localPort(listener)) == 0)
+        let server = Winsock.accept(listener, nil, nil)
+        try #require(server != INVALID_SOCKET)
+        defer { _ = closesocket(server) }
+        // Linux copies both timeouts to the accepted socket: what getsockopt says must be what applies.
+        #expect(getOption(server, SOL_SOCKET, SO_SNDTIMEO) == 300)
+        #expect(getOption(server, SOL_SOCKET, SO_RCVTIMEO) == 400)
+        var byte: CChar = 0
+        let start = TestClock.now()
+        expectFailure(Winsock.recv(server, &byte, 1, 0), WSAETIMEDOUT)
+        #expect(TestClock.now() - start < 3)
+    }
+
+    @Test("SO_SNDBUF and SO_RCVBUF take a size and read back at least that size")
+    func bufferSizes() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        for option in [SO_SNDBUF, SO_RCVBUF] {
+            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) > 0)
+            expectSuccess(setOption(socket, SOL_SOCKET, option, 32768))
+            // Linux doubles the value for its bookkeeping; at least the size asked for is there.
+            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) >= 32768)
+        }
+    }
+
+    @Test("BOOL options, SO_TYPE, SO_ERROR and TCP_NODELAY read back in Winsock's shapes")
+    func otherOptions() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        #expect(getOption(socket, SOL_SOCKET, SO_TYPE) == UInt32(SOCK_STREAM))
+        #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == 0)
+        for (level, name) in [(SOL_SOCKET, SO_KEEPALIVE), (SOL_SOCKET, SO_OOBINLINE), (IPPROTO_TCP, TCP_NODELAY)] {
+            expectSuccess(setOption(socket, level, name, 1))
+            #expect(getOption(socket, level, name).map { $0 != 0 } == true)
+            expectSuccess(setOption(socket, level, name, 0))
+            #expect(getOption(socket, level, name) == 0)
+        }
+    }
+
+    @Test("SO_LINGER takes and returns winsock2.h's LINGER of two u_shorts")
+    func linger() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var value = LINGER(l_onoff: 1, l_linger: 7)
+        let size = Int32(MemoryLayout<LINGER>.size)
+        let set = withUnsafeBytes(of: &value) {
+            Winsock.setsockopt(socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+        }
+        expectSuccess(set)
+        var read = LINGER()
+        var length = size
+        let got = withUnsafeMutableBytes(of: &read) {
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+        }
+        expectSuccess(got)
+        #expect(read == LINGER(l_onoff: 1, l_linger: 7))
+        #expect(length == size)
+    }
+
+    @Test("option arguments: short buffers give WSAEFAULT, unknown options WSAENOPROTOOPT, optlen is set")
+    func optionArguments() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var value: UInt32 = 1000
+        var length: Int32 = 2
+        let shortGet = withUnsafeMutableBytes(of: &value) {
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_SNDTIMEO, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+        }
+        expectFailure(shortGet, WSAEFAULT)
+        let shortSet = withUnsafeBytes(of: &value) {
+            Winsock.setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 2)
+        }
+        expectFailure(shortSet, WSAEFAULT)
+        expectFailure(Winsock.setsockopt(socket, SOL_SOCKET, SO_SNDBUF, nil, 4), WSAEFAULT)
+        expectFailure(setOption(socket, SOL_SOCKET, 0x7777, 1), WSAENOPROTOOPT)
+        expectFailure(setOption(socket, 0x1234, SO_SNDBUF, 1), WSAENOPROTOOPT)
+        length = 64
+        let got = withUnsafeMutableBytes(of: &value) {
+            Winsock.getsockopt(
+                socket, SOL_SOCKET, SO_TYPE, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+        }
+        expectSuccess(got)
+        #expect(length == 4)
+    }
+
+    @Test("ioctlsocket(FIONBIO) switches a socket between non-blocking and blocking")
+    func fionbio() throws {
+        try withLibraryPair { _, server in
+            var byte: CChar = 0
+            expectSuccess(setNonBlocking(server, true))
+            let start = TestClock.now()
+            expectFailure(Winsock.recv(server, &byte, 1, 0), WSAEWOULDBLOCK)
+            #expect(TestClock.now() - start < 1, "a non-blocking recv returns at once")
+            expectSuccess(setNonBlocking(server, false))
+            try #require(setOption(server, SOL_SOCKET, SO_RCVTIMEO, 200) == 0)
+            let blockedAt = TestClock.now()
+            expectFailure(Winsock.recv(server, &byte, 1, 0), WSAETIMEDOUT, "blocking again: it waited")
+            #expect(TestClock.now() - blockedAt >= 0.15)
+        }
+    }
+
+    @Test("ioctlsocket: FIONREAD counts waiting bytes, a nil argument is WSAEFAULT, other commands WSAEINVAL")
+    func ioctlCommands() throws {
+        try withLibraryPair { client, server in
+            #expect(wsaSend(client, Pattern.bytes(count: 321)).rc == 0)
+            var waiting: ULONG = 0
+            let deadline = TestClock.now() + 5
+            while waiting < 321 && TestClock.now() < deadline {
+                expectSuccess(ioctlsocket(server, FIONREAD, &waiting))
+                if waiting < 321 { TestClock.sleep(milliseconds: 5) }
+            }
+            #expect(waiting == 321)
+            expectFailure(ioctlsocket(server, FIONBIO, nil), WSAEFAULT)
+            expectFailure(ioctlsocket(server, 0x1234_5678, &waiting), WSAEINVAL)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Testing
+import Winsock
+
+/// One sendmsg as strace printed it.
+struct TracedSendmsg: Equatable, CustomStringConvertible {
+    var iovlen: Int
+    var flags: String
+    var description: String { "sendmsg(iovlen \(iovlen), \(flags))" }
+
+    init(_ iovlen: Int, _ flags: String) {
+        self.iovlen = iovlen
+        self.flags = flags
+    }
+
+    /// Parses `... sendmsg(5, {..., msg_iovlen=3, ...}, MSG_NOSIGNAL) = 3000`.
+    init?(line: Substring) {
+        guard let iovRange = line.firstRange(of: "msg_iovlen="), let brace = line.ranges(of: "}, ").last,
+            let close = line.ranges(of: ") = ").last, brace.upperBound <= close.lowerBound
+        else { return nil }
+        iovlen = Int(line[iovRange.upperBound...].prefix { $0.isNumber }) ?? -1
+        flags = String(line[brace.upperBound..<close.lowerBound])
+    }
+}
+
+/// Splits an strace log of sendmsg calls into the segments between TraceMarker marks.
+func traceSegments(_ log: String) -> [[TracedSendmsg]] {
+    var segments: [[TracedSendmsg]] = []
+    for line in log.split(separator: "\n") where line.contains("sendmsg(") {
+        if line.contains("sendmsg(-1,") {
+            segments.append([])
+        } else if let call = TracedSendmsg(line: line), !segments.isEmpty {
+            segments[segments.count - 1].append(call)
+        }
+    }
+    return segments
+}
+
+/// True when strace can trace a child here (it is installed and ptrace is allowed).
+let straceWorks: Bool =
+    ChildProcess.available("strace")
+    && ChildProcess.run(["strace", "-qq", "-o", "/dev/null", "true"], seconds: 30).status == 0
+
+/// The child side: WSASend calls whose sendmsg calls the parent counts, each segment after a mark.
+@Suite(
+    "sendmsg calls of WSASend (traced child)",
+    .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
+struct TraceTargets {
+    @Test("a sequence of WSASend calls, each after a trace mark")
+    func sendSequence() throws {
+        let twelve = Pattern.bytes(count: 3000)
+        try withStreamPair { tcp, _ in
+            try withDatagramPair { udp, _ in
+                TraceMarker.mark()  // 1: three buffers, one empty
+                #expect(wsaSend(tcp, twelve, sizes: [1000, 0, 2000]).sent == 3000)
+                TraceMarker.mark()  // 2: 2500 buffers on a stream
+                #expect(
+                    wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
+                TraceMarker.mark()  // 3: 2000 buffers in one datagram
+                #expect(
+                    wsaSend(udp, Pattern.bytes(count: 20_000), sizes: [Int](repeating: 10, count: 2000)).sent == 20_000)
+                TraceMarker.mark()  // 4: three buffers in one datagram
+                #expect(wsaSend(udp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)
+                TraceMarker.mark()  // 5: MSG_DONTROUTE on TCP
+                #expect(wsaSend(tcp, twelve, sizes: [1500, 1500], flags: DWORD(MSG_DONTROUTE)).rc == 0)
+                TraceMarker.mark()  // 6: MSG_OOB on TCP
+                #expect(wsaSend(tcp, [1, 2, 3], flags: DWORD(MSG_OOB)).rc == 0)
+                TraceMarker.mark()  // 7: MSG_DONTROUTE on UDP
+                #expect(wsaSend(udp, twelve, sizes: [1500, 1500], flags: DWORD(MSG_DONTROUTE)).rc == 0)
+                TraceMarker.mark()  // 8: refused calls: no syscall at all
+                let array = BufferArray([1, 2, 3])
+                expectFailure(
+                    withExtendedLifetime(array) { WSASend(tcp, array.buffers, 1, nil, 0, nil, nil) }, WSAEFAULT)
+                expectFailure(wsaSend(tcp, [1], flags: DWORD(MSG_PARTIAL)).rc, WSAEOPNOTSUPP)
+                expectFailure(wsaSend(tcp, [1], flags: 0x10).rc, WSAEOPNOTSUPP)
+                expectFailure(wsaSend(udp, [1], flags: DWORD(MSG_OOB)).rc, WSAEOPNOTSUPP)
+                expectFailure(wsaSend(udp, Pattern.bytes(count: 65508)).rc, WSAEMSGSIZE)
+                let holed = BufferArray([1, 2, 3], sizes: [1, 2])
+                holed.buffers[1].buf = nil
+                expectFailure(holed.send(on: tcp).rc, WSAEFAULT)
+                TraceMarker.mark()  // 9: 2500 buffers on a blocking stream with SO_SNDTIMEO
+                #expect(setOption(tcp, SOL_SOCKET, SO_SNDTIMEO, 10_000) == 0)
+                #expect(
+                    wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
+                TraceMarker.mark()  // 10: non-blocking TCP with room
+                #expect(setNonBlocking(tcp, true) == 0)
+                #expect(wsaSend(tcp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)
+                TraceMarker.mark()  // 11: after shutdown(SD_SEND): no syscall
+                #expect(Winsock.shutdown(tcp, SD_SEND) == 0)
+                expectFailure(wsaSend(tcp, [1]).rc, WSAESHUTDOWN)
+                TraceMarker.mark()  // end
+            }
+        }
+        ChildProcess.markFinished("sendSequence")
+    }
+}
+
+/// Issue 2: "one sendmsg with MSG_NOSIGNAL for the whole WSABUF array; past IOV_MAX (1024) buffers a
+/// stream send goes out in IOV_MAX slices ...; a datagram stays one datagram", "argument checks before
+/// any syscall", "WSAESHUTDOWN, before any syscall", and no flag dropped — seen by strace.
+@Suite(
+    "WSASend's sendmsg calls, traced with strace",
+    .enabled(if: !ChildProcess.isChild, "the parent side of the traced child"),
+    .enabled(if: straceWorks, "strace is not installed or cannot trace here: the sendmsg calls cannot be counted"))
+struct SyscallTraceTests {
+    @Test("each WSASend is one sendmsg (IOV_MAX slices on a stream), with Linux's flags; refused calls make none")
+    func traced() throws {
+        let log = ChildProcess.temporaryFile("strace")
+        defer { ChildProcess.remove(log) }
+        let outcome = ChildProcess.runIsolated(
+            filter: "TraceTargets/sendSequence\\(",
+            wrapper: ["strace", "-f", "-qq", "-e", "trace=sendmsg", "-e", "signal=none", "-s", "0", "-o", log])
+        try #require(outcome.status == 0 && outcome.marks == ["sendSequence"], "\(outcome.summary)")
+        let segments = traceSegments(ChildProcess.readFile(log))
+        let plain = "MSG_NOSIGNAL"
+        let expected: [[TracedSendmsg]] = [
+            [TracedSendmsg(2, plain)],
+            [TracedSendmsg(1024, plain), TracedSendmsg(1024, plain), TracedSendmsg(452, plain)],
+            [TracedSendmsg(1, plain)],
+            [TracedSendmsg(3, plain)],
+            [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
+            [TracedSendmsg(1, "MSG_OOB|MSG_NOSIGNAL")],
+            [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
+            [],
+            // With a deadline only the first sendmsg may block in the kernel (SO_SNDTIMEO bounds the call).
+            [
+                TracedSendmsg(1024, plain), TracedSendmsg(1024, "MSG_DONTWAIT|MSG_NOSIGNAL"),
+                TracedSendmsg(452, "MSG_DONTWAIT|MSG_NOSIGNAL"),
+            ],
+            [TracedSendmsg(3, "MSG_DONTWAIT|MSG_NOSIGNAL")],
+            [],
+            [],
+        ]
+        #expect(segments.count == expected.count)
+        for (index, segment) in segments.enumerated() where index < expected.count {
+            #expect(segment == expected[index], "segment \(index + 1)")
+        }
+    }
+}
