@@ -10,7 +10,11 @@ struct SendCommand: ParsableCommand {
             Each call passes the whole WSABUF array of --buffers. In blocking mode a call returns when every \
             byte is consumed; in nonblocking mode a call may take part of the buffers (partial: the rest goes \
             in the next call) or none (WSAEWOULDBLOCK: the tool waits with WSAPoll and tries again). Both are \
-            flow control, counted in the report, not failures.
+            flow control, counted in the report, not failures. In the overlapped modes (event, routine) one \
+            thread drives every connection with --outstanding calls in flight: a call completes at once \
+            (WSASend = 0) or later (WSA_IO_PENDING), through an event object or a completion routine run in \
+            an alertable wait; latency runs from the call to its completion, and the report names the \
+            engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
             --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT (after the partial report).
@@ -20,7 +24,8 @@ struct SendCommand: ParsableCommand {
               wsasend [::1]:9000 --duration 10s --connections 4 --json
               wsasend [::1]:9000 --mode nonblocking --sndbuf 64K --buffers 4x256K -v
               wsasend 127.0.0.1:9000 --file backup.tar --buffers 8x64K
-              wsasend --listen 27015 --count 10 -v
+              wsasend 127.0.0.1:9000 --mode event --outstanding 64 --buffers 1x64 --count 100000
+              wsasend --listen 27015 --mode event --count 10 -v
             """)
 
     @OptionGroup var options: SendOptions

@@ -30,9 +30,8 @@ struct SendOptionsTests {
         "Conflicting options are refused",
         arguments: [
             ["h:1", "--count", "2", "--duration", "1s"],
-            ["h:1", "--mode", "event"],
-            ["h:1", "--mode", "routine", "--outstanding", "4"],
             ["h:1", "--outstanding", "4"],
+            ["h:1", "--mode", "blocking", "--outstanding", "4"],
             ["h:1", "--listen", "9"],
             [],
             ["--listen", "9", "--udp"],

@@ -59,11 +59,11 @@ struct BadInputTests {
             message: "--outstanding 2000 is out of range: it must be 1 to 1024"),
         // Modes, flags, durations, rates.
         Case(
-            arguments: ["127.0.0.1:9", "--mode", "event"], status: 64,
-            message: "overlapped modes (event, routine) are not built yet"),
+            arguments: ["127.0.0.1:9", "--mode", "event", "--outstanding", "0"], status: 64,
+            message: "--outstanding 0 is out of range: it must be 1 to 1024"),
         Case(
-            arguments: ["127.0.0.1:9", "--mode", "routine"], status: 64, message: "--mode routine: the overlapped modes"
-        ),
+            arguments: ["127.0.0.1:9", "--mode", "routine", "--outstanding", "1025"], status: 64,
+            message: "--outstanding 1025 is out of range: it must be 1 to 1024"),
         Case(
             arguments: ["127.0.0.1:9", "--mode", "turbo"], status: 64,
             message: "The value 'turbo' is invalid for '--mode <mode>'"),

@@ -47,13 +47,14 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Option(
         help: ArgumentHelp(
-            "How WSASend is called: blocking or nonblocking (event and routine are overlapped modes).",
+            "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine.",
             valueName: "mode"))
     public var mode: SendMode = .blocking
 
     @Option(
         help: ArgumentHelp(
-            "Overlapped calls in flight per connection, 1 to 1024 (overlapped modes only).", valueName: "k"),
+            "Overlapped calls in flight per connection, 1 to 1024 (event and routine modes; default 1).",
+            valueName: "k"),
         transform: { try NumberGrammar.parse($0, what: "--outstanding", in: 1...1024).parsed() })
     public var outstanding: UInt64?
 
@@ -119,11 +120,6 @@ public struct SendOptions: ParsableArguments, Sendable {
     public init() {}
 
     public mutating func validate() throws {
-        if mode.isOverlapped {
-            throw ValidationError(
-                "--mode \(mode.rawValue): the overlapped modes (event, routine) are not built yet; use blocking or nonblocking."
-            )
-        }
         if let outstanding, !mode.isOverlapped {
             throw ValidationError(
                 "--outstanding \(outstanding) needs an overlapped mode (--mode event or routine); --mode \(mode.rawValue) makes one call at a time."

@@ -1,7 +1,8 @@
 /// What one connection's WSASend calls did, counted on the per-call path (plain integers, no locks).
 ///
-/// `calls` = `completedImmediately` + `wouldBlock` + `failed` + `interrupted` (+ `pending` once the
-/// overlapped modes exist). `partial` is the part of `completedImmediately` that took fewer bytes than
+/// `calls` = `completedImmediately` + `wouldBlock` + `pending` + the calls that failed at once. In the
+/// overlapped modes a pending call (or one that completed at once) may still complete with an error:
+/// it is counted in `failed` (or `interrupted`) as well, and its code in `completionCodes`. `partial` is the part of `completedImmediately` that took fewer bytes than
 /// offered (a non-blocking socket with little room); would-block and partial are flow control, not
 /// failures.
 public struct CallCounters: Sendable, Equatable {
@@ -27,6 +28,9 @@ public struct CallCounters: Sendable, Equatable {
     public var bytesSent: UInt64 = 0
     /// Every code that WSAGetLastError gave after SOCKET_ERROR.
     public var codes = CodeCounts()
+    /// Overlapped calls that were initiated and then completed with an error: their codes (for example
+    /// WSA_OPERATION_ABORTED after closesocket). Counted in `failed` (or `interrupted`) too.
+    public var completionCodes = CodeCounts()
 
     public init() {}
 
@@ -42,5 +46,6 @@ public struct CallCounters: Sendable, Equatable {
         bytesRequested += other.bytesRequested
         bytesSent += other.bytesSent
         codes.merge(other.codes)
+        completionCodes.merge(other.completionCodes)
     }
 }

@@ -15,4 +15,17 @@ public enum CallLine {
         let taken = sent > 0 ? ", \(sent) bytes sent before the error" : ""
         return "WSASend = SOCKET_ERROR, \(error.name) (\(error.code))\(taken), \(time)"
     }
+
+    /// An overlapped call that completed: the spec's example prints "Wrote 4096 bytes".
+    public static func completed(_ bytes: UInt64, immediate: Bool, nanoseconds: UInt64) -> String {
+        let how = immediate ? "WSASend = 0, completed immediately" : "WSASend = SOCKET_ERROR, WSA_IO_PENDING (997)"
+        return "Wrote \(bytes) bytes: \(how), \(Units.duration(Double(nanoseconds)))"
+    }
+
+    /// An overlapped call that was initiated and then completed with an error.
+    public static func completionFailed(_ code: Int32, bytes: UInt64, nanoseconds: UInt64) -> String {
+        let error = WSAError(code)
+        return "Completed with \(error.name) (\(error.code)) after \(Units.duration(Double(nanoseconds))), "
+            + "\(bytes) bytes sent"
+    }
 }

@@ -16,6 +16,10 @@ extension SendReport {
             ("buffers", .array(buffers.lengths.map { .uint(UInt64($0)) })),
         ]
         if let file { fields.append(("file", .string(file))) }
+        if mode.isOverlapped {
+            fields.append(("outstanding", .uint(UInt64(outstanding))))
+            fields.append(("backend", backend.map { .string($0) } ?? .null))
+        }
         fields.append(("summary", summaryJSON))
         fields.append(("connections", .array(connections.map(Self.connectionJSON))))
         fields.append(("interrupted", .bool(interrupted)))
@@ -38,6 +42,7 @@ extension SendReport {
             ("interrupted", .uint(summary.interrupted)),
             ("sets", .uint(summary.sets)),
             ("codes", .array(summary.codes.entries.map(Self.codeJSON))),
+            ("completion_codes", .array(summary.completionCodes.entries.map(Self.codeJSON))),
             ("elapsed_seconds", .seconds(elapsedNanoseconds)),
             ("throughput_bytes_per_second", .double(rate)),
             ("throughput_bits_per_second", .double(rate * 8)),
@@ -69,6 +74,7 @@ extension SendReport {
             ("calls", .uint(counters.calls)),
             ("bytes_sent", .uint(counters.bytesSent)),
             ("completed_immediately", .uint(counters.completedImmediately)),
+            ("pending", .uint(counters.pending)),
             ("would_block", .uint(counters.wouldBlock)),
             ("partial", .uint(counters.partial)),
             ("failed", .uint(counters.failed)),

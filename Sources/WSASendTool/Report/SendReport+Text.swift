@@ -14,6 +14,13 @@ extension SendReport {
             let codes = summary.codes.entries.map { "\($0.error.name) (\($0.error.code)) x \(Units.grouped($0.count))" }
             lines.append(Self.line("codes", codes.joined(separator: ", ")))
         }
+        if !summary.completionCodes.isEmpty {
+            let codes = summary.completionCodes.entries.map {
+                "\($0.error.name) (\($0.error.code)) x \(Units.grouped($0.count))"
+            }
+            lines.append(Self.line("completed", "with errors: " + codes.joined(separator: ", ")))
+        }
+        if let backend { lines.append(Self.line("engine", backend)) }
         if let latency {
             let figures = [
                 ("min", Double(latency.min)), ("p50", Double(latency.p50)), ("p90", Double(latency.p90)),
@@ -41,7 +48,8 @@ extension SendReport {
         let perCall = buffers.totalBytes
         let source = file.map { ", payload \($0 == "-" ? "standard input" : $0)" } ?? ""
         let direction = listening ? "wsasend listening on" : "wsasend to"
-        return "\(direction) \(endpoint): \(transport.rawValue), \(mode.rawValue), \(count), buffers \(buffers) "
+        let modeText = mode.isOverlapped ? "\(mode.rawValue) (\(outstanding) outstanding)" : mode.rawValue
+        return "\(direction) \(endpoint): \(transport.rawValue), \(modeText), \(count), buffers \(buffers) "
             + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)"
     }
 

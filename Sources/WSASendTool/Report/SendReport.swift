@@ -27,6 +27,8 @@ public struct SendReport: Sendable {
     public var listening: Bool
     public var transport: Transport
     public var mode: SendMode
+    /// Calls in flight per connection (overlapped modes).
+    public var outstanding: Int
     public var flags: DWORD
     public var buffers: BufferSpec
     /// The file sent with `--file`, if any.
@@ -41,6 +43,8 @@ public struct SendReport: Sendable {
     public var failure: ToolFailure?
     /// True when SIGINT ended the run.
     public var interrupted = false
+    /// The overlapped engine's backend ("io_uring", or "poll" and why), in the overlapped modes.
+    public var backend: String?
 
     public init(plan: RunPlan) {
         switch plan.endpoint {
@@ -57,6 +61,7 @@ public struct SendReport: Sendable {
         }
         transport = plan.transport
         mode = plan.mode
+        outstanding = plan.outstanding
         flags = plan.flags
         buffers = plan.buffers
         if case .file(let path) = plan.payload { file = path }

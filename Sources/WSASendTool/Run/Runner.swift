@@ -27,9 +27,7 @@ public struct Runner: Sendable {
         }
         defer { withExtendedLifetime(session) {} }
         guard let driver = sendDriver(for: plan.mode) else {
-            report.failure = ToolFailure(
-                .usage,
-                "--mode \(plan.mode.rawValue): the overlapped modes are not built yet; use blocking or nonblocking")
+            report.failure = ToolFailure(.usage, "--mode \(plan.mode.rawValue) has no driver")
             return report
         }
         var file: InputFile?
@@ -78,6 +76,7 @@ public struct Runner: Sendable {
         }
         report.latency = result.latency.summary
         report.failure = result.failure
+        report.backend = result.backend
         report.interrupted = control.wasInterrupted
         return report
     }

@@ -19,20 +19,23 @@ struct DriveResult: Sendable {
     var latency = LatencyRecorder()
     /// A failure that ends the run with its own status (an unreadable input file: 66).
     var failure: ToolFailure?
+    /// The overlapped engine's backend, in the overlapped modes.
+    var backend: String?
 }
 
 /// One way of calling WSASend on a set of connected sockets: DESIGN.md's modes. The non-overlapped modes
-/// use a thread per connection; the overlapped ones (event, routine) will drive every connection from
-/// one thread with `outstanding` calls in flight. A driver returns when every connection has ended (its
+/// use a thread per connection; the overlapped ones (event, routine) drive every connection from one
+/// thread with `outstanding` calls in flight. A driver returns when every connection has ended (its
 /// limit reached, its payload over, a failure, or a stop).
 protocol SendDriver: Sendable {
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult
 }
 
-/// The driver for a mode; nil for the modes this build does not have.
+/// The driver for a mode.
 func sendDriver(for mode: SendMode) -> (any SendDriver)? {
     switch mode {
     case .blocking, .nonblocking: NonOverlappedDriver()
-    case .event, .routine: nil
+    case .event: OverlappedDriver(routines: false)
+    case .routine: OverlappedDriver(routines: true)
     }
 }

@@ -29,8 +29,10 @@ enum Tool {
     }
 
     /// Runs the tool to its end (killed after `timeout` seconds, which fails the test).
-    static func run(_ arguments: [String], stdin: URL? = nil, timeout: Double = 60) throws -> Outcome {
-        let process = try Background(arguments, stdin: stdin)
+    static func run(
+        _ arguments: [String], stdin: URL? = nil, environment: [String: String] = [:], timeout: Double = 60
+    ) throws -> Outcome {
+        let process = try Background(arguments, stdin: stdin, environment: environment)
         return try process.finish(timeout: timeout)
     }
 }
@@ -42,7 +44,7 @@ final class Background {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    init(_ arguments: [String], stdin: URL? = nil) throws {
+    init(_ arguments: [String], stdin: URL? = nil, environment: [String: String] = [:]) throws {
         let directory = FileManager.default.temporaryDirectory
         let name = UUID().uuidString
         stdoutURL = directory.appendingPathComponent("wsasend-\(name).out")
@@ -51,6 +53,9 @@ final class Background {
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Tool.url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice

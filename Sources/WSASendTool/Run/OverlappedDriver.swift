@@ -1,0 +1,310 @@
+import Winsock
+
+/// The overlapped modes: every connection driven from one thread, each with up to `outstanding` calls
+/// in flight, completions learnt through event objects (`event`) or completion routines (`routine`).
+struct OverlappedDriver: SendDriver {
+    let routines: Bool
+
+    func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult {
+        OverlappedRun(handles: connections, context: context, routines: routines).execute()
+    }
+}
+
+/// The completion routine of routine mode: `hEvent` carries the slot ("the hEvent parameter is ignored
+/// and can be used by the application to pass context information to the completion routine"). It
+/// runs on the driving thread, inside its alertable wait, and only records; the loop does the rest.
+let overlappedSlotRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE = { error, bytes, overlapped, _ in
+    guard let context = overlapped?.pointee.hEvent else { return }
+    let slot = Unmanaged<OverlappedSlot>.fromOpaque(context).takeUnretainedValue()
+    slot.completedAt = MonotonicClock.now()
+    slot.status = Int32(bitPattern: error)
+    slot.bytes = UInt64(bytes)
+    slot.state = .completed
+}
+
+/// One overlapped run. Post while slots are free and the plan allows, collect what completed, and
+/// otherwise wait: on the oldest call's event of each connection (up to 64 at a time), or alertably in
+/// SleepEx for the routines. The per-call path allocates nothing after the slots are made.
+final class OverlappedRun {
+    private let plan: RunPlan
+    private let context: DriveContext
+    private let routines: Bool
+    private var connections: [OverlappedConnection] = []
+    private var latency = LatencyRecorder()
+    private let deadline: UInt64?
+    private let started = MonotonicClock.now()
+    private var bytesPosted: UInt64 = 0
+    /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
+    private var waitHandles: [WSAEVENT] = []
+    private var waitStart = 0
+    private var setupFailure: ToolFailure?
+
+    /// How long one wait may last before the loop looks at the stop flag and the clock again.
+    static let tick: DWORD = 50
+
+    init(handles: [SOCKET], context: DriveContext, routines: Bool) {
+        plan = context.plan
+        self.context = context
+        self.routines = routines
+        deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
+        let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
+        for (index, handle) in handles.enumerated() {
+            let connection = OverlappedConnection(index: index, handle: handle, live: context.live[index])
+            for _ in 0..<max(plan.outstanding, 1) {
+                guard let slot = OverlappedSlot(template: context.payload.template, fileSpec: fileSpec, connection: connection)
+                else {
+                    setupFailure = ToolFailure(.software, "cannot allocate the buffers of \(plan.outstanding) calls")
+                    break
+                }
+                if !routines {
+                    slot.overlapped.pointee.hEvent = WSACreateEvent()
+                    if slot.overlapped.pointee.hEvent == WSA_INVALID_EVENT {
+                        setupFailure = ToolFailure(
+                            .software, "WSACreateEvent failed: \(WSAError(WSAGetLastError()))", code: WSAGetLastError())
+                        break
+                    }
+                }
+                connection.slots.append(slot)
+            }
+            connections.append(connection)
+        }
+    }
+
+    deinit {
+        for connection in connections {
+            for slot in connection.slots where slot.overlapped.pointee.hEvent != nil && !routines {
+                _ = WSACloseEvent(slot.overlapped.pointee.hEvent)
+            }
+        }
+    }
+
+    func execute() -> DriveResult {
+        if setupFailure == nil {
+            while true {
+                let posted = postWhatWeCan()
+                let collected = collect()
+                if connections.allSatisfy({ $0.finished && $0.inFlight.isEmpty }) { break }
+                if !posted && !collected { waitForCompletions() }
+            }
+        }
+        var result = DriveResult(counters: connections.map(\.counters), errors: connections.map(\.error))
+        result.latency = latency
+        result.failure = setupFailure
+        result.backend = OverlappedIO.backend
+        if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
+            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+        }
+        return result
+    }
+
+    // MARK: Posting
+
+    /// Posts on every connection while it has a free slot and the plan allows another set.
+    private func postWhatWeCan() -> Bool {
+        var any = false
+        for connection in connections where !connection.finished {
+            while let slot = connection.freeSlot {
+                guard mayPost(connection) else { break }
+                guard let size = nextSet(for: slot, on: connection) else {
+                    connection.finished = true
+                    break
+                }
+                post(slot, size: size, on: connection)
+                any = true
+                if connection.finished { break }
+            }
+        }
+        return any
+    }
+
+    /// False once the connection must stop posting; also false (for now) while `--rate` says wait.
+    private func mayPost(_ connection: OverlappedConnection) -> Bool {
+        if context.control.isStopping || connection.error != nil { connection.finished = true }
+        if let limit = plan.count, connection.posted >= limit { connection.finished = true }
+        if let deadline, MonotonicClock.now() >= deadline { connection.finished = true }
+        if connection.finished { return false }
+        if let rate = plan.rate { return MonotonicClock.now() >= due(rate) }
+        return true
+    }
+
+    /// When the bytes posted so far are due at `--rate`.
+    private func due(_ bitsPerSecond: UInt64) -> UInt64 {
+        started &+ UInt64(min(Double(bytesPosted) * 8e9 / Double(bitsPerSecond), 1.8e19))
+    }
+
+    /// The size of the slot's next set: the whole set with the pattern; with a file its next chunk, read
+    /// into the slot's own buffers. Nil when the file is over or cannot be read.
+    private func nextSet(for slot: OverlappedSlot, on connection: OverlappedConnection) -> UInt64? {
+        guard let file = context.file, let own = slot.fileBuffers else { return context.payload.totalBytes }
+        switch file.fill(own.region) {
+        case .success(let read):
+            return read == 0 ? nil : UInt64(read)
+        case .failure(let error):
+            connection.fileError = error
+            return nil
+        }
+    }
+
+    private func post(_ slot: OverlappedSlot, size: UInt64, on connection: OverlappedConnection) {
+        let count = cut(slot, to: size)
+        slot.offered = size
+        slot.state = .inFlight
+        slot.immediate = false
+        if routines { slot.overlapped.pointee.hEvent = slot.context }
+        var sent: DWORD = 0
+        slot.postedAt = MonotonicClock.now()
+        let status = WSASend(
+            connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
+            routines ? overlappedSlotRoutine : nil)
+        let code = status == 0 ? 0 : WSAGetLastError()
+        connection.counters.calls += 1
+        connection.counters.bytesRequested += size
+        connection.posted += 1
+        bytesPosted += size
+        if status == 0 {
+            connection.counters.completedImmediately += 1
+            slot.immediate = true
+        } else {
+            connection.counters.codes.add(code)
+            if code == WSA_IO_PENDING {
+                connection.counters.pending += 1
+            } else {
+                // "Any other error code indicates that the overlapped operation was not successfully initiated
+                // and no completion indication will occur."
+                slot.state = .free
+                record(code, on: connection, offered: size, after: MonotonicClock.now() &- slot.postedAt)
+                return
+            }
+        }
+        connection.inFlight.append(connection.slots.firstIndex { $0 === slot }!)
+    }
+
+    /// Lays the slot's WSABUF array out for a set of `size` bytes (a file's last set may be short).
+    private func cut(_ slot: OverlappedSlot, to size: UInt64) -> DWORD {
+        let template = slot.fileBuffers?.template ?? context.payload.template
+        var left = size
+        var count = 0
+        for entry in template {
+            if left == 0 && entry.len > 0 { break }
+            let length = UInt32(min(UInt64(entry.len), left))
+            slot.buffers[count] = WSABUF(len: length, buf: entry.buf)
+            left -= UInt64(length)
+            count += 1
+        }
+        return DWORD(count)
+    }
+
+    // MARK: Completions
+
+    /// Collects the completed calls, oldest first on each connection; true when any was.
+    private func collect() -> Bool {
+        var any = false
+        for connection in connections {
+            while let slot = connection.oldest {
+                if routines {
+                    guard slot.state == .completed else { break }
+                } else {
+                    guard HasOverlappedIoCompleted(slot.overlapped) else { break }
+                    var bytes: DWORD = 0
+                    var flags: DWORD = 0
+                    let ok = WSAGetOverlappedResult(connection.handle, slot.overlapped, &bytes, FALSE, &flags)
+                    slot.status = ok == TRUE ? 0 : WSAGetLastError()
+                    slot.bytes = UInt64(bytes)
+                    if slot.status == WSAENOTSOCK {
+                        // The run closed the socket (SIGINT, the end of --duration): the handle is gone, but
+                        // Internal and InternalHigh still hold how the operation ended (995).
+                        slot.status = Int32(truncatingIfNeeded: slot.overlapped.pointee.Internal)
+                        slot.bytes = UInt64(slot.overlapped.pointee.InternalHigh)
+                    }
+                    slot.completedAt = MonotonicClock.now()
+                }
+                connection.inFlight.removeFirst()
+                finish(slot, on: connection)
+                any = true
+            }
+        }
+        return any
+    }
+
+    private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
+        slot.state = .free
+        let elapsed = slot.completedAt &- slot.postedAt
+        latency.record(elapsed)
+        connection.counters.bytesSent += slot.bytes
+        connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
+        if slot.status == 0 {
+            connection.counters.sets += 1
+            if let lines = verboseLines {
+                lines(prefix(connection) + CallLine.completed(slot.bytes, immediate: slot.immediate, nanoseconds: elapsed))
+            }
+            return
+        }
+        connection.counters.completionCodes.add(slot.status)
+        if context.control.isStopping {
+            connection.counters.interrupted += 1
+        } else {
+            connection.counters.failed += 1
+            connection.error = connection.error ?? slot.status
+        }
+        if let lines = verboseLines {
+            lines(prefix(connection) + CallLine.completionFailed(slot.status, bytes: slot.bytes, nanoseconds: elapsed))
+        }
+    }
+
+    /// A call that failed at once: counted, and it ends the connection.
+    private func record(_ code: Int32, on connection: OverlappedConnection, offered: UInt64, after nanoseconds: UInt64) {
+        latency.record(nanoseconds)
+        if context.control.isStopping {
+            connection.counters.interrupted += 1
+        } else {
+            connection.counters.failed += 1
+            connection.error = code
+        }
+        connection.finished = true
+        if let lines = verboseLines {
+            lines(prefix(connection) + CallLine.text(status: SOCKET_ERROR, code: code, sent: 0, offered: offered, nanoseconds: nanoseconds))
+        }
+    }
+
+    private var verboseLines: (@Sendable (String) -> Void)? { plan.verbose ? context.events.callLine : nil }
+
+    private func prefix(_ connection: OverlappedConnection) -> String {
+        connections.count > 1 ? "[\(connection.index)] " : ""
+    }
+
+    // MARK: Waiting
+
+    /// Waits until a call completes, a tick passes, or `--rate` lets the next set go.
+    private func waitForCompletions() {
+        var timeout = Self.tick
+        if let rate = plan.rate {
+            let now = MonotonicClock.now()
+            let due = due(rate)
+            if due > now { timeout = min(timeout, DWORD(min((due - now) / 1_000_000 + 1, UInt64(Self.tick)))) }
+        }
+        if routines {
+            _ = SleepEx(timeout, TRUE)
+            return
+        }
+        waitHandles.removeAll(keepingCapacity: true)
+        let count = connections.count
+        var scanned = 0
+        while scanned < count && waitHandles.count < Int(WSA_MAXIMUM_WAIT_EVENTS) {
+            let connection = connections[(waitStart + scanned) % count]
+            if let slot = connection.oldest { waitHandles.append(slot.overlapped.pointee.hEvent) }
+            scanned += 1
+        }
+        // More than 64 connections: the next wait looks at the next ones, and a short tick keeps every
+        // connection's completions near their time.
+        if scanned < count || waitStart != 0 {
+            waitStart = (waitStart + scanned) % count
+            timeout = min(timeout, 1)
+        }
+        guard !waitHandles.isEmpty else {
+            _ = SleepEx(timeout, FALSE)
+            return
+        }
+        _ = WSAWaitForMultipleEvents(DWORD(waitHandles.count), waitHandles, FALSE, timeout, FALSE)
+    }
+}

@@ -1,0 +1,56 @@
+import Winsock
+
+/// One overlapped call a connection can have in flight: its WSAOVERLAPPED, its own copy of the buffer
+/// set's WSABUF array, and what the report needs to know about it.
+///
+/// The WSAOVERLAPPED and the WSABUF array live on the heap for the slot's whole life: the system writes
+/// the former and reads the data behind the latter after WSASend has returned ("The lpOverlapped
+/// parameter must be valid for the duration of the overlapped operation").
+final class OverlappedSlot {
+    let overlapped: UnsafeMutablePointer<WSAOVERLAPPED>
+    let buffers: UnsafeMutableBufferPointer<WSABUF>
+    /// The bytes of a `--file` set (each slot in flight needs its own); nil with the pattern.
+    let fileBuffers: PayloadBuffers?
+    unowned(unsafe) let connection: OverlappedConnection
+
+    /// The state of the call the slot carries.
+    enum State { case free, inFlight, completed }
+    var state = State.free
+    /// When the call was posted, and (routine mode) when its routine ran.
+    var postedAt: UInt64 = 0
+    var completedAt: UInt64 = 0
+    /// The set's size as offered to WSASend.
+    var offered: UInt64 = 0
+    /// What the completion reported: a WSA code (0 for success) and the bytes sent.
+    var status: Int32 = 0
+    var bytes: UInt64 = 0
+    /// WSASend's own return: true when the call completed immediately.
+    var immediate = false
+
+    init?(template: UnsafeMutableBufferPointer<WSABUF>, fileSpec: BufferSpec?, connection: OverlappedConnection) {
+        self.connection = connection
+        overlapped = .allocate(capacity: 1)
+        overlapped.initialize(to: WSAOVERLAPPED())
+        buffers = .allocate(capacity: max(template.count, 1))
+        if let fileSpec {
+            guard let own = PayloadBuffers(spec: fileSpec, pattern: false) else {
+                overlapped.deallocate()
+                buffers.deallocate()
+                return nil
+            }
+            fileBuffers = own
+        } else {
+            fileBuffers = nil
+        }
+        let source = fileBuffers?.template ?? template
+        for index in 0..<source.count { (buffers.baseAddress! + index).initialize(to: source[index]) }
+    }
+
+    deinit {
+        overlapped.deallocate()
+        buffers.deallocate()
+    }
+
+    /// The value routine mode puts in `hEvent`: the slot itself, which the routine reads back.
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// The overlapped modes (event, routine) of the built binary against its own sink, on both engine
+/// backends (`WSASEND_BACKEND`). Serialized: each test runs two processes and the machine has two cores.
+@Suite("Overlapped modes end to end", .serialized)
+struct OverlappedEndToEndTests {
+    static let modes = ["event", "routine"]
+    static let backends = [("uring", "io_uring"), ("poll", "poll")]
+
+    @Test(
+        "4x4096 x 1000 calls with 16 outstanding: 16,384,000 bytes sent and received, backend named",
+        arguments: modes, backends)
+    func transfer(mode: String, backend: (variable: String, name: String)) throws {
+        let sink = try Background(["sink", "0", "--once", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(
+            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "16", "--buffers", "4x4096", "--count", "1000",
+            "--json"],
+            environment: ["WSASEND_BACKEND": backend.variable])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let report = try SinkEndToEndTests.json(sender.stdout)
+        let summary = try SinkEndToEndTests.summary(report)
+        #expect(report["mode"] as? String == mode)
+        #expect(report["outstanding"] as? Int == 16)
+        #expect((report["backend"] as? String)?.hasPrefix(backend.name) == true, "backend: \(report["backend"] ?? "-")")
+        #expect(summary["bytes_sent"] as? Int == 16_384_000)
+        #expect(summary["calls"] as? Int == 1000)
+        let immediate = try #require(summary["completed_immediately"] as? Int)
+        let pending = try #require(summary["pending"] as? Int)
+        #expect(immediate + pending == 1000)
+        #expect(summary["failed"] as? Int == 0)
+        let received = try sink.finish(timeout: 30)
+        #expect(try SinkEndToEndTests.summary(SinkEndToEndTests.json(received.stdout))["bytes_received"] as? Int
+            == 16_384_000)
+    }
+
+    @Test(
+        "--file through 8 outstanding calls leaves the sink's copy identical",
+        arguments: modes, [0, 1, (1 << 20) + 13])
+    func fileTransfer(mode: String, size: Int) throws {
+        let input = TemporaryFile(bytes: TemporaryFile.randomBytes(size))
+        let output = TemporaryFile()
+        let sink = try Background(["sink", "0", "--once", "--output", output.path])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(
+            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "8", "--buffers", "4x4096", "--file", input.path,
+            "-q"])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        _ = try? sink.finish(timeout: 30)
+        #expect(try Data(contentsOf: output.url) == Data(contentsOf: input.url))
+    }
+
+    @Test("Odd buffer specs with a file, in routine mode on the poll backend, stay byte-exact")
+    func oddSpecFile() throws {
+        let input = TemporaryFile(bytes: TemporaryFile.randomBytes(300_007))
+        let output = TemporaryFile()
+        let sink = try Background(["sink", "0", "--once", "--output", output.path])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(
+            ["127.0.0.1:\(port)", "--mode", "routine", "--outstanding", "5", "--buffers", "7,3x0,1K,13", "--file",
+            input.path, "-q"],
+            environment: ["WSASEND_BACKEND": "poll"])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        _ = try sink.finish(timeout: 30)
+        #expect(try Data(contentsOf: output.url) == Data(contentsOf: input.url))
+    }
+
+    /// The spec's example: listen, accept, then ten overlapped sends of 4096 bytes, each reported with
+    /// "Wrote 4096 bytes".
+    @Test("--listen --mode event --count 10 -v prints the spec's \"Wrote 4096 bytes\" lines")
+    func specExample() throws {
+        let sender = try Background(["--listen", "0", "--mode", "event", "--count", "10", "-v"])
+        let port = try sender.listeningPort()
+        let bytes = try LoopbackClient.readAll(port: port).count
+        let outcome = try sender.finish(timeout: 30)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(bytes == 40960)
+        let wrote = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("Wrote 4096 bytes") }
+        #expect(wrote.count == 10, "stdout: \(outcome.stdout)")
+    }
+
+    @Test("Twenty connections driven from one thread each send the whole run", arguments: modes)
+    func manyConnections(mode: String) throws {
+        let sink = try Background(["sink", "0", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(
+            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "4", "--connections", "20", "--buffers", "2x1K",
+            "--count", "200", "--json"])
+        sink.interrupt()
+        _ = try? sink.finish(timeout: 30)
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let report = try SinkEndToEndTests.json(sender.stdout)
+        let connections = try #require(report["connections"] as? [[String: Any]])
+        #expect(connections.count == 20)
+        #expect(connections.allSatisfy { $0["bytes_sent"] as? Int == 200 * 2048 })
+        #expect(try SinkEndToEndTests.summary(report)["bytes_sent"] as? Int == 20 * 200 * 2048)
+    }
+
+    @Test("SIGINT with calls pending on a peer that does not read: partial report, aborted calls, exit 130")
+    func interruptPending() throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let sender = try Background(
+            ["127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "8", "--buffers", "64K", "--count", "1000",
+            "--json"])
+        #expect(peer.waitForConnection())
+        Thread.sleep(forTimeInterval: 0.3)
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 30)
+        #expect(outcome.status == 130, "stderr: \(outcome.stderr)")
+        let report = try SinkEndToEndTests.json(outcome.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+        let summary = try SinkEndToEndTests.summary(report)
+        let aborted = (summary["completion_codes"] as? [[String: Any]])?.first { $0["code"] as? Int == 995 }
+        #expect(aborted != nil, "completion codes: \(summary["completion_codes"] ?? "-")")
+        #expect(summary["failed"] as? Int == 0, "calls cut short by SIGINT are interrupted, not failed")
+    }
+}
