@@ -8,18 +8,21 @@ final class OverlappedConnection {
     let index: Int
     let handle: SOCKET
     let live: LiveCounters
-    var slots: [OverlappedSlot] = []
+    // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
+    @exclusivity(unchecked) var slots: [OverlappedSlot] = []
     /// Slot indexes in post order.
-    var inFlight = RingIndexQueue()
-    var counters = CallCounters()
+    @exclusivity(unchecked) var inFlight = RingIndexQueue()
+    /// Slot indexes free to post with.
+    @exclusivity(unchecked) var free: [Int] = []
+    @exclusivity(unchecked) var counters = CallCounters()
     /// The code that ended the connection.
-    var error: Int32?
+    @exclusivity(unchecked) var error: Int32?
     /// No more calls: the set limit, the end of the file, a failure or a stop.
-    var finished = false
+    @exclusivity(unchecked) var finished = false
     /// Set when the last file read failed.
-    var fileError: SystemFileError?
+    @exclusivity(unchecked) var fileError: SystemFileError?
     /// Sets posted (what --count limits).
-    var posted: UInt64 = 0
+    @exclusivity(unchecked) var posted: UInt64 = 0
 
     init(index: Int, handle: SOCKET, live: LiveCounters) {
         self.index = index
@@ -31,7 +34,26 @@ final class OverlappedConnection {
     var oldest: OverlappedSlot? { inFlight.first.map { slots[$0] } }
 
     /// A free slot to post with, if any.
-    var freeSlot: OverlappedSlot? { slots.first { $0.state == .free } }
+    var freeSlot: OverlappedSlot? { free.last.map { slots[$0] } }
+
+    /// Adds a slot (at setup).
+    func add(_ slot: OverlappedSlot) {
+        slot.index = slots.count
+        free.append(slot.index)
+        slots.append(slot)
+    }
+
+    /// The slot was posted: out of the free list, into the in-flight queue.
+    func posted(_ slot: OverlappedSlot) {
+        free.removeLast()
+        inFlight.append(slot.index)
+    }
+
+    /// The slot's call is over (or never started): free again.
+    func release(_ slot: OverlappedSlot) {
+        slot.state = .free
+        free.append(slot.index)
+    }
 }
 
 /// A FIFO of small integers (slot indexes) over a fixed array: no allocation after the first grow.

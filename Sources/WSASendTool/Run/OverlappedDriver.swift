@@ -29,14 +29,15 @@ final class OverlappedRun {
     private let plan: RunPlan
     private let context: DriveContext
     private let routines: Bool
-    private var connections: [OverlappedConnection] = []
-    private var latency = LatencyRecorder()
+    // One thread runs all of it: no exclusivity checks on the per-call path.
+    @exclusivity(unchecked) private var connections: [OverlappedConnection] = []
+    @exclusivity(unchecked) private var latency = LatencyRecorder()
     private let deadline: UInt64?
     private let started = MonotonicClock.now()
-    private var bytesPosted: UInt64 = 0
+    @exclusivity(unchecked) private var bytesPosted: UInt64 = 0
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
-    private var waitHandles: [WSAEVENT] = []
-    private var waitStart = 0
+    @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
+    @exclusivity(unchecked) private var waitStart = 0
     private var setupFailure: ToolFailure?
 
     /// How long one wait may last before the loop looks at the stop flag and the clock again.
@@ -65,7 +66,7 @@ final class OverlappedRun {
                         break
                     }
                 }
-                connection.slots.append(slot)
+                connection.add(slot)
             }
             connections.append(connection)
         }
@@ -84,8 +85,10 @@ final class OverlappedRun {
             while true {
                 let posted = postWhatWeCan()
                 let collected = collect()
-                if connections.allSatisfy({ $0.finished && $0.inFlight.isEmpty }) { break }
-                if !posted && !collected { waitForCompletions() }
+                if posted || collected { continue }
+                // Nothing moved: the run is over, or it waits for completions.
+                if !connections.contains(where: { !$0.finished || !$0.inFlight.isEmpty }) { break }
+                waitForCompletions()
             }
         }
         var result = DriveResult(counters: connections.map(\.counters), errors: connections.map(\.error))
@@ -177,7 +180,7 @@ final class OverlappedRun {
                 return
             }
         }
-        connection.inFlight.append(connection.slots.firstIndex { $0 === slot }!)
+        connection.posted(slot)
     }
 
     /// Lays the slot's WSABUF array out for a set of `size` bytes (a file's last set may be short).
@@ -228,7 +231,7 @@ final class OverlappedRun {
     }
 
     private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
-        slot.state = .free
+        connection.release(slot)
         let elapsed = slot.completedAt &- slot.postedAt
         latency.record(elapsed)
         connection.counters.bytesSent += slot.bytes

@@ -15,17 +15,20 @@ final class OverlappedSlot {
 
     /// The state of the call the slot carries.
     enum State { case free, inFlight, completed }
-    var state = State.free
+    // Only the driving thread (and its completion routines) touch a slot: no exclusivity checks.
+    @exclusivity(unchecked) var state = State.free
+    /// The slot's place in its connection's `slots`.
+    @exclusivity(unchecked) var index = 0
     /// When the call was posted, and (routine mode) when its routine ran.
-    var postedAt: UInt64 = 0
-    var completedAt: UInt64 = 0
+    @exclusivity(unchecked) var postedAt: UInt64 = 0
+    @exclusivity(unchecked) var completedAt: UInt64 = 0
     /// The set's size as offered to WSASend.
-    var offered: UInt64 = 0
+    @exclusivity(unchecked) var offered: UInt64 = 0
     /// What the completion reported: a WSA code (0 for success) and the bytes sent.
-    var status: Int32 = 0
-    var bytes: UInt64 = 0
+    @exclusivity(unchecked) var status: Int32 = 0
+    @exclusivity(unchecked) var bytes: UInt64 = 0
     /// WSASend's own return: true when the call completed immediately.
-    var immediate = false
+    @exclusivity(unchecked) var immediate = false
 
     init?(template: UnsafeMutableBufferPointer<WSABUF>, fileSpec: BufferSpec?, connection: OverlappedConnection) {
         self.connection = connection
