@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "CWinsock.h"
 
 // initial-exec: the library is linked into the executable's startup set, so the thread-locals are
@@ -18,3 +20,7 @@ int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int
 }
 
 int cwinsock_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+long cwinsock_sendmsg(int fd, const struct msghdr *message, int flags) {
+    return syscall(SYS_sendmsg, fd, message, flags);
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /// One buffer of a scatter/gather array: winsock2.h's `WSABUF`.
 typedef struct _WSABUF {
@@ -36,6 +37,13 @@ typedef struct WSAData {
     char szDescription[CWINSOCK_WSADESCRIPTION_LEN + 1];
     char szSystemStatus[CWINSOCK_WSASYS_STATUS_LEN + 1];
 } WSADATA;
+
+// Monotonic nanoseconds in one inlined call: per-call latencies read the clock twice per WSASend.
+static inline uint64_t cwinsock_monotonic_nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
 
 // Per-thread last error: a C thread-local is one load, where a pthread key is a call and a lookup.
 int32_t cwinsock_get_last_error(void);
@@ -77,5 +85,9 @@ struct sockaddr;
 int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
 /// A non-blocking, close-on-exec eventfd.
 int cwinsock_eventfd(void);
+struct msghdr;
+/// sendmsg as the bare system call: glibc's wrapper is a thread-cancellation point, and its cancellation
+/// bookkeeping is a measurable part of a 64-byte send. Returns the result or -1 with errno set.
+long cwinsock_sendmsg(int fd, const struct msghdr *message, int flags);
 
 #endif

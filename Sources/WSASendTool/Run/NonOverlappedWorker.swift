@@ -30,6 +30,10 @@ struct NonOverlappedWorker: Sendable {
         var cursor = BufferCursor(template: UnsafeBufferPointer(payload.template), working: working)
         let limit = plan.count ?? .max
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose {
+            runWholeSets(&result, limit: limit, deadline: deadline)
+            return result
+        }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
         while result.counters.sets < limit && !context.control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
@@ -41,6 +45,42 @@ struct NonOverlappedWorker: Sendable {
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
         return result
+    }
+
+    /// The blocking loop over the pattern, without --rate or -v: every call sends the whole set (a blocking
+    /// WSASend returns 0 only when every byte is consumed), so the cursor, the file and the pacing of
+    /// `send` have nothing to do, and the loop keeps only what each call must record.
+    private func runWholeSets(_ result: inout Result, limit: UInt64, deadline: UInt64?) {
+        let buffers = context.payload.template.baseAddress
+        let count = DWORD(context.payload.template.count)
+        let total = context.payload.totalBytes
+        let flags = context.plan.flags
+        let control = context.control
+        while result.counters.sets < limit && !control.isStopping {
+            var sent: DWORD = 0
+            let before = MonotonicClock.now()
+            let status = WSASend(handle, buffers, count, &sent, flags, nil, nil)
+            let after = MonotonicClock.now()
+            result.latency.record(after &- before)
+            result.counters.calls += 1
+            result.counters.bytesRequested += total
+            result.counters.bytesSent += UInt64(sent)
+            live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls)
+            guard status == 0 else {
+                let code = WSAGetLastError()
+                result.counters.codes.add(code)
+                if control.isStopping {
+                    result.counters.interrupted += 1
+                } else {
+                    result.counters.failed += 1
+                    result.error = code
+                }
+                return
+            }
+            result.counters.completedImmediately += 1
+            result.counters.sets += 1
+            if let deadline, after >= deadline { return }
+        }
     }
 
     /// The size of the next set: the whole set with the pattern, the next chunk of the file otherwise;

@@ -200,7 +200,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     /// holds once nothing of theirs is in flight.
     private func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
         let matches: @Sendable (OverlappedOperation) -> Bool = { thread == nil || $0.issuer === thread }
-        for operation in socket.record.sendQueue.removeOverlapped(where: matches) {
+        for operation in socket.record.sendQueue.removeOverlapped(where: matches, record: socket.record) {
             complete(operation, status: status, bytes: 0)
         }
         var marked = false
@@ -306,7 +306,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
         while let operation = socket.operations.removeFirst() {
             complete(operation, status: status, bytes: operation.sent)
         }
-        for operation in record.sendQueue.removeOverlapped(where: { _ in true }) {
+        for operation in record.sendQueue.removeOverlapped(where: { _ in true }, record: record) {
             complete(operation, status: status, bytes: 0)
         }
     }

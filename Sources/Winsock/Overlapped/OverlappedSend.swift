@@ -71,7 +71,7 @@ func sendOverlapped(
     operation.linuxFlags = flags
     operation.capture(buffers, count: count, datagram: record.isDatagram)
 
-    if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context) {
+    if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context, record: record) {
         switch tryInline(operation, record: record, context: context) {
         case .completed(let bytes):
             record.sendQueue.releaseCaller(record: record)

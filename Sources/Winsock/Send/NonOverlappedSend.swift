@@ -49,7 +49,15 @@ func totalLength(_ buffers: UnsafePointer<WSABUF>?, _ count: Int) -> Int? {
 func sendNow(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32
 ) -> SendResult {
-    let context = ThreadContext.current
+    ThreadContext.withCurrent { context in
+        sendNow(record, buffers, count, total: total, flags: flags, context: context)
+    }
+}
+
+private func sendNow(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
+    context: ThreadContext
+) -> SendResult {
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
     // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
     // call is undefined in the spec; here it fails.
@@ -58,7 +66,7 @@ func sendNow(
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
 
     var waited = false
-    switch record.sendQueue.admitCaller(blocking: blocking, context: context) {
+    switch record.sendQueue.admitCaller(blocking: blocking, context: context, record: record) {
     case .granted:
         break
     case .busy:
@@ -117,23 +125,74 @@ private func sendStreamNow(
     // wait in the queue, part of the timeout is spent, and a sendmsg blocking in the kernel would get all
     // of SO_SNDTIMEO again.
     let alertable = context.pendingOperations.load(ordering: .relaxed) > 0 || context.apcs.hasEntries
+    let firstMayBlock = !alertable && !(waited && deadline != nil)
+    if count <= ThreadContext.iovecCapacity {
+        // The common case: one sendmsg that the transport takes whole (or the only answer a non-blocking
+        // socket gets). A blocking send that comes back short goes on in the general loop below.
+        let first = sendWhole(
+            record, buffers, count, flags: flags, mayBlock: blocking && firstMayBlock, iov: context.iovecs)
+        if first.complete || !blocking || first.result.code != 0 { return first.result }
+        return sendRest(
+            record, buffers, count, skipping: first.result.bytes, flags: flags, blocking: blocking,
+            deadline: deadline, alertable: alertable, firstMayBlock: false, context: context)
+    }
+    return sendRest(
+        record, buffers, count, skipping: 0, flags: flags, blocking: blocking, deadline: deadline,
+        alertable: alertable, firstMayBlock: firstMayBlock, context: context)
+}
+
+/// One sendmsg of the whole array (at most IOV_MAX buffers), its answer in Winsock terms; `complete`
+/// when the transport took every byte.
+@inline(__always)
+private func sendWhole(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, mayBlock: Bool,
+    iov: UnsafeMutablePointer<iovec>
+) -> (result: SendResult, complete: Bool) {
+    var used = 0
+    var total = 0
+    for index in 0..<count where buffers[index].len > 0 {
+        iov[used] = iovec(iov_base: buffers[index].buf, iov_len: Int(buffers[index].len))
+        total += Int(buffers[index].len)
+        used += 1
+    }
+    var message = msghdr()
+    message.msg_iov = iov
+    message.msg_iovlen = used
+    let result = system_sendmsg(record.fd, &message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
+    if result >= 0 { return (SendResult(code: 0, bytes: result), result == total) }
+    let code = Int32(-result)
+    if code == EAGAIN || code == EWOULDBLOCK {
+        // Without MSG_DONTWAIT, EAGAIN means SO_SNDTIMEO ran out (NOTES.md).
+        return (.failure(mayBlock ? WSAETIMEDOUT : WSAEWOULDBLOCK), false)
+    }
+    if record.closed.load(ordering: .acquiring) { return (.failure(WSAEINTR), false) }
+    return (.failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send))), false)
+}
+
+/// The general stream loop, after `skipping` bytes already taken: partial answers, IOV_MAX slices, the
+/// SO_SNDTIMEO deadline and alertable waits.
+private func sendRest(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, skipping: Int, flags: Int32,
+    blocking: Bool, deadline: Deadline?, alertable: Bool, firstMayBlock: Bool, context: ThreadContext
+) -> SendResult {
     var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
     var cursor = SendCursor(buffers: buffers, count: count)
+    cursor.advance(by: skipping)
     if blocking { context.inBlockingCall = true }
     defer { context.inBlockingCall = false }
     let outcome = sendStream(
         &cursor, iov: context.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
-        firstMayBlock: !alertable && !(waited && deadline != nil), deadline: deadline, transport: &transport)
+        firstMayBlock: firstMayBlock, deadline: deadline, transport: &transport)
     switch outcome {
     case .complete(let sent), .partial(let sent):
-        return SendResult(code: 0, bytes: sent)
+        return SendResult(code: 0, bytes: sent + skipping)
     case .wouldBlock:
         return .failure(WSAEWOULDBLOCK)
     case .timedOut(let sent):
-        return .failure(WSAETIMEDOUT, bytes: sent)
+        return .failure(WSAETIMEDOUT, bytes: sent + skipping)
     case .failed(let code, let sent):
-        if record.closed.load(ordering: .acquiring) { return .failure(WSAEINTR, bytes: sent) }
-        return .failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send)), bytes: sent)
+        if record.closed.load(ordering: .acquiring) { return .failure(WSAEINTR, bytes: sent + skipping) }
+        return .failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send)), bytes: sent + skipping)
     }
 }
 

@@ -75,16 +75,16 @@ final class SendQueue: Sendable {
     /// Takes the transmitter for a non-overlapped send (or an inline overlapped attempt) if it is free;
     /// otherwise queues a blocking caller (who then waits for `Ticket.granted`) or refuses.
     @inline(__always)
-    func admitCaller(blocking: Bool, context: ThreadContext) -> Admission {
+    func admitCaller(blocking: Bool, context: ThreadContext, record: SocketRecord) -> Admission {
         if word.compareExchange(expected: 0, desired: Transmitter.caller.rawValue, ordering: .acquiringAndReleasing)
             .exchanged
         {
             return .granted
         }
-        return admitCallerSlowly(blocking: blocking, context: context)
+        return admitCallerSlowly(blocking: blocking, context: context, record: record)
     }
 
-    private func admitCallerSlowly(blocking: Bool, context: ThreadContext) -> Admission {
+    private func admitCallerSlowly(blocking: Bool, context: ThreadContext, record: SocketRecord) -> Admission {
         entries.withLock { state in
             if state.closed { return .closed }
             if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return .granted }
@@ -93,8 +93,16 @@ final class SendQueue: Sendable {
             let ticket = Ticket(context: context)
             state.queue.append(.caller(ticket))
             syncWaiting(state)
+            settle(&state, record: record)
             return .queued(ticket)
         }
+    }
+
+    /// After the queue changed under the lock: a transmitter that went idle meanwhile (a caller's
+    /// lock-free release that ran before "entries wait" was set) passes to the head of the queue. Once
+    /// that bit is set, only lock holders change the transmitter, so nothing can slip between the two.
+    private func settle(_ state: inout Entries, record: SocketRecord) {
+        if Self.transmitter(word.load(ordering: .acquiring)) == .idle { handOver(&state, record: record) }
     }
 
     /// Gives up a queued place (the socket closed while the caller waited).
@@ -109,6 +117,7 @@ final class SendQueue: Sendable {
                     return false
                 }
                 syncWaiting(state)
+                settle(&state, record: record)
             }
         }
     }
@@ -173,13 +182,16 @@ final class SendQueue: Sendable {
     }
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
-    func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> [OverlappedOperation] {
+    func removeOverlapped(
+        where matches: (OverlappedOperation) -> Bool, record: SocketRecord
+    ) -> [OverlappedOperation] {
         entries.withLock { state in
             let removed = state.queue.removeAll { entry in
                 if case .overlapped(let operation) = entry { return matches(operation) }
                 return false
             }
             syncWaiting(state)
+            settle(&state, record: record)
             return removed
         }.compactMap { entry in
             if case .overlapped(let operation) = entry { return operation }

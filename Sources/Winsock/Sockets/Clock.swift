@@ -1,13 +1,12 @@
+import CWinsock
 import Glibc
 
 /// Monotonic time in nanoseconds: what deadlines and latencies are measured in.
 public enum MonotonicClock {
     /// Nanoseconds since an arbitrary fixed point; never goes back.
-    @inline(__always)
+    @inlinable
     public static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        cwinsock_monotonic_nanoseconds()
     }
 }
 
@@ -16,6 +15,7 @@ struct Deadline: Sendable, Comparable {
     let nanoseconds: UInt64
 
     /// A deadline `milliseconds` from now, or nil for 0 (Winsock's "no timeout").
+    @inline(__always)
     static func after(milliseconds: UInt32) -> Deadline? {
         milliseconds == 0 ? nil : Deadline(nanoseconds: MonotonicClock.now() &+ UInt64(milliseconds) * 1_000_000)
     }

@@ -20,7 +20,7 @@ func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
 
 @inline(__always)
 func system_sendmsg(_ fd: Int32, _ message: UnsafePointer<msghdr>, _ flags: Int32) -> Int {
-    retryingOnInterrupt { Glibc.sendmsg(fd, message, flags) }
+    retryingOnInterrupt { cwinsock_sendmsg(fd, message, flags) }
 }
 
 @inline(__always)

@@ -64,6 +64,14 @@ final class ThreadContext: @unchecked Sendable {
         return makeCurrent()
     }
 
+    /// Runs `body` with the calling thread's context, without retaining it (the thread's own reference
+    /// keeps it alive while the thread runs).
+    @inline(__always)
+    static func withCurrent<Result>(_ body: (ThreadContext) throws -> Result) rethrows -> Result {
+        let raw = cwinsock_get_thread_context() ?? Unmanaged.passUnretained(makeCurrent()).toOpaque()
+        return try Unmanaged<ThreadContext>.fromOpaque(raw)._withUnsafeGuaranteedRef(body)
+    }
+
     @inline(never)
     private static func makeCurrent() -> ThreadContext {
         let context = ThreadContext()
