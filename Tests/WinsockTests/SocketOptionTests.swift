@@ -90,6 +90,50 @@ struct SocketOptionTests {
         }
     }
 
+    // BEHAVIOUR.md, errno to WSA code: "ECONNREFUSED ... on connect: WSAECONNREFUSED (10061)"; the
+    // library's pinned row: ETIMEDOUT on connect is WSAETIMEDOUT (ETIMEDOUT elsewhere is WSAECONNABORTED).
+    @Test("SO_ERROR after a non-blocking connect whose SYNs went unanswered is WSAETIMEDOUT, the connect's code")
+    func connectTimedOutError() throws {
+        startWinsock()
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        // TCP_USER_TIMEOUT also bounds the SYN retransmissions: the connect gives up after about a second.
+        try #require(setLinuxIntOption(socket, level: IPPROTO_TCP, name: linuxTCP_USER_TIMEOUT, 200))
+        try #require(setNonBlocking(socket, true) == 0)
+        expectFailure(connectLoopback(socket, family: AF_INET, port: port), WSAEWOULDBLOCK)
+        var entry = WSAPOLLFD(fd: socket, events: POLLWRNORM)
+        #expect(WSAPoll(&entry, 1, 10_000) == 1)
+        #expect(entry.revents & POLLERR != 0, "the connect failed")
+        let error = getOption(socket, SOL_SOCKET, SO_ERROR).map { Int32(bitPattern: $0) }
+        #expect(error == WSAETIMEDOUT, "got \(error.map { WSAError($0).name } ?? "a failed getsockopt")")
+        #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == 0, "reading SO_ERROR clears it")
+    }
+
+    @Test("SO_ERROR after a non-blocking connect to a port that refuses is WSAECONNREFUSED")
+    func connectRefusedError() throws {
+        startWinsock()
+        // Bound and never listening: the port refuses connections, and no other test can take it.
+        let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
+        let port = probe.bindLoopback()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        try #require(setNonBlocking(socket, true) == 0)
+        let rc = connectLoopback(socket, family: AF_INET, port: port)
+        let immediate = WSAGetLastError()
+        try #require(rc == SOCKET_ERROR)
+        if immediate == WSAECONNREFUSED { return }  // The RST arrived before connect returned.
+        #expect(immediate == WSAEWOULDBLOCK)
+        var entry = WSAPOLLFD(fd: socket, events: POLLWRNORM)
+        #expect(WSAPoll(&entry, 1, 10_000) == 1)
+        #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == UInt32(WSAECONNREFUSED))
+    }
+
     @Test("SO_LINGER takes and returns winsock2.h's LINGER of two u_shorts")
     func linger() {
         startWinsock()

@@ -47,7 +47,7 @@ public func setsockopt(
 }
 
 /// Reads a socket option in Winsock's shapes (see `setsockopt`). Also: SO_ERROR (the pending error as a
-/// Winsock code), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
+/// Winsock code, mapped as connect maps it while a non-blocking connect is in progress), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
 /// 65507 (IPv4) or 65527 (IPv6) and a stream socket with WSAENOPROTOOPT (it has no message size).
 /// `*optlen` must be at least the value's size and receives it.
 ///
@@ -88,7 +88,11 @@ public func getsockopt(
         let result = system_getsockopt(record.fd, option.linuxLevel, option.linuxName, &value, &length)
         if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
         if option == .error && value != 0 {
-            value = ErrnoMapping.code(forErrno: value, in: record.situation(.other))
+            // A non-blocking connect reports its failure here (the record stays `.connecting` until a
+            // later check sees a peer): map it as connect would, so ETIMEDOUT is WSAETIMEDOUT and not
+            // the WSAECONNABORTED of a connection lost to retransmissions.
+            let call: ErrnoSituation.Call = record.connection == .connecting ? .connect : .other
+            value = ErrnoMapping.code(forErrno: value, in: record.situation(call))
         }
         raw.storeBytes(of: value, as: Int32.self)
     }
