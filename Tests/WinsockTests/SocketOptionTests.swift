@@ -134,6 +134,62 @@ struct SocketOptionTests {
         #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == UInt32(WSAECONNREFUSED))
     }
 
+    /// Winsock's BOOL options (a one-byte value is accepted for them, as Windows does).
+    static let booleanOptions: [(level: Int32, name: Int32)] = [
+        (SOL_SOCKET, SO_KEEPALIVE), (SOL_SOCKET, SO_REUSEADDR), (SOL_SOCKET, SO_BROADCAST),
+        (SOL_SOCKET, SO_DONTROUTE), (SOL_SOCKET, SO_OOBINLINE), (IPPROTO_TCP, TCP_NODELAY),
+    ]
+
+    @Test("a BOOL option takes a value of one to four bytes, as Windows does", arguments: [1, 2, 3, 4])
+    func booleanValueSizes(_ size: Int32) {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        for (level, name) in Self.booleanOptions {
+            // Below four bytes only the first byte is read (a char BOOL): a two-byte 0x0100 is FALSE.
+            var on: UInt32 = 1
+            var off: UInt32 = 0x0100
+            let setOn = withUnsafeBytes(of: &on) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+            }
+            expectSuccess(setOn, "option \(name), \(size) bytes")
+            #expect(getOption(socket, level, name).map { $0 != 0 } == true, "option \(name), \(size) bytes")
+            let setOff = withUnsafeBytes(of: &off) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+            }
+            expectSuccess(setOff, "option \(name), \(size) bytes")
+            #expect(getOption(socket, level, name) == (size == 4 ? 1 : 0), "option \(name), \(size) bytes")
+        }
+    }
+
+    @Test("a value shorter than its type gives WSAEFAULT: no byte at all for a BOOL, fewer than four for the others")
+    func shortValues() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var value: UInt32 = 1
+        for (level, name) in Self.booleanOptions {
+            let empty = withUnsafeBytes(of: &value) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 0)
+            }
+            expectFailure(empty, WSAEFAULT, "option \(name), 0 bytes")
+        }
+        for name in [SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO] {
+            for size: Int32 in [1, 2, 3] {
+                let short = withUnsafeBytes(of: &value) {
+                    Winsock.setsockopt(
+                        socket, SOL_SOCKET, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+                }
+                expectFailure(short, WSAEFAULT, "option \(name), \(size) bytes")
+            }
+        }
+        var linger = LINGER(l_onoff: 1, l_linger: 1)
+        let shortLinger = withUnsafeBytes(of: &linger) {
+            Winsock.setsockopt(socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 2)
+        }
+        expectFailure(shortLinger, WSAEFAULT, "SO_LINGER, 2 bytes")
+    }
+
     @Test("SO_LINGER takes and returns winsock2.h's LINGER of two u_shorts")
     func linger() {
         startWinsock()

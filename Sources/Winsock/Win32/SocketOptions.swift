@@ -6,7 +6,9 @@ import Glibc
 /// SO_REUSEADDR, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE (BOOL or DWORD values), SO_LINGER (a `LINGER`
 /// of two `u_short`s) and SO_SNDTIMEO / SO_RCVTIMEO (a DWORD of milliseconds, 0 for none; they apply
 /// to blocking sockets only). Level IPPROTO_TCP takes TCP_NODELAY. Others give WSAENOPROTOOPT; a value
-/// shorter than its type gives WSAEFAULT.
+/// shorter than its type gives WSAEFAULT, except that the BOOL options (SO_KEEPALIVE, SO_REUSEADDR,
+/// SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, TCP_NODELAY) take one to four bytes, as Windows does (a
+/// `char` flag is common in Windows programs); below four bytes the first byte is the value.
 ///
 /// The corresponding Win32 function is `setsockopt`.
 public func setsockopt(
@@ -18,7 +20,7 @@ public func setsockopt(
     case .failure(let error): return socketError(error.code)
     }
     guard let option = SocketOption(level: level, name: optname) else { return socketError(WSAENOPROTOOPT) }
-    guard let optval, optlen >= option.windowsSize else { return socketError(WSAEFAULT) }
+    guard let optval, optlen >= option.shortestValue else { return socketError(WSAEFAULT) }
     let raw = UnsafeRawPointer(optval)
     let result: Int32
     switch option {
@@ -37,7 +39,7 @@ public func setsockopt(
     case .maxMessageSize, .error, .type, .acceptConnections:
         return socketError(WSAENOPROTOOPT)  // get only
     default:
-        // Windows' BOOL options also accept a one-byte value.
+        // Only a BOOL option gets here with fewer than four bytes: then its first byte is the value.
         var value: Int32 = optlen >= 4 ? raw.loadUnaligned(as: Int32.self) : Int32(raw.load(as: UInt8.self))
         result = system_setsockopt(record.fd, option.linuxLevel, option.linuxName, &value, 4)
     }
@@ -129,6 +131,17 @@ enum SocketOption: Equatable {
 
     /// The size of the value in Winsock's shape.
     var windowsSize: Int32 { self == .linger ? Int32(MemoryLayout<LINGER>.size) : 4 }
+
+    /// Options whose value is a BOOL.
+    var isBoolean: Bool {
+        switch self {
+        case .keepAlive, .reuseAddress, .broadcast, .dontRoute, .outOfBandInline, .noDelay: true
+        default: false
+        }
+    }
+
+    /// The fewest bytes setsockopt takes: one for a BOOL, the whole value for the others.
+    var shortestValue: Int32 { isBoolean ? 1 : windowsSize }
 
     var linuxLevel: Int32 { self == .noDelay ? IPPROTO_TCP : Glibc.SOL_SOCKET }
 
