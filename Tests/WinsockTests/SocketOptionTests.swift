@@ -62,17 +62,52 @@ struct SocketOptionTests {
         #expect(TestClock.now() - start < 3)
     }
 
-    @Test("SO_SNDBUF and SO_RCVBUF take a size and read back at least that size")
-    func bufferSizes() {
+    // Windows returns the SO_SNDBUF / SO_RCVBUF value that was set; Linux doubles it for its bookkeeping.
+    @Test(
+        "SO_SNDBUF and SO_RCVBUF read back exactly the value set, as on Windows",
+        arguments: [SO_SNDBUF, SO_RCVBUF], [UInt32(1), 4096, 32768, 100_000])
+    func bufferSizes(_ option: Int32, _ size: UInt32) {
         startWinsock()
         let socket = makeSocket(AF_INET, SOCK_STREAM)
         defer { _ = closesocket(socket) }
-        for option in [SO_SNDBUF, SO_RCVBUF] {
-            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) > 0)
-            expectSuccess(setOption(socket, SOL_SOCKET, option, 32768))
-            // Linux doubles the value for its bookkeeping; at least the size asked for is there.
-            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) >= 32768)
+        expectSuccess(setOption(socket, SOL_SOCKET, option, size))
+        #expect(getOption(socket, SOL_SOCKET, option) == size)
+        let linuxName = option == SO_SNDBUF ? linuxSO_SNDBUF : linuxSO_RCVBUF
+        let linux = linuxIntOption(socket, level: linuxSOL_SOCKET, name: linuxName) ?? 0
+        #expect(linux >= Int32(min(size, 4096)), "the kernel applied it (doubled, and at least its minimum)")
+    }
+
+    @Test(
+        "SO_SNDBUF and SO_RCVBUF never set read back half of Linux's doubled value", arguments: [SO_SNDBUF, SO_RCVBUF])
+    func bufferSizesUnset(_ option: Int32) throws {
+        startWinsock()
+        for type in [SOCK_STREAM, SOCK_DGRAM] {
+            let socket = makeSocket(AF_INET, type)
+            defer { _ = closesocket(socket) }
+            let linuxName = option == SO_SNDBUF ? linuxSO_SNDBUF : linuxSO_RCVBUF
+            let linux = try #require(linuxIntOption(socket, level: linuxSOL_SOCKET, name: linuxName))
+            #expect(getOption(socket, SOL_SOCKET, option) == UInt32(linux / 2))
         }
+    }
+
+    @Test("an accepted socket reports the SO_SNDBUF and SO_RCVBUF its listener was given")
+    func acceptedSocketBufferSizes() throws {
+        startWinsock()
+        let listener = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(listener) }
+        try #require(setOption(listener, SOL_SOCKET, SO_SNDBUF, 40_000) == 0)
+        try #require(setOption(listener, SOL_SOCKET, SO_RCVBUF, 50_000) == 0)
+        try #require(bindLoopback(listener, family: AF_INET) == 0)
+        try #require(Winsock.listen(listener, 4) == 0)
+        let client = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(client) }
+        try #require(connectLoopback(client, family: AF_INET, port: localPort(listener)) == 0)
+        let server = Winsock.accept(listener, nil, nil)
+        try #require(server != INVALID_SOCKET)
+        defer { _ = closesocket(server) }
+        // Linux copies both sizes to the accepted socket.
+        #expect(getOption(server, SOL_SOCKET, SO_SNDBUF) == 40_000)
+        #expect(getOption(server, SOL_SOCKET, SO_RCVBUF) == 50_000)
     }
 
     @Test("BOOL options, SO_TYPE, SO_ERROR and TCP_NODELAY read back in Winsock's shapes")

@@ -29,6 +29,11 @@ final class SocketRecord: @unchecked Sendable {
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).
     let sendTimeout = Atomic<UInt32>(0)
     let receiveTimeout = Atomic<UInt32>(0)
+    /// SO_SNDBUF / SO_RCVBUF as setsockopt last set them (`bufferSizeUnset` before): Windows reads back
+    /// the value set, while Linux keeps and reports twice it (see `getsockopt`).
+    let sendBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
+    let receiveBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
+    static let bufferSizeUnset = Int64.min
     /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
     let reportsPortUnreachable = Atomic<Bool>(true)
     /// Threads inside a blocking call (recv, accept, connect, a blocking send); closesocket wakes them.

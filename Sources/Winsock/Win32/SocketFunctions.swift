@@ -191,6 +191,9 @@ public func accept(
         // getsockopt reports and what bounds a whole WSASend) equal to what the kernel applies.
         accepted.sendTimeout.store(record.sendTimeout.load(ordering: .relaxed), ordering: .relaxed)
         accepted.receiveTimeout.store(record.receiveTimeout.load(ordering: .relaxed), ordering: .relaxed)
+        // The same for SO_SNDBUF and SO_RCVBUF, which Linux copies too.
+        accepted.sendBufferSize.store(record.sendBufferSize.load(ordering: .relaxed), ordering: .relaxed)
+        accepted.receiveBufferSize.store(record.receiveBufferSize.load(ordering: .relaxed), ordering: .relaxed)
     }
     return accepted?.handle ?? invalidSocket(WSAEMFILE)
 }

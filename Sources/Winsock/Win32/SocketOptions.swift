@@ -31,6 +31,10 @@ public func setsockopt(
             record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, socklen_t(MemoryLayout<timeval>.size))
         if result == 0 && option == .sendTimeout { record.sendTimeout.store(milliseconds, ordering: .relaxed) }
         if result == 0 && option == .receiveTimeout { record.receiveTimeout.store(milliseconds, ordering: .relaxed) }
+    case .sendBuffer, .receiveBuffer:
+        var value = raw.loadUnaligned(as: Int32.self)
+        result = system_setsockopt(record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, 4)
+        if result == 0 { record.rememberBufferSize(option, value) }
     case .linger:
         let windows = raw.loadUnaligned(as: LINGER.self)
         var value = linger(l_onoff: Int32(windows.l_onoff), l_linger: Int32(windows.l_linger))
@@ -48,7 +52,9 @@ public func setsockopt(
     return 0
 }
 
-/// Reads a socket option in Winsock's shapes (see `setsockopt`). Also: SO_ERROR (the pending error as a
+/// Reads a socket option in Winsock's shapes (see `setsockopt`). SO_SNDBUF and SO_RCVBUF give the value
+/// setsockopt set, as Windows does, although Linux applies (and would report) twice it; never set, they
+/// give half of Linux's value, the size before Linux doubled it for its bookkeeping. Also: SO_ERROR (the pending error as a
 /// Winsock code, mapped as connect maps it while a non-blocking connect is in progress), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
 /// 65507 (IPv4) or 65527 (IPv6) and a stream socket with WSAENOPROTOOPT (it has no message size).
 /// `*optlen` must be at least the value's size and receives it.
@@ -76,6 +82,19 @@ public func getsockopt(
         raw.storeBytes(of: DWORD(record.maxMessageSize), as: DWORD.self)
     case .type:
         raw.storeBytes(of: record.type, as: Int32.self)
+    case .sendBuffer, .receiveBuffer:
+        var value: Int32 = 0
+        if let set = record.bufferSizeSet(option) {
+            value = set
+        } else {
+            var length = socklen_t(4)
+            let result = system_getsockopt(record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, &length)
+            if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+            // Linux reports twice the size it was given (the rest is its bookkeeping overhead): half of
+            // it is the size in Windows' terms, and what Linux itself was configured with.
+            value /= 2
+        }
+        raw.storeBytes(of: value, as: Int32.self)
     case .linger:
         var value = linger()
         var length = socklen_t(MemoryLayout<linger>.size)
@@ -101,6 +120,25 @@ public func getsockopt(
     optlen.pointee = option.windowsSize
     WSASetLastError(0)
     return 0
+}
+
+extension SocketRecord {
+    /// The SO_SNDBUF or SO_RCVBUF value setsockopt set, or nil when it was never set.
+    func bufferSizeSet(_ option: SocketOption) -> Int32? {
+        let value =
+            option == .sendBuffer
+            ? sendBufferSize.load(ordering: .relaxed) : receiveBufferSize.load(ordering: .relaxed)
+        return value == Self.bufferSizeUnset ? nil : Int32(truncatingIfNeeded: value)
+    }
+
+    /// Remembers the SO_SNDBUF or SO_RCVBUF value setsockopt set.
+    func rememberBufferSize(_ option: SocketOption, _ value: Int32) {
+        if option == .sendBuffer {
+            sendBufferSize.store(Int64(value), ordering: .relaxed)
+        } else {
+            receiveBufferSize.store(Int64(value), ordering: .relaxed)
+        }
+    }
 }
 
 /// The options the library translates, with their Windows and Linux numbers.
