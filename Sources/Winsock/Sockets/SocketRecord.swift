@@ -88,6 +88,11 @@ final class SocketRecord: @unchecked Sendable {
         }
     }
 
+    /// The size of an address of the socket's family: the least an address buffer must hold.
+    var addressLength: Int32 {
+        Int32(family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+    }
+
     /// The largest datagram Winsock lets through (SO_MAX_MSG_SIZE): the IP maximum less the headers.
     var maxMessageSize: Int { family == AF_INET6 ? 65527 : 65507 }
 

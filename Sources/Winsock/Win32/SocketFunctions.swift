@@ -157,6 +157,10 @@ public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
 /// Accepts a connection. The new socket is connected and takes the listening socket's non-blocking mode
 /// and overlapped attribute, as on Windows.
 ///
+/// A non-nil `addr` needs an `addrlen` of at least the family's address size (16 for IPv4, 28 for
+/// IPv6), or the call gives WSAEFAULT and leaves the connection queued: Windows refuses a length that is
+/// too small (or missing) where Linux would silently truncate the address.
+///
 /// The corresponding Win32 function is `accept`.
 public func accept(
     _ s: SOCKET, _ addr: UnsafeMutablePointer<sockaddr>?, _ addrlen: UnsafeMutablePointer<Int32>?
@@ -166,8 +170,8 @@ public func accept(
     case .success(let open): record = open
     case .failure(let error): return invalidSocket(error.code)
     }
-    if addr != nil, let addrlen, addrlen.pointee < Int32(MemoryLayout<sockaddr_in>.size) {
-        return invalidSocket(WSAEFAULT)
+    if addr != nil {
+        guard let addrlen, addrlen.pointee >= record.addressLength else { return invalidSocket(WSAEFAULT) }
     }
     let context = ThreadContext.current
     let nonBlocking = record.nonBlocking.load(ordering: .relaxed)
