@@ -108,6 +108,21 @@ struct SocketTableTests {
         expectFailure(Winsock.listen(socket, 4), WSAEOPNOTSUPP)
     }
 
+    // Windows' listen: WSAEINVAL when "the socket has not been bound with bind" (Linux would pick a port).
+    @Test("listen on a stream socket that was never bound gives WSAEINVAL; after bind it succeeds")
+    func listenUnbound() throws {
+        startWinsock()
+        for family in loopbackFamilies where family == AF_INET || Loopback.ipv6Available {
+            let socket = makeSocket(family, SOCK_STREAM)
+            defer { _ = closesocket(socket) }
+            expectFailure(Winsock.listen(socket, 4), WSAEINVAL)
+            #expect(localPort(socket) == 0, "Linux did not bind it behind the caller's back")
+            try #require(bindLoopback(socket, family: family) == 0)
+            expectSuccess(Winsock.listen(socket, 4))
+            expectSuccess(Winsock.listen(socket, 8), "listen again only changes the backlog")
+        }
+    }
+
     @Test("connect to a closed loopback port gives WSAECONNREFUSED and leaves the socket unconnected")
     func connectRefused() {
         startWinsock()

@@ -22,6 +22,9 @@ final class SocketRecord: @unchecked Sendable {
 
     let nonBlocking = Atomic<Bool>(false)
     private let connectionState = Atomic<UInt8>(Connection.never.rawValue)
+    /// The socket has a local address: bind succeeded, or connect bound it (an accepted socket is born
+    /// bound). Linux binds a socket itself where Winsock refuses, as in listen; this says which is which.
+    let bound = Atomic<Bool>(false)
     /// shutdown(SD_SEND or SD_BOTH) was called: WSASend gives WSAESHUTDOWN before any syscall.
     let sendShutDown = Atomic<Bool>(false)
     /// closesocket (or the last WSACleanup) removed the socket from the table.

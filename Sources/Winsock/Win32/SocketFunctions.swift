@@ -87,6 +87,7 @@ public func bind(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32
     guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
     let result = system_bind(record.fd, name, socklen_t(namelen))
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    record.bound.store(true, ordering: .releasing)
     WSASetLastError(0)
     return 0
 }
@@ -115,11 +116,15 @@ public func connect(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: In
         result = finishConnect(record, context: context)
     }
     if result == 0 {
+        record.bound.store(true, ordering: .releasing)
         record.connection = .connected
         WSASetLastError(0)
         return 0
     }
-    if result == -EINPROGRESS || result == -EALREADY { record.connection = .connecting }
+    if result == -EINPROGRESS || result == -EALREADY {
+        record.bound.store(true, ordering: .releasing)
+        record.connection = .connecting
+    }
     if record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
     return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.connect)))
 }
@@ -140,6 +145,9 @@ private func finishConnect(_ record: SocketRecord, context: ThreadContext) -> In
 
 /// Marks a socket as accepting connections.
 ///
+/// A stream socket that was never bound (by `bind`, or by `connect`) gives WSAEINVAL, as on Windows:
+/// Linux would bind it to a port of its choosing, which the caller could only learn afterwards.
+///
 /// The corresponding Win32 function is `listen`.
 public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
     let record: SocketRecord
@@ -148,6 +156,7 @@ public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
     case .failure(let error): return socketError(error.code)
     }
     guard record.isStream else { return socketError(WSAEOPNOTSUPP) }
+    guard record.bound.load(ordering: .acquiring) else { return socketError(WSAEINVAL) }
     let result = system_listen(record.fd, backlog)
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
     WSASetLastError(0)
@@ -190,6 +199,7 @@ public func accept(
         fd: fd, family: record.family, type: record.type, proto: record.proto, overlapped: record.overlappedAttribute
     ) { accepted in
         accepted.connection = .connected
+        accepted.bound.store(true, ordering: .relaxed)
         accepted.nonBlocking.store(nonBlocking, ordering: .relaxed)
         // Linux copies SO_SNDTIMEO and SO_RCVTIMEO to the accepted socket: keep the record's copies (what
         // getsockopt reports and what bounds a whole WSASend) equal to what the kernel applies.
