@@ -114,6 +114,32 @@ public final class Socket: Sendable {
         return Int(count)
     }
 
+    /// One recvfrom: the bytes received, and in `sender` the address they came from on a datagram socket
+    /// (nil on a stream socket, whose recvfrom ignores the address, as Windows' does). 0 on a stream
+    /// socket means the peer closed.
+    public func receive(
+        into buffer: UnsafeMutableRawBufferPointer, from sender: inout SocketAddress?, flags: Int32 = 0
+    ) throws(WSAError) -> Int {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let count = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Winsock.recvfrom(
+                    handle, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count),
+                    flags, $0, &length)
+            }
+        }
+        guard count != SOCKET_ERROR else { throw WSAError(WSAGetLastError()) }
+        // A stream socket's recvfrom leaves the storage as it was: no family, no address.
+        sender =
+            storage.ss_family == 0
+            ? nil
+            : withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0, length: length) }
+            }
+        return Int(count)
+    }
+
     public func shutdown(_ how: Int32) throws(WSAError) {
         try check(Winsock.shutdown(handle, how))
     }
