@@ -19,6 +19,35 @@ struct NativeSocketTests {
         #expect(resolved == [SocketAddress(numericHost: "127.0.0.1", port: 80)!])
     }
 
+    // RFC 4007's text form of a scoped address, "fe80::1%lo", which Windows' getaddrinfo also reads.
+    @Test("SocketAddress reads a scoped IPv6 address, by interface name or number, and prints it back")
+    func scopedAddresses() throws {
+        let named = try #require(SocketAddress(numericHost: "fe80::1%lo", port: 8080))
+        #expect(named.family == AF_INET6)
+        #expect(named.port == 8080)
+        #expect(Self.scope(of: named) == 1, "lo is interface 1")
+        #expect(named.host == "fe80::1%lo")
+        #expect(named.description == "[fe80::1%lo]:8080")
+        #expect(SocketAddress(numericHost: named.host, port: named.port) == named, "the text reads back the same")
+        let numbered = try #require(SocketAddress(numericHost: "fe80::1%1", port: 8080))
+        #expect(numbered == named)
+        let unscoped = try #require(SocketAddress(numericHost: "fe80::1", port: 8080))
+        #expect(unscoped != named && Self.scope(of: unscoped) == 0)
+        #expect(unscoped.description == "[fe80::1]:8080")
+        for bad in [
+            "fe80::1%", "fe80::1%no-such-interface", "127.0.0.1%lo", "%lo", "fe80::1%lo%lo", "fe80::1%99999999999",
+        ] {
+            #expect(SocketAddress(numericHost: bad, port: 1) == nil, "\(bad)")
+        }
+    }
+
+    /// sin6_scope_id of an IPv6 address.
+    private static func scope(of address: SocketAddress) -> UInt32 {
+        address.withSockaddr { pointer, _ in
+            pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_scope_id }
+        }
+    }
+
     @Test("Socket connects, sends WSABUF arrays and raw bytes, and receives", arguments: loopbackFamilies)
     func roundTrip(_ family: Int32) throws {
         try requireFamily(family)
