@@ -82,28 +82,41 @@ private func receive(
 /// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
 ///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL.
 ///
+/// The per-call tables (the sockets and Linux's pollfd array) live on the stack: a steady poll loop
+/// allocates nothing for up to 128 entries (Swift's stack allocation limit of 1 KiB per table), and
+/// beyond that only when the thread's stack has no room for them.
+///
 /// The corresponding Win32 function is `WSAPoll`.
 public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _ timeout: Int32) -> Int32 {
     guard Library.isStarted.load(ordering: .acquiring) else { return socketError(WSANOTINITIALISED) }
     guard fds > 0 else { return socketError(WSAEINVAL) }
     guard let fdArray else { return socketError(WSAEFAULT) }
     let count = Int(fds)
-    var records: [SocketRecord?] = (0..<count).map { Library.sockets.lookup(fdArray[$0].fd) }
-    var linux = (0..<count).map { index -> pollfd in
-        guard let record = records[index] else { return pollfd(fd: -1, events: 0, revents: 0) }
-        return pollfd(fd: record.fd, events: linuxPollEvents(fdArray[index].events), revents: 0)
+    return withUnsafeTemporaryAllocation(of: SocketRecord?.self, capacity: count) { records in
+        withUnsafeTemporaryAllocation(of: pollfd.self, capacity: count) { linux in
+            for index in 0..<count {
+                // The records stay referenced until poll returns, so no descriptor closes under it.
+                let record = Library.sockets.lookup(fdArray[index].fd)
+                (records.baseAddress! + index).initialize(to: record)
+                let fd = record?.fd ?? -1
+                let events = record == nil ? 0 : linuxPollEvents(fdArray[index].events)
+                (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
+            }
+            defer { records.baseAddress!.deinitialize(count: count) }
+            let result = system_poll(linux.baseAddress!, count, timeout)
+            if result < 0 {
+                return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other)))
+            }
+            var ready: Int32 = 0
+            for index in 0..<count {
+                let revents = records[index] == nil ? POLLNVAL : winsockPollEvents(linux[index].revents)
+                fdArray[index].revents = revents
+                if revents != 0 { ready += 1 }
+            }
+            WSASetLastError(0)
+            return ready
+        }
     }
-    let result = linux.withUnsafeMutableBufferPointer { system_poll($0.baseAddress!, count, timeout) }
-    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other))) }
-    var ready: Int32 = 0
-    for index in 0..<count {
-        let revents = records[index] == nil ? POLLNVAL : winsockPollEvents(linux[index].revents)
-        fdArray[index].revents = revents
-        if revents != 0 { ready += 1 }
-    }
-    records.removeAll()
-    WSASetLastError(0)
-    return ready
 }
 
 private func linuxPollEvents(_ events: Int16) -> Int16 {
