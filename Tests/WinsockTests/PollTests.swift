@@ -55,3 +55,69 @@ struct PollAllocationTraceTests {
         #expect(outcome.marks == ["steadyPollAllocatesNothing"], "\(outcome.summary)")
     }
 }
+
+/// What one WSAPoll returned on another thread.
+private struct PollOutcome: Sendable, CustomStringConvertible {
+    var rc: Int32
+    var error: Int32
+    var entries: [WSAPOLLFD]
+    var description: String { "rc \(rc), error \(WSAError(error).name), revents \(entries.map(\.revents))" }
+}
+
+/// The sockets a WSAPoll can wait on without an event: what each test case closes under it.
+enum IdleSocket: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case connectedStream, listeningStream, boundDatagram
+    var testDescription: String { rawValue }
+}
+
+@Suite("WSAPoll and closesocket")
+struct PollCloseTests {
+    // closesocket: "threads blocked on the socket return"; WSAPoll's POLLNVAL: "The socket used is invalid."
+    @Test(
+        "closesocket from another thread wakes a WSAPoll waiting on the socket, and its entry reports POLLNVAL",
+        arguments: IdleSocket.allCases)
+    func closeWakesPoll(_ kind: IdleSocket) throws {
+        startWinsock()
+        let idle = makeSocket(AF_INET, SOCK_DGRAM)
+        defer { _ = closesocket(idle) }
+        try #require(bindLoopback(idle, family: AF_INET) == 0)
+        var keep: [SOCKET] = []
+        defer { keep.forEach { _ = closesocket($0) } }
+        let target: SOCKET
+        switch kind {
+        case .connectedStream:
+            let listener = makeSocket(AF_INET, SOCK_STREAM)
+            keep.append(listener)
+            try #require(bindLoopback(listener, family: AF_INET) == 0)
+            try #require(Winsock.listen(listener, 4) == 0)
+            target = makeSocket(AF_INET, SOCK_STREAM)
+            try #require(connectLoopback(target, family: AF_INET, port: localPort(listener)) == 0)
+            let server = Winsock.accept(listener, nil, nil)
+            try #require(server != INVALID_SOCKET)
+            keep.append(server)
+        case .listeningStream:
+            target = makeSocket(AF_INET, SOCK_STREAM)
+            try #require(bindLoopback(target, family: AF_INET) == 0)
+            try #require(Winsock.listen(target, 4) == 0)
+        case .boundDatagram:
+            target = makeSocket(AF_INET, SOCK_DGRAM)
+            try #require(bindLoopback(target, family: AF_INET) == 0)
+        }
+        let poller = TestThread { () -> PollOutcome in
+            var entries = [WSAPOLLFD(fd: idle, events: POLLRDNORM), WSAPOLLFD(fd: target, events: POLLRDNORM)]
+            let rc = WSAPoll(&entries, 2, 20_000)
+            return PollOutcome(rc: rc, error: WSAGetLastError(), entries: entries)
+        }
+        TestClock.sleep(milliseconds: 300)
+        #expect(!poller.isFinished, "WSAPoll should be waiting: no socket has an event")
+        let closedAt = TestClock.now()
+        expectSuccess(closesocket(target))
+        let outcome = poller.join(waitingAtMost: 5000)
+        #expect(outcome != nil, "closesocket did not wake the WSAPoll")
+        #expect(TestClock.now() - closedAt < 5)
+        guard let outcome else { return }
+        #expect(outcome.rc == 1 && outcome.error == 0, "\(outcome)")
+        #expect(outcome.entries[1].revents == POLLNVAL, "\(outcome)")
+        #expect(outcome.entries[0].revents == 0, "\(outcome)")
+    }
+}

@@ -39,7 +39,8 @@ final class SocketRecord: @unchecked Sendable {
     static let bufferSizeUnset = Int64.min
     /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
     let reportsPortUnreachable = Atomic<Bool>(true)
-    /// Threads inside a blocking call (recv, accept, connect, a blocking send); closesocket wakes them.
+    /// Threads inside a blocking call (recv, accept, connect, a blocking send, a WSAPoll that may wait);
+    /// closesocket wakes them.
     let blockedCalls = Atomic<Int>(0)
     /// The ordered queue every send on this socket goes through.
     let sendQueue: SendQueue
@@ -128,7 +129,7 @@ final class SocketRecord: @unchecked Sendable {
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
     func wakeBlockedCalls() {
-        if blockedCalls.load(ordering: .acquiring) > 0 || sendQueue.hasBlockedCallers {
+        if blockedCalls.load(ordering: .sequentiallyConsistent) > 0 || sendQueue.hasBlockedCallers {
             _ = system_shutdown(fd, Int32(SHUT_RDWR))
         }
     }

@@ -82,6 +82,10 @@ private func receive(
 /// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
 ///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL.
 ///
+/// `closesocket` on another thread ends the wait, as it ends other blocking calls on the socket, and
+/// that entry reports POLLNVAL: by then the handle is not a socket, and Linux's own answer for the shut
+/// down descriptor (POLLHUP, with POLLIN or POLLOUT) would read as the peer hanging up.
+///
 /// The per-call tables (the sockets and Linux's pollfd array) live on the stack: a steady poll loop
 /// allocates nothing for up to 128 entries (Swift's stack allocation limit of 1 KiB per table), and
 /// beyond that only when the thread's stack has no room for them.
@@ -103,13 +107,32 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
                 (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
             }
             defer { records.baseAddress!.deinitialize(count: count) }
-            let result = system_poll(linux.baseAddress!, count, timeout)
+            // A poll that may wait counts as a blocked call on each socket, so that closesocket wakes it
+            // (by shutting the socket down). A socket closed before that is not waited on at all.
+            let waits = timeout != 0
+            var closedBefore = false
+            if waits {
+                for index in 0..<count {
+                    guard let record = records[index] else { continue }
+                    record.blockedCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    if record.closed.load(ordering: .sequentiallyConsistent) { closedBefore = true }
+                }
+            }
+            defer {
+                if waits {
+                    for index in 0..<count { records[index]?.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+                }
+            }
+            let result = closedBefore ? 0 : system_poll(linux.baseAddress!, count, timeout)
             if result < 0 {
                 return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other)))
             }
             var ready: Int32 = 0
             for index in 0..<count {
-                let revents = records[index] == nil ? POLLNVAL : winsockPollEvents(linux[index].revents)
+                // A socket closed during the call is no longer a socket: POLLNVAL, as for any handle that
+                // is not one, rather than the hang-up its shutdown made Linux report.
+                let gone = records[index].map { $0.closed.load(ordering: .acquiring) } ?? true
+                let revents = gone ? POLLNVAL : winsockPollEvents(linux[index].revents)
                 fdArray[index].revents = revents
                 if revents != 0 { ready += 1 }
             }
