@@ -114,6 +114,57 @@ struct NativeSocketTests {
         #expect(throws: WSAError.connectionRefused) { try Socket.connect(to: [address], timeout: .seconds(5)) }
     }
 
+    @Test("Socket.connect with a timeout leaves the socket blocking again when it throws: refused, timed out")
+    func connectRestoresBlocking() throws {
+        startWinsock()
+        let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
+        let refusing = try #require(SocketAddress(numericHost: "127.0.0.1", port: probe.bindLoopback()))
+        let refused = try Socket(family: AF_INET, type: SOCK_STREAM)
+        #expect(throws: WSAError.connectionRefused) { try refused.connect(to: refusing, timeout: .seconds(5)) }
+        #expect(libraryIsNonBlocking(refused.handle) == false, "the library's record says blocking")
+        #expect(linuxIsNonBlocking(refused.handle) == false, "the descriptor is blocking")
+
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let silent = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
+        let timedOut = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let start = TestClock.now()
+        #expect(throws: WSAError.timedOut) { try timedOut.connect(to: silent, timeout: .milliseconds(200)) }
+        #expect(TestClock.now() - start < 3)
+        #expect(libraryIsNonBlocking(timedOut.handle) == false)
+        #expect(linuxIsNonBlocking(timedOut.handle) == false)
+    }
+
+    // closesocket: threads blocked on the socket return (WSAEINTR, as the library's blocking calls do).
+    @Test("closesocket from another thread ends Socket.connect's wait with WSAEINTR")
+    func closeInterruptsConnect() throws {
+        startWinsock()
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let silent = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
+        let socket = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let connector = TestThread { () -> Int32 in
+            do throws(WSAError) {
+                try socket.connect(to: silent, timeout: .seconds(20))
+                return 0
+            } catch {
+                return error.code
+            }
+        }
+        TestClock.sleep(milliseconds: 300)
+        #expect(!connector.isFinished, "the connect should be waiting: its SYN was dropped")
+        #expect(closesocket(socket.handle) == 0)
+        let code = connector.join(waitingAtMost: 5000)
+        #expect(code == WSAEINTR, "got \(code.map { WSAError($0).name } ?? "no answer within 5 s")")
+    }
+
     @Test("SendFlags carry WSASend's flag values")
     func sendFlags() {
         #expect(SendFlags.outOfBand.rawValue == 0x1)
