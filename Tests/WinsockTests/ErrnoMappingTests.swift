@@ -95,6 +95,8 @@ struct ErrnoMappingTests {
     /// The library's further rows (socket, bind, options...): pinned so that a change is deliberate.
     private static let libraryRows: [Expectation] = [
         Expectation(EINTR, "EINTR", .other, WSAEINTR),
+        // A TCP connect's EAGAIN means no local port was free: Windows says WSAENOBUFS, not WSAEWOULDBLOCK.
+        Expectation(EAGAIN, "EAGAIN", .connect, WSAENOBUFS),
         Expectation(EALREADY, "EALREADY", .connect, WSAEALREADY),
         Expectation(EINPROGRESS, "EINPROGRESS", .other, WSAEINPROGRESS),
         Expectation(ETIMEDOUT, "ETIMEDOUT", .connect, WSAETIMEDOUT),

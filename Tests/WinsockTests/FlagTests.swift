@@ -20,6 +20,22 @@ struct FlagTests {
         }
     }
 
+    // "MSG_OOB: Send OOB data": the call's last byte is the urgent one, however many sendmsg calls carry it.
+    @Test("MSG_OOB over more than IOV_MAX buffers makes only the call's last byte urgent", arguments: loopbackFamilies)
+    func outOfBandSliced(_ family: Int32) throws {
+        try withStreamPair(family: family) { socket, peer in
+            let data = Pattern.bytes(count: 10_000)
+            let sizes = [Int](repeating: 4, count: 2500)
+            #expect(
+                wsaSend(socket, data, sizes: sizes, flags: DWORD(MSG_OOB)) == SendOutcome(rc: 0, error: 0, sent: 10_000)
+            )
+            #expect(peer.waitUrgent(milliseconds: 5000), "the peer sees urgent data")
+            #expect(
+                readingPeer(peer, limit: 9999).join().bytes == Array(data.prefix(9999)), "every other byte is inline")
+            #expect(peer.receiveUrgent() == data.last, "the call's last byte is the urgent byte")
+        }
+    }
+
     @Test("MSG_OOB seen by a Winsock peer: SIOCATMARK reports urgent data and recv(MSG_OOB) reads it")
     func outOfBandLibraryPeer() throws {
         try withLibraryPair { client, server in

@@ -19,6 +19,35 @@ struct NativeSocketTests {
         #expect(resolved == [SocketAddress(numericHost: "127.0.0.1", port: 80)!])
     }
 
+    // RFC 4007's text form of a scoped address, "fe80::1%lo", which Windows' getaddrinfo also reads.
+    @Test("SocketAddress reads a scoped IPv6 address, by interface name or number, and prints it back")
+    func scopedAddresses() throws {
+        let named = try #require(SocketAddress(numericHost: "fe80::1%lo", port: 8080))
+        #expect(named.family == AF_INET6)
+        #expect(named.port == 8080)
+        #expect(Self.scope(of: named) == 1, "lo is interface 1")
+        #expect(named.host == "fe80::1%lo")
+        #expect(named.description == "[fe80::1%lo]:8080")
+        #expect(SocketAddress(numericHost: named.host, port: named.port) == named, "the text reads back the same")
+        let numbered = try #require(SocketAddress(numericHost: "fe80::1%1", port: 8080))
+        #expect(numbered == named)
+        let unscoped = try #require(SocketAddress(numericHost: "fe80::1", port: 8080))
+        #expect(unscoped != named && Self.scope(of: unscoped) == 0)
+        #expect(unscoped.description == "[fe80::1]:8080")
+        for bad in [
+            "fe80::1%", "fe80::1%no-such-interface", "127.0.0.1%lo", "%lo", "fe80::1%lo%lo", "fe80::1%99999999999",
+        ] {
+            #expect(SocketAddress(numericHost: bad, port: 1) == nil, "\(bad)")
+        }
+    }
+
+    /// sin6_scope_id of an IPv6 address.
+    private static func scope(of address: SocketAddress) -> UInt32 {
+        address.withSockaddr { pointer, _ in
+            pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_scope_id }
+        }
+    }
+
     @Test("Socket connects, sends WSABUF arrays and raw bytes, and receives", arguments: loopbackFamilies)
     func roundTrip(_ family: Int32) throws {
         try requireFamily(family)
@@ -83,6 +112,57 @@ struct NativeSocketTests {
         let address = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
         #expect(throws: WSAError.connectionRefused) { try Socket.connect(to: [address]) }
         #expect(throws: WSAError.connectionRefused) { try Socket.connect(to: [address], timeout: .seconds(5)) }
+    }
+
+    @Test("Socket.connect with a timeout leaves the socket blocking again when it throws: refused, timed out")
+    func connectRestoresBlocking() throws {
+        startWinsock()
+        let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
+        let refusing = try #require(SocketAddress(numericHost: "127.0.0.1", port: probe.bindLoopback()))
+        let refused = try Socket(family: AF_INET, type: SOCK_STREAM)
+        #expect(throws: WSAError.connectionRefused) { try refused.connect(to: refusing, timeout: .seconds(5)) }
+        #expect(libraryIsNonBlocking(refused.handle) == false, "the library's record says blocking")
+        #expect(linuxIsNonBlocking(refused.handle) == false, "the descriptor is blocking")
+
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let silent = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
+        let timedOut = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let start = TestClock.now()
+        #expect(throws: WSAError.timedOut) { try timedOut.connect(to: silent, timeout: .milliseconds(200)) }
+        #expect(TestClock.now() - start < 3)
+        #expect(libraryIsNonBlocking(timedOut.handle) == false)
+        #expect(linuxIsNonBlocking(timedOut.handle) == false)
+    }
+
+    // closesocket: threads blocked on the socket return (WSAEINTR, as the library's blocking calls do).
+    @Test("closesocket from another thread ends Socket.connect's wait with WSAEINTR")
+    func closeInterruptsConnect() throws {
+        startWinsock()
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let silent = try #require(SocketAddress(numericHost: "127.0.0.1", port: port))
+        let socket = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let connector = TestThread { () -> Int32 in
+            do throws(WSAError) {
+                try socket.connect(to: silent, timeout: .seconds(20))
+                return 0
+            } catch {
+                return error.code
+            }
+        }
+        TestClock.sleep(milliseconds: 300)
+        #expect(!connector.isFinished, "the connect should be waiting: its SYN was dropped")
+        #expect(closesocket(socket.handle) == 0)
+        let code = connector.join(waitingAtMost: 5000)
+        #expect(code == WSAEINTR, "got \(code.map { WSAError($0).name } ?? "no answer within 5 s")")
     }
 
     @Test("SendFlags carry WSASend's flag values")

@@ -36,6 +36,20 @@ struct SendCursorTests {
         #expect(!cursor.isFinished)
     }
 
+    @Test("a window says whether it reaches the end of the array, empty buffers after it not counting")
+    func windowReachesEnd() {
+        let array = BufferArray(Pattern.bytes(count: 6), sizes: [1, 0, 2, 3, 0, 0])
+        let iov = UnsafeMutablePointer<iovec>.allocate(capacity: 3)
+        defer { iov.deallocate() }
+        var cursor = SendCursor(buffers: array.buffers, count: array.count)
+        #expect(cursor.fill(iov, limit: 3).reachesEnd, "three iovecs hold every byte")
+        #expect(!cursor.fill(iov, limit: 2).reachesEnd, "the 3-byte buffer is left out")
+        cursor.advance(by: 1)
+        #expect(cursor.fill(iov, limit: 2).reachesEnd, "two iovecs hold the rest; empty buffers follow")
+        cursor.advance(by: 5)
+        #expect(cursor.isFinished)
+    }
+
     @Test("an array of only empty buffers, or no buffers, is finished from the start")
     func emptyArrays() {
         let empty = BufferArray([], sizes: [0, 0, 0])

@@ -62,17 +62,52 @@ struct SocketOptionTests {
         #expect(TestClock.now() - start < 3)
     }
 
-    @Test("SO_SNDBUF and SO_RCVBUF take a size and read back at least that size")
-    func bufferSizes() {
+    // Windows returns the SO_SNDBUF / SO_RCVBUF value that was set; Linux doubles it for its bookkeeping.
+    @Test(
+        "SO_SNDBUF and SO_RCVBUF read back exactly the value set, as on Windows",
+        arguments: [SO_SNDBUF, SO_RCVBUF], [UInt32(1), 4096, 32768, 100_000])
+    func bufferSizes(_ option: Int32, _ size: UInt32) {
         startWinsock()
         let socket = makeSocket(AF_INET, SOCK_STREAM)
         defer { _ = closesocket(socket) }
-        for option in [SO_SNDBUF, SO_RCVBUF] {
-            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) > 0)
-            expectSuccess(setOption(socket, SOL_SOCKET, option, 32768))
-            // Linux doubles the value for its bookkeeping; at least the size asked for is there.
-            #expect((getOption(socket, SOL_SOCKET, option) ?? 0) >= 32768)
+        expectSuccess(setOption(socket, SOL_SOCKET, option, size))
+        #expect(getOption(socket, SOL_SOCKET, option) == size)
+        let linuxName = option == SO_SNDBUF ? linuxSO_SNDBUF : linuxSO_RCVBUF
+        let linux = linuxIntOption(socket, level: linuxSOL_SOCKET, name: linuxName) ?? 0
+        #expect(linux >= Int32(min(size, 4096)), "the kernel applied it (doubled, and at least its minimum)")
+    }
+
+    @Test(
+        "SO_SNDBUF and SO_RCVBUF never set read back half of Linux's doubled value", arguments: [SO_SNDBUF, SO_RCVBUF])
+    func bufferSizesUnset(_ option: Int32) throws {
+        startWinsock()
+        for type in [SOCK_STREAM, SOCK_DGRAM] {
+            let socket = makeSocket(AF_INET, type)
+            defer { _ = closesocket(socket) }
+            let linuxName = option == SO_SNDBUF ? linuxSO_SNDBUF : linuxSO_RCVBUF
+            let linux = try #require(linuxIntOption(socket, level: linuxSOL_SOCKET, name: linuxName))
+            #expect(getOption(socket, SOL_SOCKET, option) == UInt32(linux / 2))
         }
+    }
+
+    @Test("an accepted socket reports the SO_SNDBUF and SO_RCVBUF its listener was given")
+    func acceptedSocketBufferSizes() throws {
+        startWinsock()
+        let listener = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(listener) }
+        try #require(setOption(listener, SOL_SOCKET, SO_SNDBUF, 40_000) == 0)
+        try #require(setOption(listener, SOL_SOCKET, SO_RCVBUF, 50_000) == 0)
+        try #require(bindLoopback(listener, family: AF_INET) == 0)
+        try #require(Winsock.listen(listener, 4) == 0)
+        let client = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(client) }
+        try #require(connectLoopback(client, family: AF_INET, port: localPort(listener)) == 0)
+        let server = Winsock.accept(listener, nil, nil)
+        try #require(server != INVALID_SOCKET)
+        defer { _ = closesocket(server) }
+        // Linux copies both sizes to the accepted socket.
+        #expect(getOption(server, SOL_SOCKET, SO_SNDBUF) == 40_000)
+        #expect(getOption(server, SOL_SOCKET, SO_RCVBUF) == 50_000)
     }
 
     @Test("BOOL options, SO_TYPE, SO_ERROR and TCP_NODELAY read back in Winsock's shapes")
@@ -88,6 +123,106 @@ struct SocketOptionTests {
             expectSuccess(setOption(socket, level, name, 0))
             #expect(getOption(socket, level, name) == 0)
         }
+    }
+
+    // BEHAVIOUR.md, errno to WSA code: "ECONNREFUSED ... on connect: WSAECONNREFUSED (10061)"; the
+    // library's pinned row: ETIMEDOUT on connect is WSAETIMEDOUT (ETIMEDOUT elsewhere is WSAECONNABORTED).
+    @Test("SO_ERROR after a non-blocking connect whose SYNs went unanswered is WSAETIMEDOUT, the connect's code")
+    func connectTimedOutError() throws {
+        startWinsock()
+        let (listener, filler, port) = RawSocket.saturatedListener(family: AF_INET)
+        defer {
+            filler.close()
+            listener.close()
+        }
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        // TCP_USER_TIMEOUT also bounds the SYN retransmissions: the connect gives up after about a second.
+        try #require(setLinuxIntOption(socket, level: IPPROTO_TCP, name: linuxTCP_USER_TIMEOUT, 200))
+        try #require(setNonBlocking(socket, true) == 0)
+        expectFailure(connectLoopback(socket, family: AF_INET, port: port), WSAEWOULDBLOCK)
+        var entry = WSAPOLLFD(fd: socket, events: POLLWRNORM)
+        #expect(WSAPoll(&entry, 1, 10_000) == 1)
+        #expect(entry.revents & POLLERR != 0, "the connect failed")
+        let error = getOption(socket, SOL_SOCKET, SO_ERROR).map { Int32(bitPattern: $0) }
+        #expect(error == WSAETIMEDOUT, "got \(error.map { WSAError($0).name } ?? "a failed getsockopt")")
+        #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == 0, "reading SO_ERROR clears it")
+    }
+
+    @Test("SO_ERROR after a non-blocking connect to a port that refuses is WSAECONNREFUSED")
+    func connectRefusedError() throws {
+        startWinsock()
+        // Bound and never listening: the port refuses connections, and no other test can take it.
+        let probe = RawSocket(family: AF_INET, datagram: false)
+        defer { probe.close() }
+        let port = probe.bindLoopback()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        try #require(setNonBlocking(socket, true) == 0)
+        let rc = connectLoopback(socket, family: AF_INET, port: port)
+        let immediate = WSAGetLastError()
+        try #require(rc == SOCKET_ERROR)
+        if immediate == WSAECONNREFUSED { return }  // The RST arrived before connect returned.
+        #expect(immediate == WSAEWOULDBLOCK)
+        var entry = WSAPOLLFD(fd: socket, events: POLLWRNORM)
+        #expect(WSAPoll(&entry, 1, 10_000) == 1)
+        #expect(getOption(socket, SOL_SOCKET, SO_ERROR) == UInt32(WSAECONNREFUSED))
+    }
+
+    /// Winsock's BOOL options (a one-byte value is accepted for them, as Windows does).
+    static let booleanOptions: [(level: Int32, name: Int32)] = [
+        (SOL_SOCKET, SO_KEEPALIVE), (SOL_SOCKET, SO_REUSEADDR), (SOL_SOCKET, SO_BROADCAST),
+        (SOL_SOCKET, SO_DONTROUTE), (SOL_SOCKET, SO_OOBINLINE), (IPPROTO_TCP, TCP_NODELAY),
+    ]
+
+    @Test("a BOOL option takes a value of one to four bytes, as Windows does", arguments: [1, 2, 3, 4])
+    func booleanValueSizes(_ size: Int32) {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        for (level, name) in Self.booleanOptions {
+            // Below four bytes only the first byte is read (a char BOOL): a two-byte 0x0100 is FALSE.
+            var on: UInt32 = 1
+            var off: UInt32 = 0x0100
+            let setOn = withUnsafeBytes(of: &on) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+            }
+            expectSuccess(setOn, "option \(name), \(size) bytes")
+            #expect(getOption(socket, level, name).map { $0 != 0 } == true, "option \(name), \(size) bytes")
+            let setOff = withUnsafeBytes(of: &off) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+            }
+            expectSuccess(setOff, "option \(name), \(size) bytes")
+            #expect(getOption(socket, level, name) == (size == 4 ? 1 : 0), "option \(name), \(size) bytes")
+        }
+    }
+
+    @Test("a value shorter than its type gives WSAEFAULT: no byte at all for a BOOL, fewer than four for the others")
+    func shortValues() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var value: UInt32 = 1
+        for (level, name) in Self.booleanOptions {
+            let empty = withUnsafeBytes(of: &value) {
+                Winsock.setsockopt(socket, level, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 0)
+            }
+            expectFailure(empty, WSAEFAULT, "option \(name), 0 bytes")
+        }
+        for name in [SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO] {
+            for size: Int32 in [1, 2, 3] {
+                let short = withUnsafeBytes(of: &value) {
+                    Winsock.setsockopt(
+                        socket, SOL_SOCKET, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), size)
+                }
+                expectFailure(short, WSAEFAULT, "option \(name), \(size) bytes")
+            }
+        }
+        var linger = LINGER(l_onoff: 1, l_linger: 1)
+        let shortLinger = withUnsafeBytes(of: &linger) {
+            Winsock.setsockopt(socket, SOL_SOCKET, SO_LINGER, $0.baseAddress!.assumingMemoryBound(to: CChar.self), 2)
+        }
+        expectFailure(shortLinger, WSAEFAULT, "SO_LINGER, 2 bytes")
     }
 
     @Test("SO_LINGER takes and returns winsock2.h's LINGER of two u_shorts")

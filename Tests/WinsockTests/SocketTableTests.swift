@@ -108,6 +108,21 @@ struct SocketTableTests {
         expectFailure(Winsock.listen(socket, 4), WSAEOPNOTSUPP)
     }
 
+    // Windows' listen: WSAEINVAL when "the socket has not been bound with bind" (Linux would pick a port).
+    @Test("listen on a stream socket that was never bound gives WSAEINVAL; after bind it succeeds")
+    func listenUnbound() throws {
+        startWinsock()
+        for family in loopbackFamilies where family == AF_INET || Loopback.ipv6Available {
+            let socket = makeSocket(family, SOCK_STREAM)
+            defer { _ = closesocket(socket) }
+            expectFailure(Winsock.listen(socket, 4), WSAEINVAL)
+            #expect(localPort(socket) == 0, "Linux did not bind it behind the caller's back")
+            try #require(bindLoopback(socket, family: family) == 0)
+            expectSuccess(Winsock.listen(socket, 4))
+            expectSuccess(Winsock.listen(socket, 8), "listen again only changes the backlog")
+        }
+    }
+
     @Test("connect to a closed loopback port gives WSAECONNREFUSED and leaves the socket unconnected")
     func connectRefused() {
         startWinsock()
@@ -165,6 +180,73 @@ struct SocketTableTests {
         }
         #expect(accepted == INVALID_SOCKET)
         #expect(WSAGetLastError() == WSAEFAULT)
+    }
+
+    // Windows' accept: WSAEFAULT when "the addrlen parameter is too small or addr is not a valid part of
+    // the user address space"; a nil addrlen beside an addr is the same fault.
+    @Test(
+        "accept with an addr and a nil or too small addrlen gives WSAEFAULT and leaves the connection queued",
+        arguments: loopbackFamilies)
+    func acceptAddressLengthFaults(_ family: Int32) throws {
+        try requireFamily(family)
+        startWinsock()
+        let listener = makeSocket(family, SOCK_STREAM)
+        defer { _ = closesocket(listener) }
+        try #require(bindLoopback(listener, family: family) == 0)
+        try #require(Winsock.listen(listener, 4) == 0)
+        // Linux's accept honours SO_RCVTIMEO: an accept that finds the queue empty fails instead of hanging.
+        try #require(setOption(listener, SOL_SOCKET, SO_RCVTIMEO, 5000) == 0)
+        let client = makeSocket(family, SOCK_STREAM)
+        defer { _ = closesocket(client) }
+        try #require(connectLoopback(client, family: family, port: localPort(listener)) == 0)
+        var storage = sockaddr_storage()
+        let withoutLength = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, nil) }
+        }
+        #expect(withoutLength == INVALID_SOCKET)
+        #expect(WSAGetLastError() == WSAEFAULT)
+        // One byte short of the family's address: Linux would truncate it.
+        var short = Int32(family == AF_INET6 ? 27 : 15)
+        let tooShort = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &short) }
+        }
+        #expect(tooShort == INVALID_SOCKET)
+        #expect(WSAGetLastError() == WSAEFAULT)
+        var exact = Int32(family == AF_INET6 ? 28 : 16)
+        let server = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &exact) }
+        }
+        #expect(server != INVALID_SOCKET, "the refused calls took nothing from the queue")
+        if server != INVALID_SOCKET { _ = closesocket(server) }
+        #expect(Loopback.port(of: storage) == localPort(client))
+    }
+
+    // Windows' getsockname and getpeername: WSAEFAULT when "the namelen parameter is too small".
+    @Test(
+        "getsockname and getpeername with a namelen too small for the address give WSAEFAULT, never a truncated one",
+        arguments: loopbackFamilies)
+    func nameLengthFaults(_ family: Int32) throws {
+        try requireFamily(family)
+        try withLibraryPair(family: family) { client, _ in
+            let size = Int32(family == AF_INET6 ? 28 : 16)
+            for call in [Winsock.getsockname, Winsock.getpeername] {
+                var storage = sockaddr_storage()
+                var length = size - 1
+                let short = withUnsafeMutablePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(client, $0, &length) }
+                }
+                expectFailure(short, WSAEFAULT)
+                #expect(length == size - 1, "namelen is left alone")
+                #expect(storage.ss_family == 0, "nothing was written")
+                length = size
+                let exact = withUnsafeMutablePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(client, $0, &length) }
+                }
+                expectSuccess(exact)
+                #expect(length == size)
+                #expect(Int32(storage.ss_family) == family)
+            }
+        }
     }
 
     @Test("a non-blocking listener's accept gives WSAEWOULDBLOCK; the accepted socket is non-blocking too")

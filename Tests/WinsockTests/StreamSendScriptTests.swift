@@ -17,6 +17,8 @@ private struct ScriptedTransport: StreamTransport {
         /// (offset into the data, length) of each iovec offered.
         var spans: [[Int]]
         var mayBlock: Bool
+        /// The window carried the call's last byte (the only sendmsg that may carry MSG_OOB).
+        var endsCall: Bool
         var bytes: Int { spans.reduce(0) { $0 + $1[1] } }
     }
 
@@ -29,9 +31,9 @@ private struct ScriptedTransport: StreamTransport {
     /// The code asked for more than the script holds.
     var overran = false
 
-    mutating func send(_ iov: UnsafeMutablePointer<iovec>, count: Int, mayBlock: Bool) -> SendAttempt {
+    mutating func send(_ iov: UnsafeMutablePointer<iovec>, count: Int, mayBlock: Bool, endsCall: Bool) -> SendAttempt {
         let spans = (0..<count).map { [iov[$0].iov_base! - base, iov[$0].iov_len] }
-        calls.append(Call(spans: spans, mayBlock: mayBlock))
+        calls.append(Call(spans: spans, mayBlock: mayBlock, endsCall: endsCall))
         guard !answers.isEmpty else {
             overran = true
             return .failed(errno: EIO)
@@ -239,6 +241,57 @@ struct StreamSendScriptTests {
         let nothing = run(empty, blocking: true, answers: [])
         #expect(nothing.outcome == .complete(sent: 0))
         #expect(nothing.transport.calls.isEmpty)
+    }
+
+    // MSG_OOB: Linux makes the last byte of each sendmsg with MSG_OOB urgent, so only the sendmsg that
+    // carries the WSASend call's last byte may have it (flagged here as `endsCall`).
+    @Test("one sendmsg that takes everything carries the call's last byte")
+    func oneCallEndsCall() {
+        let array = BufferArray(Self.data, sizes: Self.sizes)
+        let (_, transport) = run(array, blocking: true, answers: [.takeAll])
+        #expect(transport.calls.map(\.endsCall) == [true])
+    }
+
+    @Test("more than IOV_MAX buffers: only the last slice carries the call's last byte")
+    func onlyLastSliceEndsCall() {
+        let sizes = [Int](repeating: 4, count: 2500)
+        let array = BufferArray(Pattern.bytes(count: 10_000), sizes: sizes)
+        let (outcome, transport) = run(array, blocking: true, answers: [.takeAll, .takeAll, .takeAll])
+        #expect(outcome == .complete(sent: 10_000))
+        #expect(transport.calls.map(\.endsCall) == [false, false, true])
+    }
+
+    @Test("partial answers: every retry of the final window carries the last byte, no earlier window does")
+    func partialAnswersEndsCall() {
+        let sizes = (0..<2100).map { _ in 10 }
+        let array = BufferArray(Pattern.bytes(count: 21_000), sizes: sizes)
+        let (outcome, transport) = run(
+            array, blocking: true,
+            answers: [.take(5005), .takeAll, .take(100), .wouldBlock, .take(1), .takeAll], waits: [.writable])
+        #expect(outcome == .complete(sent: 21_000))
+        #expect(transport.calls.map(\.endsCall) == [false, false, true, true, true, true])
+        let single = run(
+            BufferArray(Self.data, sizes: Self.sizes), blocking: true, answers: [.take(1500), .wouldBlock, .takeAll],
+            waits: [.writable])
+        #expect(single.transport.calls.map(\.endsCall) == [true, true, true])
+    }
+
+    @Test("a window that stops at IOV_MAX with only empty buffers after it carries the call's last byte")
+    func trailingEmptyBuffersEndCall() {
+        let sizes = [Int](repeating: 1, count: 1024) + [0, 0, 0]
+        let array = BufferArray(Pattern.bytes(count: 1024), sizes: sizes)
+        let (outcome, transport) = run(array, blocking: true, answers: [.takeAll])
+        #expect(outcome == .complete(sent: 1024))
+        #expect(transport.calls.map(\.endsCall) == [true])
+    }
+
+    @Test("non-blocking: a slice that is not the last never carries the last byte, even when it is cut short")
+    func nonBlockingEndsCall() {
+        let sizes = [Int](repeating: 4, count: 2500)
+        let array = BufferArray(Pattern.bytes(count: 10_000), sizes: sizes)
+        let (outcome, transport) = run(array, blocking: false, answers: [.takeAll, .take(100)])
+        #expect(outcome == .partial(sent: 4096 + 100))
+        #expect(transport.calls.map(\.endsCall) == [false, false])
     }
 
     @Test("Deadline.after(0) is no deadline: Winsock's 0 means no timeout")

@@ -64,9 +64,16 @@ struct TraceTargets {
                 #expect(wsaSend(tcp, twelve, sizes: [1500, 1500], flags: DWORD(MSG_DONTROUTE)).rc == 0)
                 TraceMarker.mark()  // 6: MSG_OOB on TCP
                 #expect(wsaSend(tcp, [1, 2, 3], flags: DWORD(MSG_OOB)).rc == 0)
-                TraceMarker.mark()  // 7: MSG_DONTROUTE on UDP
+                TraceMarker.mark()  // 7: MSG_OOB on TCP over 2500 buffers: only the last slice is urgent
+                #expect(
+                    wsaSend(
+                        tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500),
+                        flags: DWORD(MSG_OOB)
+                    )
+                    .sent == 10_000)
+                TraceMarker.mark()  // 8: MSG_DONTROUTE on UDP
                 #expect(wsaSend(udp, twelve, sizes: [1500, 1500], flags: DWORD(MSG_DONTROUTE)).rc == 0)
-                TraceMarker.mark()  // 8: refused calls: no syscall at all
+                TraceMarker.mark()  // 9: refused calls: no syscall at all
                 let array = BufferArray([1, 2, 3])
                 expectFailure(
                     withExtendedLifetime(array) { WSASend(tcp, array.buffers, 1, nil, 0, nil, nil) }, WSAEFAULT)
@@ -77,14 +84,14 @@ struct TraceTargets {
                 let holed = BufferArray([1, 2, 3], sizes: [1, 2])
                 holed.buffers[1].buf = nil
                 expectFailure(holed.send(on: tcp).rc, WSAEFAULT)
-                TraceMarker.mark()  // 9: 2500 buffers on a blocking stream with SO_SNDTIMEO
+                TraceMarker.mark()  // 10: 2500 buffers on a blocking stream with SO_SNDTIMEO
                 #expect(setOption(tcp, SOL_SOCKET, SO_SNDTIMEO, 10_000) == 0)
                 #expect(
                     wsaSend(tcp, Pattern.bytes(count: 10_000), sizes: [Int](repeating: 4, count: 2500)).sent == 10_000)
-                TraceMarker.mark()  // 10: non-blocking TCP with room
+                TraceMarker.mark()  // 11: non-blocking TCP with room
                 #expect(setNonBlocking(tcp, true) == 0)
                 #expect(wsaSend(tcp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)
-                TraceMarker.mark()  // 11: after shutdown(SD_SEND): no syscall
+                TraceMarker.mark()  // 12: after shutdown(SD_SEND): no syscall
                 #expect(Winsock.shutdown(tcp, SD_SEND) == 0)
                 expectFailure(wsaSend(tcp, [1]).rc, WSAESHUTDOWN)
                 TraceMarker.mark()  // end
@@ -119,6 +126,8 @@ struct SyscallTraceTests {
             [TracedSendmsg(3, plain)],
             [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
             [TracedSendmsg(1, "MSG_OOB|MSG_NOSIGNAL")],
+            // MSG_OOB makes the last byte of its sendmsg urgent: only the call's last byte may be.
+            [TracedSendmsg(1024, plain), TracedSendmsg(1024, plain), TracedSendmsg(452, "MSG_OOB|MSG_NOSIGNAL")],
             [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
             [],
             // With a deadline only the first sendmsg may block in the kernel (SO_SNDTIMEO bounds the call).

@@ -38,7 +38,9 @@ public enum ErrnoMapping {
     /// The table, most specific rows first: the first row whose errno matches and whose condition holds
     /// gives the code. An errno with no row becomes WSAEINVAL.
     public static let table: [Row] = [
-        Row(errno: EAGAIN, condition: .connect, code: WSAEWOULDBLOCK),
+        // A TCP connect's EAGAIN on Linux means the local ports ran out (a non-blocking connect in
+        // progress is EINPROGRESS, below); Windows reports that exhaustion as WSAENOBUFS.
+        Row(errno: EAGAIN, condition: .connect, code: WSAENOBUFS),
         Row(errno: EAGAIN, condition: .nonBlocking, code: WSAEWOULDBLOCK),
         Row(errno: EAGAIN, condition: .blocking, code: WSAETIMEDOUT),
         Row(errno: EINPROGRESS, condition: .connect, code: WSAEWOULDBLOCK),

@@ -40,27 +40,57 @@ public final class Socket: Sendable {
     }
 
     /// Connects; with a timeout the connection is made in non-blocking mode and waited for with WSAPoll,
-    /// and the socket is blocking again afterwards. A timeout gives WSAETIMEDOUT.
+    /// and the socket is blocking again afterwards, whether the connect succeeded or threw. A timeout
+    /// gives WSAETIMEDOUT; `closesocket` of the handle on another thread ends the wait with WSAEINTR, as
+    /// it ends the library's blocking calls.
     public func connect(to address: SocketAddress, timeout: Duration? = nil) throws(WSAError) {
         guard let timeout else {
             try check(address.withSockaddr { Winsock.connect(handle, $0, $1) })
             return
         }
         try setNonBlocking(true)
+        let outcome = connectNonBlocking(to: address, timeout: timeout)
+        // Blocking again on every path. A socket closed meanwhile has no mode left to restore: the
+        // connect's own error says what happened.
+        var blocking: ULONG = 0
+        let restored = ioctlsocket(handle, FIONBIO, &blocking)
+        let restoreError = WSAGetLastError()
+        try outcome.get()
+        if restored == SOCKET_ERROR { throw WSAError(restoreError) }
+    }
+
+    /// The connect of `connect(to:timeout:)` on a non-blocking socket, and the wait for it.
+    private func connectNonBlocking(to address: SocketAddress, timeout: Duration) -> Result<Void, WSAError> {
         let status = address.withSockaddr { Winsock.connect(handle, $0, $1) }
-        if status == SOCKET_ERROR {
-            let code = WSAGetLastError()
-            guard code == WSAEWOULDBLOCK else { throw WSAError(code) }
-            var entry = WSAPOLLFD(fd: handle, events: POLLWRNORM)
-            let milliseconds =
-                timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            let ready = WSAPoll(&entry, 1, Int32(clamping: max(milliseconds, 1)))
-            guard ready != SOCKET_ERROR else { throw WSAError(WSAGetLastError()) }
-            guard ready > 0 else { throw WSAError(WSAETIMEDOUT) }
-            let pending = try intOption(level: SOL_SOCKET, name: SO_ERROR)
-            if pending != 0 { throw WSAError(pending) }
+        if status == 0 { return .success(()) }
+        let code = WSAGetLastError()
+        guard code == WSAEWOULDBLOCK else { return .failure(WSAError(code)) }
+        let (seconds, attoseconds) = timeout.components
+        // Saturating: a timeout of centuries is a wait without end, not an overflow.
+        let whole = UInt64(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let nanoseconds = whole.overflow ? UInt64.max : whole.partialValue
+        let start = MonotonicClock.now()
+        let span = nanoseconds.addingReportingOverflow(UInt64(clamping: attoseconds / 1_000_000_000))
+        let deadline = span.overflow || UInt64.max - start < span.partialValue ? UInt64.max : start + span.partialValue
+        var entry = WSAPOLLFD(fd: handle, events: POLLWRNORM)
+        while true {
+            let now = MonotonicClock.now()
+            // Milliseconds left, rounded up so that the wait never ends before the deadline.
+            let left = deadline > now ? Int32(clamping: (deadline - now + 999_999) / 1_000_000) : 0
+            let ready = WSAPoll(&entry, 1, left)
+            if ready == SOCKET_ERROR { return .failure(WSAError(WSAGetLastError())) }
+            if ready > 0 { break }
+            // No event: the time is up, or a signal cut the wait short.
+            if MonotonicClock.now() >= deadline { return .failure(WSAError(WSAETIMEDOUT)) }
         }
-        try setNonBlocking(false)
+        // WSAPoll's POLLNVAL: the handle was closed under the wait.
+        if entry.revents & POLLNVAL != 0 { return .failure(WSAError(WSAEINTR)) }
+        do {
+            let pending = try intOption(level: SOL_SOCKET, name: SO_ERROR)
+            return pending == 0 ? .success(()) : .failure(WSAError(pending))
+        } catch {
+            return .failure(error)
+        }
     }
 
     public func bind(to address: SocketAddress) throws(WSAError) {
@@ -111,6 +141,32 @@ public final class Socket: Sendable {
         let count = Winsock.recv(
             handle, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count), flags)
         guard count != SOCKET_ERROR else { throw WSAError(WSAGetLastError()) }
+        return Int(count)
+    }
+
+    /// One recvfrom: the bytes received, and in `sender` the address they came from on a datagram socket
+    /// (nil on a stream socket, whose recvfrom ignores the address, as Windows' does). 0 on a stream
+    /// socket means the peer closed.
+    public func receive(
+        into buffer: UnsafeMutableRawBufferPointer, from sender: inout SocketAddress?, flags: Int32 = 0
+    ) throws(WSAError) -> Int {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let count = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Winsock.recvfrom(
+                    handle, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count),
+                    flags, $0, &length)
+            }
+        }
+        guard count != SOCKET_ERROR else { throw WSAError(WSAGetLastError()) }
+        // A stream socket's recvfrom leaves the storage as it was: no family, no address.
+        sender =
+            storage.ss_family == 0
+            ? nil
+            : withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0, length: length) }
+            }
         return Int(count)
     }
 

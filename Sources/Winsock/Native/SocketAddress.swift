@@ -15,7 +15,12 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         self.length = Int32(size)
     }
 
-    /// A numeric address such as "127.0.0.1" or "::1"; nil when `host` is not one.
+    /// A numeric address such as "127.0.0.1", "::1" or a scoped "fe80::1%eth0"; nil when `host` is not one.
+    ///
+    /// An IPv6 address may carry a zone after `%` (RFC 4007's text form, which Windows' getaddrinfo
+    /// also reads): an interface name or number, which becomes `sin6_scope_id`. IPv4 takes only the
+    /// dotted quad: getaddrinfo's AI_NUMERICHOST would also take inet_aton's forms ("127.1"), which a
+    /// target's text should not silently mean, so the zone is parsed here rather than by getaddrinfo.
     public init?(numericHost host: String, port: UInt16) {
         var v4 = sockaddr_in()
         if inet_pton(AF_INET, host, &v4.sin_addr) == 1 {
@@ -28,8 +33,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             }
             return
         }
+        let parts = host.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
         var v6 = sockaddr_in6()
-        if inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 {
+        if inet_pton(AF_INET6, String(parts[0]), &v6.sin6_addr) == 1 {
+            if parts.count == 2 {
+                guard let scope = Self.scopeID(zone: parts[1]) else { return nil }
+                v6.sin6_scope_id = scope
+            }
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = port.bigEndian
             self = withUnsafePointer(to: &v6) {
@@ -40,6 +50,15 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             return
         }
         return nil
+    }
+
+    /// The scope of a zone's text: an interface number, or the index of an interface name; nil for
+    /// neither.
+    private static func scopeID(zone: Substring) -> UInt32? {
+        guard !zone.isEmpty else { return nil }
+        if zone.allSatisfy({ $0.isASCII && $0.isNumber }) { return UInt32(zone) }
+        let index = if_nametoindex(String(zone))
+        return index == 0 ? nil : index
     }
 
     /// `AF_INET` or `AF_INET6`.
@@ -59,7 +78,8 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The numeric host, "127.0.0.1" or "::1".
+    /// The numeric host, "127.0.0.1" or "::1"; a scoped IPv6 address ends with its zone, "fe80::1%lo" (the
+    /// interface's name, or its number when it has none), so that `init(numericHost:port:)` reads it back.
     public var host: String {
         withSockaddr { address, _ in
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
@@ -70,17 +90,28 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
                     _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
                 }
             case AF_INET6:
-                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                let scope = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
                     var raw = $0.pointee.sin6_addr
                     _ = inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
+                    return $0.pointee.sin6_scope_id
                 }
+                let numeric = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard scope != 0 else { return numeric }
+                return "\(numeric)%\(Self.zone(of: scope))"
             default: return "?"
             }
             return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
-    /// "127.0.0.1:9000" or "[::1]:9000".
+    /// The text of a scope: the interface's name, or the number when no interface has it.
+    private static func zone(of scope: UInt32) -> String {
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        guard if_indextoname(scope, &name) != nil else { return String(scope) }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// "127.0.0.1:9000", "[::1]:9000" or "[fe80::1%lo]:9000".
     public var description: String { family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Calls `body` with the address as the system's `sockaddr` and its length.

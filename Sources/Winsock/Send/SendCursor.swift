@@ -21,8 +21,9 @@ struct SendCursor {
     var isFinished: Bool { index >= count }
 
     /// Writes iovecs for the unsent bytes, starting at the cursor, into `iov` (at most `limit`), leaving
-    /// out empty buffers. Returns how many iovecs it wrote and how many bytes they hold.
-    func fill(_ iov: UnsafeMutablePointer<iovec>, limit: Int) -> (count: Int, bytes: Int) {
+    /// out empty buffers. Returns how many iovecs it wrote, how many bytes they hold, and whether they
+    /// reach the end of the array (only empty buffers, if any, come after them).
+    func fill(_ iov: UnsafeMutablePointer<iovec>, limit: Int) -> (count: Int, bytes: Int, reachesEnd: Bool) {
         var written = 0
         var bytes = 0
         var position = index
@@ -38,7 +39,8 @@ struct SendCursor {
             skip = 0
             position += 1
         }
-        return (written, bytes)
+        while position < count && buffers[position].len == 0 { position += 1 }
+        return (written, bytes, position >= count)
     }
 
     /// Moves past `sent` bytes that the kernel took.

@@ -16,8 +16,9 @@ enum WritableWait: Equatable {
 /// The two things a stream send needs from the kernel; the socket implements them with sendmsg and
 /// poll, and the tests with a script.
 protocol StreamTransport {
-    /// One sendmsg of `count` iovecs; `mayBlock` false adds MSG_DONTWAIT.
-    mutating func send(_ iov: UnsafeMutablePointer<iovec>, count: Int, mayBlock: Bool) -> SendAttempt
+    /// One sendmsg of `count` iovecs; `mayBlock` false adds MSG_DONTWAIT. `endsCall` says that the iovecs
+    /// hold the WSASend call's last byte: only that sendmsg may carry MSG_OOB.
+    mutating func send(_ iov: UnsafeMutablePointer<iovec>, count: Int, mayBlock: Bool, endsCall: Bool) -> SendAttempt
     /// Waits until the socket can take more bytes, or the deadline passes.
     mutating func waitWritable(until deadline: Deadline?) -> WritableWait
 }
@@ -43,7 +44,8 @@ enum StreamSendOutcome: Equatable {
 /// after a partial answer, and after the first slice when there is a `deadline`, the loop waits for
 /// room itself, so that `deadline` (SO_SNDTIMEO) bounds the whole call rather than each sendmsg, and
 /// the wait can be alertable. A non-blocking socket sends
-/// slices until the kernel takes less than offered.
+/// slices until the kernel takes less than offered. Each sendmsg is told whether its window ends the
+/// call, so that MSG_OOB marks the call's last byte and no other (see `SocketTransport`).
 func sendStream<Transport: StreamTransport>(
     _ cursor: inout SendCursor, iov: UnsafeMutablePointer<iovec>, limit: Int, blocking: Bool,
     firstMayBlock: Bool, deadline: Deadline?, transport: inout Transport
@@ -53,7 +55,7 @@ func sendStream<Transport: StreamTransport>(
     while true {
         let window = cursor.fill(iov, limit: limit)
         if window.count == 0 { return .complete(sent: sent) }
-        switch transport.send(iov, count: window.count, mayBlock: mayBlock) {
+        switch transport.send(iov, count: window.count, mayBlock: mayBlock, endsCall: window.reachesEnd) {
         case .sent(let taken):
             sent += taken
             cursor.advance(by: taken)

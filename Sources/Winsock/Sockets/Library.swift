@@ -11,7 +11,9 @@ enum Library {
     /// Marks a socket closed, wakes threads blocked on it and cancels its pending sends; the
     /// descriptor closes when the last reference to the record goes.
     static func close(_ record: SocketRecord) {
-        record.closed.store(true, ordering: .releasing)
+        // Sequentially consistent with a blocking call's own order (count itself in `blockedCalls`, then
+        // read `closed`): either closesocket sees the call and wakes it, or the call sees the close.
+        record.closed.store(true, ordering: .sequentiallyConsistent)
         record.sendQueue.socketClosed(record)
         record.wakeBlockedCalls()
     }

@@ -22,6 +22,9 @@ final class SocketRecord: @unchecked Sendable {
 
     let nonBlocking = Atomic<Bool>(false)
     private let connectionState = Atomic<UInt8>(Connection.never.rawValue)
+    /// The socket has a local address: bind succeeded, or connect bound it (an accepted socket is born
+    /// bound). Linux binds a socket itself where Winsock refuses, as in listen; this says which is which.
+    let bound = Atomic<Bool>(false)
     /// shutdown(SD_SEND or SD_BOTH) was called: WSASend gives WSAESHUTDOWN before any syscall.
     let sendShutDown = Atomic<Bool>(false)
     /// closesocket (or the last WSACleanup) removed the socket from the table.
@@ -29,9 +32,15 @@ final class SocketRecord: @unchecked Sendable {
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).
     let sendTimeout = Atomic<UInt32>(0)
     let receiveTimeout = Atomic<UInt32>(0)
+    /// SO_SNDBUF / SO_RCVBUF as setsockopt last set them (`bufferSizeUnset` before): Windows reads back
+    /// the value set, while Linux keeps and reports twice it (see `getsockopt`).
+    let sendBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
+    let receiveBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
+    static let bufferSizeUnset = Int64.min
     /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
     let reportsPortUnreachable = Atomic<Bool>(true)
-    /// Threads inside a blocking call (recv, accept, connect, a blocking send); closesocket wakes them.
+    /// Threads inside a blocking call (recv, accept, connect, a blocking send, a WSAPoll that may wait);
+    /// closesocket wakes them.
     let blockedCalls = Atomic<Int>(0)
     /// The ordered queue every send on this socket goes through.
     let sendQueue: SendQueue
@@ -83,6 +92,11 @@ final class SocketRecord: @unchecked Sendable {
         }
     }
 
+    /// The size of an address of the socket's family: the least an address buffer must hold.
+    var addressLength: Int32 {
+        Int32(family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+    }
+
     /// The largest datagram Winsock lets through (SO_MAX_MSG_SIZE): the IP maximum less the headers.
     var maxMessageSize: Int { family == AF_INET6 ? 65527 : 65507 }
 
@@ -115,7 +129,7 @@ final class SocketRecord: @unchecked Sendable {
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
     func wakeBlockedCalls() {
-        if blockedCalls.load(ordering: .acquiring) > 0 || sendQueue.hasBlockedCallers {
+        if blockedCalls.load(ordering: .sequentiallyConsistent) > 0 || sendQueue.hasBlockedCallers {
             _ = system_shutdown(fd, Int32(SHUT_RDWR))
         }
     }

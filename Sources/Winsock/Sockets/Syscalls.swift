@@ -28,6 +28,14 @@ func system_recv(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ length: Int,
     retryingOnInterrupt { Glibc.recv(fd, buffer, length, flags) }
 }
 
+@inline(__always)
+func system_recvfrom(
+    _ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32,
+    _ address: UnsafeMutablePointer<sockaddr>?, _ addressLength: UnsafeMutablePointer<socklen_t>?
+) -> Int {
+    retryingOnInterrupt { Glibc.recvfrom(fd, buffer, length, flags, address, addressLength) }
+}
+
 func system_socket(_ family: Int32, _ type: Int32, _ proto: Int32) -> Int32 {
     let fd = Glibc.socket(family, type | Int32(SOCK_CLOEXEC.rawValue), proto)
     return fd < 0 ? -errno : fd

@@ -2,7 +2,8 @@ import Glibc
 
 /// Receives data from a connected socket: the peer side of tests and of the tool's sink.
 ///
-/// - Parameter flags: MSG_PEEK, MSG_OOB and MSG_WAITALL (Winsock's values); other bits give WSAEOPNOTSUPP.
+/// - Parameter flags: MSG_PEEK, MSG_OOB and MSG_WAITALL (Winsock's values); other bits, and MSG_OOB on a
+///   datagram socket, give WSAEOPNOTSUPP.
 /// - Returns: The bytes received, 0 when the peer has closed gracefully, or SOCKET_ERROR. A blocking
 ///   socket's SO_RCVTIMEO expiry gives WSAETIMEDOUT; a non-blocking socket with nothing to read,
 ///   WSAEWOULDBLOCK.
@@ -14,8 +15,45 @@ public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32,
     case .success(let open): record = open
     case .failure(let error): return socketError(error.code)
     }
+    return receive(record, buf, len, flags, from: nil, fromLength: nil)
+}
+
+/// Receives data and, on a datagram socket, the address it came from.
+///
+/// The flags, results and codes are `recv`'s. On a datagram socket a non-nil `from` needs a `fromlen`
+/// that holds at least the family's address size (16 bytes for IPv4, 28 for IPv6), or the call gives
+/// WSAEFAULT before anything is received; `*fromlen` then receives the address's length. On a stream
+/// socket `from` and `fromlen` are ignored and left untouched, as Windows' recvfrom documents (Linux
+/// would write the peer's address).
+///
+/// The corresponding Win32 function is `recvfrom`.
+public func recvfrom(
+    _ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32, _ flags: Int32,
+    _ from: UnsafeMutablePointer<sockaddr>?, _ fromlen: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    let record: SocketRecord
+    switch openSocket(s) {
+    case .success(let open): record = open
+    case .failure(let error): return socketError(error.code)
+    }
+    guard let from, !record.isStream else { return receive(record, buf, len, flags, from: nil, fromLength: nil) }
+    guard let fromlen, fromlen.pointee >= record.addressLength else { return socketError(WSAEFAULT) }
+    var length = socklen_t(fromlen.pointee)
+    let received = receive(record, buf, len, flags, from: from, fromLength: &length)
+    if received != SOCKET_ERROR { fromlen.pointee = Int32(length) }
+    return received
+}
+
+/// recv and recvfrom after the handle check: the argument and flag checks, the wait, the codes.
+private func receive(
+    _ record: SocketRecord, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32, _ flags: Int32,
+    from: UnsafeMutablePointer<sockaddr>?, fromLength: UnsafeMutablePointer<socklen_t>?
+) -> Int32 {
     guard len >= 0, buf != nil || len == 0 else { return socketError(WSAEFAULT) }
     guard flags & ~(MSG_PEEK | MSG_OOB | MSG_WAITALL) == 0 else { return socketError(WSAEOPNOTSUPP) }
+    // "MSG_OOB was specified, but the socket is not stream-style": Linux's UDP would ignore the flag
+    // and wait for a datagram.
+    if flags & MSG_OOB != 0 && !record.isStream { return socketError(WSAEOPNOTSUPP) }
     var linuxFlags: Int32 = 0
     if flags & MSG_PEEK != 0 { linuxFlags |= Int32(Glibc.MSG_PEEK) }
     if flags & MSG_OOB != 0 { linuxFlags |= Int32(Glibc.MSG_OOB) }
@@ -24,7 +62,10 @@ public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32,
     if blocking && ThreadContext.current.routinesInsideBlockingCall > 0 { return socketError(WSAEINPROGRESS) }
     record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
     defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
-    let result = system_recv(record.fd, buf, Int(len), linuxFlags)
+    let result =
+        from == nil
+        ? system_recv(record.fd, buf, Int(len), linuxFlags)
+        : system_recvfrom(record.fd, buf, Int(len), linuxFlags, from, fromLength)
     // closesocket wakes a blocked recv by shutting the socket down, which makes it return 0 as if the
     // peer had closed: report the close as WSAEINTR, as the other blocking calls do.
     if result == 0 && len > 0 && record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
@@ -41,28 +82,64 @@ public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32,
 /// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
 ///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL.
 ///
+/// `closesocket` on another thread ends the wait, as it ends other blocking calls on the socket, and
+/// that entry reports POLLNVAL: by then the handle is not a socket, and Linux's own answer for the shut
+/// down descriptor (POLLHUP, with POLLIN or POLLOUT) would read as the peer hanging up.
+///
+/// The per-call tables (the sockets and Linux's pollfd array) live on the stack: a steady poll loop
+/// allocates nothing for up to 128 entries (Swift's stack allocation limit of 1 KiB per table), and
+/// beyond that only when the thread's stack has no room for them.
+///
 /// The corresponding Win32 function is `WSAPoll`.
 public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _ timeout: Int32) -> Int32 {
     guard Library.isStarted.load(ordering: .acquiring) else { return socketError(WSANOTINITIALISED) }
     guard fds > 0 else { return socketError(WSAEINVAL) }
     guard let fdArray else { return socketError(WSAEFAULT) }
     let count = Int(fds)
-    var records: [SocketRecord?] = (0..<count).map { Library.sockets.lookup(fdArray[$0].fd) }
-    var linux = (0..<count).map { index -> pollfd in
-        guard let record = records[index] else { return pollfd(fd: -1, events: 0, revents: 0) }
-        return pollfd(fd: record.fd, events: linuxPollEvents(fdArray[index].events), revents: 0)
+    return withUnsafeTemporaryAllocation(of: SocketRecord?.self, capacity: count) { records in
+        withUnsafeTemporaryAllocation(of: pollfd.self, capacity: count) { linux in
+            for index in 0..<count {
+                // The records stay referenced until poll returns, so no descriptor closes under it.
+                let record = Library.sockets.lookup(fdArray[index].fd)
+                (records.baseAddress! + index).initialize(to: record)
+                let fd = record?.fd ?? -1
+                let events = record == nil ? 0 : linuxPollEvents(fdArray[index].events)
+                (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
+            }
+            defer { records.baseAddress!.deinitialize(count: count) }
+            // A poll that may wait counts as a blocked call on each socket, so that closesocket wakes it
+            // (by shutting the socket down). A socket closed before that is not waited on at all.
+            let waits = timeout != 0
+            var closedBefore = false
+            if waits {
+                for index in 0..<count {
+                    guard let record = records[index] else { continue }
+                    record.blockedCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    if record.closed.load(ordering: .sequentiallyConsistent) { closedBefore = true }
+                }
+            }
+            defer {
+                if waits {
+                    for index in 0..<count { records[index]?.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+                }
+            }
+            let result = closedBefore ? 0 : system_poll(linux.baseAddress!, count, timeout)
+            if result < 0 {
+                return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other)))
+            }
+            var ready: Int32 = 0
+            for index in 0..<count {
+                // A socket closed during the call is no longer a socket: POLLNVAL, as for any handle that
+                // is not one, rather than the hang-up its shutdown made Linux report.
+                let gone = records[index].map { $0.closed.load(ordering: .acquiring) } ?? true
+                let revents = gone ? POLLNVAL : winsockPollEvents(linux[index].revents)
+                fdArray[index].revents = revents
+                if revents != 0 { ready += 1 }
+            }
+            WSASetLastError(0)
+            return ready
+        }
     }
-    let result = linux.withUnsafeMutableBufferPointer { system_poll($0.baseAddress!, count, timeout) }
-    if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other))) }
-    var ready: Int32 = 0
-    for index in 0..<count {
-        let revents = records[index] == nil ? POLLNVAL : winsockPollEvents(linux[index].revents)
-        fdArray[index].revents = revents
-        if revents != 0 { ready += 1 }
-    }
-    records.removeAll()
-    WSASetLastError(0)
-    return ready
 }
 
 private func linuxPollEvents(_ events: Int16) -> Int16 {

@@ -87,6 +87,7 @@ public func bind(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32
     guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
     let result = system_bind(record.fd, name, socklen_t(namelen))
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+    record.bound.store(true, ordering: .releasing)
     WSASetLastError(0)
     return 0
 }
@@ -115,11 +116,15 @@ public func connect(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: In
         result = finishConnect(record, context: context)
     }
     if result == 0 {
+        record.bound.store(true, ordering: .releasing)
         record.connection = .connected
         WSASetLastError(0)
         return 0
     }
-    if result == -EINPROGRESS || result == -EALREADY { record.connection = .connecting }
+    if result == -EINPROGRESS || result == -EALREADY {
+        record.bound.store(true, ordering: .releasing)
+        record.connection = .connecting
+    }
     if record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
     return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.connect)))
 }
@@ -140,6 +145,9 @@ private func finishConnect(_ record: SocketRecord, context: ThreadContext) -> In
 
 /// Marks a socket as accepting connections.
 ///
+/// A stream socket that was never bound (by `bind`, or by `connect`) gives WSAEINVAL, as on Windows:
+/// Linux would bind it to a port of its choosing, which the caller could only learn afterwards.
+///
 /// The corresponding Win32 function is `listen`.
 public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
     let record: SocketRecord
@@ -148,6 +156,7 @@ public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
     case .failure(let error): return socketError(error.code)
     }
     guard record.isStream else { return socketError(WSAEOPNOTSUPP) }
+    guard record.bound.load(ordering: .acquiring) else { return socketError(WSAEINVAL) }
     let result = system_listen(record.fd, backlog)
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
     WSASetLastError(0)
@@ -156,6 +165,10 @@ public func listen(_ s: SOCKET, _ backlog: Int32) -> Int32 {
 
 /// Accepts a connection. The new socket is connected and takes the listening socket's non-blocking mode
 /// and overlapped attribute, as on Windows.
+///
+/// A non-nil `addr` needs an `addrlen` of at least the family's address size (16 for IPv4, 28 for
+/// IPv6), or the call gives WSAEFAULT and leaves the connection queued: Windows refuses a length that is
+/// too small (or missing) where Linux would silently truncate the address.
 ///
 /// The corresponding Win32 function is `accept`.
 public func accept(
@@ -166,8 +179,8 @@ public func accept(
     case .success(let open): record = open
     case .failure(let error): return invalidSocket(error.code)
     }
-    if addr != nil, let addrlen, addrlen.pointee < Int32(MemoryLayout<sockaddr_in>.size) {
-        return invalidSocket(WSAEFAULT)
+    if addr != nil {
+        guard let addrlen, addrlen.pointee >= record.addressLength else { return invalidSocket(WSAEFAULT) }
     }
     let context = ThreadContext.current
     let nonBlocking = record.nonBlocking.load(ordering: .relaxed)
@@ -186,11 +199,15 @@ public func accept(
         fd: fd, family: record.family, type: record.type, proto: record.proto, overlapped: record.overlappedAttribute
     ) { accepted in
         accepted.connection = .connected
+        accepted.bound.store(true, ordering: .relaxed)
         accepted.nonBlocking.store(nonBlocking, ordering: .relaxed)
         // Linux copies SO_SNDTIMEO and SO_RCVTIMEO to the accepted socket: keep the record's copies (what
         // getsockopt reports and what bounds a whole WSASend) equal to what the kernel applies.
         accepted.sendTimeout.store(record.sendTimeout.load(ordering: .relaxed), ordering: .relaxed)
         accepted.receiveTimeout.store(record.receiveTimeout.load(ordering: .relaxed), ordering: .relaxed)
+        // The same for SO_SNDBUF and SO_RCVBUF, which Linux copies too.
+        accepted.sendBufferSize.store(record.sendBufferSize.load(ordering: .relaxed), ordering: .relaxed)
+        accepted.receiveBufferSize.store(record.receiveBufferSize.load(ordering: .relaxed), ordering: .relaxed)
     }
     return accepted?.handle ?? invalidSocket(WSAEMFILE)
 }

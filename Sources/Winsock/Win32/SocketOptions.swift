@@ -6,7 +6,9 @@ import Glibc
 /// SO_REUSEADDR, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE (BOOL or DWORD values), SO_LINGER (a `LINGER`
 /// of two `u_short`s) and SO_SNDTIMEO / SO_RCVTIMEO (a DWORD of milliseconds, 0 for none; they apply
 /// to blocking sockets only). Level IPPROTO_TCP takes TCP_NODELAY. Others give WSAENOPROTOOPT; a value
-/// shorter than its type gives WSAEFAULT.
+/// shorter than its type gives WSAEFAULT, except that the BOOL options (SO_KEEPALIVE, SO_REUSEADDR,
+/// SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, TCP_NODELAY) take one to four bytes, as Windows does (a
+/// `char` flag is common in Windows programs); below four bytes the first byte is the value.
 ///
 /// The corresponding Win32 function is `setsockopt`.
 public func setsockopt(
@@ -18,7 +20,7 @@ public func setsockopt(
     case .failure(let error): return socketError(error.code)
     }
     guard let option = SocketOption(level: level, name: optname) else { return socketError(WSAENOPROTOOPT) }
-    guard let optval, optlen >= option.windowsSize else { return socketError(WSAEFAULT) }
+    guard let optval, optlen >= option.shortestValue else { return socketError(WSAEFAULT) }
     let raw = UnsafeRawPointer(optval)
     let result: Int32
     switch option {
@@ -29,6 +31,10 @@ public func setsockopt(
             record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, socklen_t(MemoryLayout<timeval>.size))
         if result == 0 && option == .sendTimeout { record.sendTimeout.store(milliseconds, ordering: .relaxed) }
         if result == 0 && option == .receiveTimeout { record.receiveTimeout.store(milliseconds, ordering: .relaxed) }
+    case .sendBuffer, .receiveBuffer:
+        var value = raw.loadUnaligned(as: Int32.self)
+        result = system_setsockopt(record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, 4)
+        if result == 0 { record.rememberBufferSize(option, value) }
     case .linger:
         let windows = raw.loadUnaligned(as: LINGER.self)
         var value = linger(l_onoff: Int32(windows.l_onoff), l_linger: Int32(windows.l_linger))
@@ -37,7 +43,7 @@ public func setsockopt(
     case .maxMessageSize, .error, .type, .acceptConnections:
         return socketError(WSAENOPROTOOPT)  // get only
     default:
-        // Windows' BOOL options also accept a one-byte value.
+        // Only a BOOL option gets here with fewer than four bytes: then its first byte is the value.
         var value: Int32 = optlen >= 4 ? raw.loadUnaligned(as: Int32.self) : Int32(raw.load(as: UInt8.self))
         result = system_setsockopt(record.fd, option.linuxLevel, option.linuxName, &value, 4)
     }
@@ -46,8 +52,10 @@ public func setsockopt(
     return 0
 }
 
-/// Reads a socket option in Winsock's shapes (see `setsockopt`). Also: SO_ERROR (the pending error as a
-/// Winsock code), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
+/// Reads a socket option in Winsock's shapes (see `setsockopt`). SO_SNDBUF and SO_RCVBUF give the value
+/// setsockopt set, as Windows does, although Linux applies (and would report) twice it; never set, they
+/// give half of Linux's value, the size before Linux doubled it for its bookkeeping. Also: SO_ERROR (the pending error as a
+/// Winsock code, mapped as connect maps it while a non-blocking connect is in progress), SO_TYPE, SO_ACCEPTCONN, and SO_MAX_MSG_SIZE, which a datagram socket answers with
 /// 65507 (IPv4) or 65527 (IPv6) and a stream socket with WSAENOPROTOOPT (it has no message size).
 /// `*optlen` must be at least the value's size and receives it.
 ///
@@ -74,6 +82,19 @@ public func getsockopt(
         raw.storeBytes(of: DWORD(record.maxMessageSize), as: DWORD.self)
     case .type:
         raw.storeBytes(of: record.type, as: Int32.self)
+    case .sendBuffer, .receiveBuffer:
+        var value: Int32 = 0
+        if let set = record.bufferSizeSet(option) {
+            value = set
+        } else {
+            var length = socklen_t(4)
+            let result = system_getsockopt(record.fd, Glibc.SOL_SOCKET, option.linuxName, &value, &length)
+            if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
+            // Linux reports twice the size it was given (the rest is its bookkeeping overhead): half of
+            // it is the size in Windows' terms, and what Linux itself was configured with.
+            value /= 2
+        }
+        raw.storeBytes(of: value, as: Int32.self)
     case .linger:
         var value = linger()
         var length = socklen_t(MemoryLayout<linger>.size)
@@ -88,13 +109,36 @@ public func getsockopt(
         let result = system_getsockopt(record.fd, option.linuxLevel, option.linuxName, &value, &length)
         if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
         if option == .error && value != 0 {
-            value = ErrnoMapping.code(forErrno: value, in: record.situation(.other))
+            // A non-blocking connect reports its failure here (the record stays `.connecting` until a
+            // later check sees a peer): map it as connect would, so ETIMEDOUT is WSAETIMEDOUT and not
+            // the WSAECONNABORTED of a connection lost to retransmissions.
+            let call: ErrnoSituation.Call = record.connection == .connecting ? .connect : .other
+            value = ErrnoMapping.code(forErrno: value, in: record.situation(call))
         }
         raw.storeBytes(of: value, as: Int32.self)
     }
     optlen.pointee = option.windowsSize
     WSASetLastError(0)
     return 0
+}
+
+extension SocketRecord {
+    /// The SO_SNDBUF or SO_RCVBUF value setsockopt set, or nil when it was never set.
+    func bufferSizeSet(_ option: SocketOption) -> Int32? {
+        let value =
+            option == .sendBuffer
+            ? sendBufferSize.load(ordering: .relaxed) : receiveBufferSize.load(ordering: .relaxed)
+        return value == Self.bufferSizeUnset ? nil : Int32(truncatingIfNeeded: value)
+    }
+
+    /// Remembers the SO_SNDBUF or SO_RCVBUF value setsockopt set.
+    func rememberBufferSize(_ option: SocketOption, _ value: Int32) {
+        if option == .sendBuffer {
+            sendBufferSize.store(Int64(value), ordering: .relaxed)
+        } else {
+            receiveBufferSize.store(Int64(value), ordering: .relaxed)
+        }
+    }
 }
 
 /// The options the library translates, with their Windows and Linux numbers.
@@ -125,6 +169,17 @@ enum SocketOption: Equatable {
 
     /// The size of the value in Winsock's shape.
     var windowsSize: Int32 { self == .linger ? Int32(MemoryLayout<LINGER>.size) : 4 }
+
+    /// Options whose value is a BOOL.
+    var isBoolean: Bool {
+        switch self {
+        case .keepAlive, .reuseAddress, .broadcast, .dontRoute, .outOfBandInline, .noDelay: true
+        default: false
+        }
+    }
+
+    /// The fewest bytes setsockopt takes: one for a BOOL, the whole value for the others.
+    var shortestValue: Int32 { isBoolean ? 1 : windowsSize }
 
     var linuxLevel: Int32 { self == .noDelay ? IPPROTO_TCP : Glibc.SOL_SOCKET }
 

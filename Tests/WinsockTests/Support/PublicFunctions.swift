@@ -4,7 +4,7 @@ import Winsock
 /// Every public function of the Win32-shaped surface that WSAStartup gates, called on a handle.
 enum PublicFunction: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case socket, WSASocket, closesocket, bind, connect, listen, accept, shutdown, setsockopt, getsockopt
-    case ioctlsocket, recv, WSASend, WSAPoll, getsockname, getpeername, WSACleanup
+    case ioctlsocket, recv, recvfrom, WSASend, WSAPoll, getsockname, getpeername, WSACleanup
 
     var testDescription: String { rawValue }
 
@@ -64,6 +64,16 @@ enum PublicFunction: String, CaseIterable, Sendable, CustomTestStringConvertible
         case .recv:
             if nilPointers { return Winsock.recv(handle, nil, 100, 0) == SOCKET_ERROR }
             return Winsock.recv(handle, &byte, 1, 0) == SOCKET_ERROR
+        case .recvfrom:
+            if nilPointers {
+                var tooShort: Int32 = 1
+                return withUnsafeMutablePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        Winsock.recvfrom(handle, nil, 100, 0, $0, &tooShort)
+                    }
+                } == SOCKET_ERROR
+            }
+            return Winsock.recvfrom(handle, &byte, 1, 0, nil, nil) == SOCKET_ERROR
         case .WSASend:
             if nilPointers { return Winsock.WSASend(handle, nil, 1, nil, 0xFFFF_0000, nil, nil) == SOCKET_ERROR }
             return withUnsafeMutablePointer(to: &byte) { pointer in

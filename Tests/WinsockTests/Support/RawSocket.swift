@@ -57,8 +57,23 @@ final class RawSocket: @unchecked Sendable {
         return Loopback.port(of: storage)
     }
 
-    func listen() {
-        precondition(Glibc.listen(fd, 16) == 0, "listen failed: errno \(errno)")
+    func listen(backlog: Int32 = 16) {
+        precondition(Glibc.listen(fd, backlog) == 0, "listen failed: errno \(errno)")
+    }
+
+    /// A loopback listener whose accept queue is full: Linux drops every further SYN to `port`, so a
+    /// connect to it stays in progress until its SYN retransmissions give up (ETIMEDOUT) or it is
+    /// cancelled. `filler` holds the one queued connection; close all three after use.
+    static func saturatedListener(family: Int32) -> (listener: RawSocket, filler: RawSocket, port: UInt16) {
+        let listener = RawSocket(family: family, datagram: false)
+        let port = listener.bindLoopback()
+        // A backlog of 0 queues one connection; the next SYN finds the queue full and is dropped.
+        listener.listen(backlog: 0)
+        let filler = RawSocket(family: family, datagram: false)
+        precondition(filler.connect(loopbackPort: port) == 0, "connect failed: errno \(errno)")
+        // The queued connection is there once the listener is readable.
+        _ = listener.waitReadable(milliseconds: 5000)
+        return (listener, filler, port)
     }
 
     /// Accepts one connection, waiting at most `milliseconds`; nil on timeout.
