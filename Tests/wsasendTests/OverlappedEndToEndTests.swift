@@ -15,8 +15,10 @@ struct OverlappedEndToEndTests {
         let sink = try Background(["sink", "0", "--once", "--json"])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
-            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "16", "--buffers", "4x4096", "--count", "1000",
-            "--json"],
+            [
+                "127.0.0.1:\(port)", "--mode", mode, "--outstanding", "16", "--buffers", "4x4096", "--count", "1000",
+                "--json",
+            ],
             environment: ["WSASEND_BACKEND": backend.variable])
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
         let report = try SinkEndToEndTests.json(sender.stdout)
@@ -31,8 +33,9 @@ struct OverlappedEndToEndTests {
         #expect(immediate + pending == 1000)
         #expect(summary["failed"] as? Int == 0)
         let received = try sink.finish(timeout: 30)
-        #expect(try SinkEndToEndTests.summary(SinkEndToEndTests.json(received.stdout))["bytes_received"] as? Int
-            == 16_384_000)
+        #expect(
+            try SinkEndToEndTests.summary(SinkEndToEndTests.json(received.stdout))["bytes_received"] as? Int
+                == 16_384_000)
     }
 
     @Test(
@@ -44,8 +47,10 @@ struct OverlappedEndToEndTests {
         let sink = try Background(["sink", "0", "--once", "--output", output.path])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
-            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "8", "--buffers", "4x4096", "--file", input.path,
-            "-q"])
+            [
+                "127.0.0.1:\(port)", "--mode", mode, "--outstanding", "8", "--buffers", "4x4096", "--file", input.path,
+                "-q",
+            ])
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
         _ = try? sink.finish(timeout: 30)
         #expect(try Data(contentsOf: output.url) == Data(contentsOf: input.url))
@@ -58,8 +63,10 @@ struct OverlappedEndToEndTests {
         let sink = try Background(["sink", "0", "--once", "--output", output.path])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
-            ["127.0.0.1:\(port)", "--mode", "routine", "--outstanding", "5", "--buffers", "7,3x0,1K,13", "--file",
-            input.path, "-q"],
+            [
+                "127.0.0.1:\(port)", "--mode", "routine", "--outstanding", "5", "--buffers", "7,3x0,1K,13", "--file",
+                input.path, "-q",
+            ],
             environment: ["WSASEND_BACKEND": "poll"])
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
         _ = try sink.finish(timeout: 30)
@@ -85,8 +92,10 @@ struct OverlappedEndToEndTests {
         let sink = try Background(["sink", "0", "--json"])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
-            ["127.0.0.1:\(port)", "--mode", mode, "--outstanding", "4", "--connections", "20", "--buffers", "2x1K",
-            "--count", "200", "--json"])
+            [
+                "127.0.0.1:\(port)", "--mode", mode, "--outstanding", "4", "--connections", "20", "--buffers", "2x1K",
+                "--count", "200", "--json",
+            ])
         sink.interrupt()
         _ = try? sink.finish(timeout: 30)
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
@@ -102,8 +111,11 @@ struct OverlappedEndToEndTests {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
         let sender = try Background(
-            ["127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "8", "--buffers", "64K", "--count", "1000",
-            "--json"])
+            [
+                "127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "8", "--buffers", "64K", "--count",
+                "1000",
+                "--json",
+            ])
         #expect(peer.waitForConnection())
         Thread.sleep(forTimeInterval: 0.3)
         sender.interrupt()

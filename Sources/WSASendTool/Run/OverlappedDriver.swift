@@ -53,7 +53,9 @@ final class OverlappedRun {
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(index: index, handle: handle, live: context.live[index])
             for _ in 0..<max(plan.outstanding, 1) {
-                guard let slot = OverlappedSlot(template: context.payload.template, fileSpec: fileSpec, connection: connection)
+                guard
+                    let slot = OverlappedSlot(
+                        template: context.payload.template, fileSpec: fileSpec, connection: connection)
                 else {
                     setupFailure = ToolFailure(.software, "cannot allocate the buffers of \(plan.outstanding) calls")
                     break
@@ -239,7 +241,9 @@ final class OverlappedRun {
         if slot.status == 0 {
             connection.counters.sets += 1
             if let lines = verboseLines {
-                lines(prefix(connection) + CallLine.completed(slot.bytes, immediate: slot.immediate, nanoseconds: elapsed))
+                lines(
+                    prefix(connection) + CallLine.completed(slot.bytes, immediate: slot.immediate, nanoseconds: elapsed)
+                )
             }
             return
         }
@@ -256,7 +260,8 @@ final class OverlappedRun {
     }
 
     /// A call that failed at once: counted, and it ends the connection.
-    private func record(_ code: Int32, on connection: OverlappedConnection, offered: UInt64, after nanoseconds: UInt64) {
+    private func record(_ code: Int32, on connection: OverlappedConnection, offered: UInt64, after nanoseconds: UInt64)
+    {
         latency.record(nanoseconds)
         if context.control.isStopping {
             connection.counters.interrupted += 1
@@ -266,7 +271,10 @@ final class OverlappedRun {
         }
         connection.finished = true
         if let lines = verboseLines {
-            lines(prefix(connection) + CallLine.text(status: SOCKET_ERROR, code: code, sent: 0, offered: offered, nanoseconds: nanoseconds))
+            lines(
+                prefix(connection)
+                    + CallLine.text(
+                        status: SOCKET_ERROR, code: code, sent: 0, offered: offered, nanoseconds: nanoseconds))
         }
     }
 
