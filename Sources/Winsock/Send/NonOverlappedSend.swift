@@ -128,26 +128,39 @@ private func sendStreamNow(
     let firstMayBlock = !alertable && !(waited && deadline != nil)
     if count <= ThreadContext.iovecCapacity {
         // The common case: one sendmsg that the transport takes whole (or the only answer a non-blocking
-        // socket gets). A blocking send that comes back short goes on in the general loop below.
+        // socket gets). A blocking send that comes back short, or finds no room while it must wait
+        // alertably, goes on in the general loop below from the bytes already taken.
         let first = sendWhole(
-            record, buffers, count, flags: flags, mayBlock: blocking && firstMayBlock, iov: context.iovecs)
-        if first.complete || !blocking || first.result.code != 0 { return first.result }
-        return sendRest(
-            record, buffers, count, skipping: first.result.bytes, flags: flags, blocking: blocking,
-            deadline: deadline, alertable: alertable, firstMayBlock: false, context: context)
+            record, buffers, count, flags: flags, blocking: blocking, mayBlock: blocking && firstMayBlock,
+            iov: context.iovecs)
+        switch first {
+        case .done(let result):
+            return result
+        case .goOn(let sent):
+            return sendRest(
+                record, buffers, count, skipping: sent, flags: flags, blocking: blocking, deadline: deadline,
+                alertable: alertable, firstMayBlock: false, context: context)
+        }
     }
     return sendRest(
         record, buffers, count, skipping: 0, flags: flags, blocking: blocking, deadline: deadline,
         alertable: alertable, firstMayBlock: firstMayBlock, context: context)
 }
 
-/// One sendmsg of the whole array (at most IOV_MAX buffers), its answer in Winsock terms; `complete`
-/// when the transport took every byte.
+/// How the first sendmsg of a call left it.
+private enum FirstSend {
+    /// The call's result: every byte taken, a non-blocking socket's answer, or an error.
+    case done(SendResult)
+    /// A blocking call that must go on (and wait) after `sent` bytes.
+    case goOn(sent: Int)
+}
+
+/// One sendmsg of the whole array (at most IOV_MAX buffers), read in Winsock terms.
 @inline(__always)
 private func sendWhole(
-    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, mayBlock: Bool,
-    iov: UnsafeMutablePointer<iovec>
-) -> (result: SendResult, complete: Bool) {
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
+    mayBlock: Bool, iov: UnsafeMutablePointer<iovec>
+) -> FirstSend {
     var used = 0
     var total = 0
     for index in 0..<count where buffers[index].len > 0 {
@@ -159,14 +172,18 @@ private func sendWhole(
     message.msg_iov = iov
     message.msg_iovlen = used
     let result = system_sendmsg(record.fd, &message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
-    if result >= 0 { return (SendResult(code: 0, bytes: result), result == total) }
+    if result >= 0 {
+        return result == total || !blocking ? .done(SendResult(code: 0, bytes: result)) : .goOn(sent: result)
+    }
     let code = Int32(-result)
     if code == EAGAIN || code == EWOULDBLOCK {
-        // Without MSG_DONTWAIT, EAGAIN means SO_SNDTIMEO ran out (NOTES.md).
-        return (.failure(mayBlock ? WSAETIMEDOUT : WSAEWOULDBLOCK), false)
+        // Without MSG_DONTWAIT, EAGAIN means SO_SNDTIMEO ran out (NOTES.md); with it, a blocking call
+        // waits for room in the general loop.
+        if !blocking { return .done(.failure(WSAEWOULDBLOCK)) }
+        return mayBlock ? .done(.failure(WSAETIMEDOUT)) : .goOn(sent: 0)
     }
-    if record.closed.load(ordering: .acquiring) { return (.failure(WSAEINTR), false) }
-    return (.failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send))), false)
+    if record.closed.load(ordering: .acquiring) { return .done(.failure(WSAEINTR)) }
+    return .done(.failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send))))
 }
 
 /// The general stream loop, after `skipping` bytes already taken: partial answers, IOV_MAX slices, the
