@@ -28,8 +28,9 @@ release: deps
 demo: release
 	.build/release/wsasend demo
 
-# The overlapped suites, run again on the poll backend and under ThreadSanitizer.
-OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample)
+# The overlapped suites (and the send queue's concurrency tests), run again on the poll backend and under
+# ThreadSanitizer.
+OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency)
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Examples Package.swift

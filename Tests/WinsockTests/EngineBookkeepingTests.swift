@@ -33,7 +33,7 @@ struct EngineBookkeepingTests {
     }
 
     func batchLengths(_ socket: EngineSocket) -> [Int] {
-        (0..<socket.message.pointee.msg_iovlen).map { socket.iov[$0].iov_len }
+        (0..<socket.message.pointee.msg_iovlen).map { socket.batch.iov[$0].iov_len }
     }
 
     @Test("queued stream sends are gathered into one sendmsg and completed one by one by byte count")
@@ -42,16 +42,16 @@ struct EngineBookkeepingTests {
         let socket = EngineSocket(record: Self.record(stream: true))
         let operations = [buffers.operation([10]), buffers.operation([20, 0, 4]), buffers.operation([5])]
         operations.forEach { socket.operations.append($0) }
-        #expect(socket.prepareBatch(limit: 1024))
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [10, 20, 4, 5], "empty buffers are left out")
         var finished: [ObjectIdentifier] = []
         // The kernel takes 15 bytes: the first send is done, the second has 5 of 24.
-        socket.distribute(15) { finished.append(ObjectIdentifier($0)) }
+        socket.batch.distribute(15) { finished.append(ObjectIdentifier($0)) }
         #expect(finished == [ObjectIdentifier(operations[0])])
         #expect(operations[1].sent == 5)
-        #expect(socket.prepareBatch(limit: 1024))
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [15, 4, 5], "the next sendmsg starts at the first unsent byte")
-        socket.distribute(24) { finished.append(ObjectIdentifier($0)) }
+        socket.batch.distribute(24) { finished.append(ObjectIdentifier($0)) }
         #expect(finished == operations.map { ObjectIdentifier($0) })
         #expect(socket.operations.isEmpty)
     }
@@ -64,15 +64,15 @@ struct EngineBookkeepingTests {
         let oob = buffers.operation([1], flags: 1)
         socket.operations.append(big)
         socket.operations.append(oob)
-        #expect(socket.prepareBatch(limit: 1024))
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket).count == 1024)
-        socket.distribute(2048) { _ in Issue.record("nothing is finished yet") }
-        #expect(socket.prepareBatch(limit: 1024))
+        socket.batch.distribute(2048) { _ in Issue.record("nothing is finished yet") }
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket).count == 476, "the rest of the big send, without the MSG_OOB one")
         var finished = 0
-        socket.distribute(952) { _ in finished += 1 }
+        socket.batch.distribute(952) { _ in finished += 1 }
         #expect(finished == 1)
-        #expect(socket.prepareBatch(limit: 1024))
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [1])
     }
 
@@ -82,7 +82,7 @@ struct EngineBookkeepingTests {
         let socket = EngineSocket(record: Self.record(stream: false))
         socket.operations.append(buffers.operation([3, 4], stream: false))
         socket.operations.append(buffers.operation([9], stream: false))
-        #expect(socket.prepareBatch(limit: 1024))
+        #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [3, 4])
     }
 
@@ -92,12 +92,12 @@ struct EngineBookkeepingTests {
         let socket = EngineSocket(record: Self.record(stream: true))
         let operation = buffers.operation([10, 20])
         socket.operations.append(operation)
-        _ = socket.prepareBatch(limit: 1024)
-        socket.distribute(taken) { _ in Issue.record("not finished") }
-        _ = socket.prepareBatch(limit: 1024)
+        _ = socket.batch.prepare(stream: socket.record.isStream, limit: 1024)
+        socket.batch.distribute(taken) { _ in Issue.record("not finished") }
+        _ = socket.batch.prepare(stream: socket.record.isStream, limit: 1024)
         let expected = taken < 10 ? [10 - taken, 20] : [30 - taken]
         #expect(batchLengths(socket) == expected)
-        #expect(socket.iov[0].iov_base == UnsafeMutableRawPointer(buffers.storage + taken))
+        #expect(socket.batch.iov[0].iov_base == UnsafeMutableRawPointer(buffers.storage + taken))
     }
 
     @Test("cancelled operations leave the queue wherever they stand")
@@ -108,7 +108,7 @@ struct EngineBookkeepingTests {
         operations.forEach { socket.operations.append($0) }
         operations[1].cancelStatus = WSA_OPERATION_ABORTED
         operations[3].cancelStatus = WSA_OPERATION_ABORTED
-        let removed = socket.removeCancelled()
+        let removed = socket.batch.removeCancelled()
         #expect(removed.map { ObjectIdentifier($0) } == [operations[1], operations[3]].map { ObjectIdentifier($0) })
         #expect(socket.operations.count == 2)
         #expect(socket.operations[0] === operations[0])

@@ -225,7 +225,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
 
     private func finishCancelled(_ socket: EngineSocket) {
         socket.cancelRequested = false
-        for operation in socket.removeCancelled() {
+        for operation in socket.batch.removeCancelled() {
             complete(operation, status: operation.cancelStatus, bytes: operation.sent)
         }
         if !waitingCancels.isEmpty {
@@ -256,59 +256,22 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
             }
             break
         }
-        _ = socket.prepareBatch(limit: ThreadContext.iovecCapacity)
+        _ = socket.batch.prepare(stream: socket.record.isStream, limit: ThreadContext.iovecCapacity)
         socket.state = .sending
         backend.startSend(socket)
     }
 
     private func sendFinished(_ socket: EngineSocket, result: Int) {
         socket.state = .idle
-        let record = socket.record
-        if result >= 0 {
-            if record.isStream {
-                socket.distribute(result) { complete($0, status: 0, bytes: $0.total) }
-            } else if let head = socket.operations.removeFirst() {
-                complete(head, status: 0, bytes: result)
-            }
-        } else {
-            let code = Int32(-result)
-            switch code {
-            case EAGAIN, EWOULDBLOCK:
-                if !socket.cancelRequested {
-                    socket.state = .waitingWritable
-                    backend.startWaitWritable(socket)
-                    return
-                }
-            case ECANCELED, EINTR:
-                break
-            case ECONNREFUSED where record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed):
-                break  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
-            default:
-                fail(socket, errno: code)
-            }
+        if socket.batch.absorb(result, record: socket.record, issuer: nil) == .waitWritable
+            && !socket.cancelRequested
+        {
+            socket.state = .waitingWritable
+            backend.startWaitWritable(socket)
+            return
         }
         finishCancelled(socket)
         transmit(socket)
-    }
-
-    /// A transmission failed: a datagram's operation fails alone; on a stream the connection is broken
-    /// and every queued send fails with the same code.
-    private func fail(_ socket: EngineSocket, errno code: Int32) {
-        let record = socket.record
-        // On a socket being closed, whatever failed was cancelled by the close.
-        let status =
-            record.closed.load(ordering: .acquiring)
-            ? WSA_OPERATION_ABORTED : ErrnoMapping.code(forErrno: code, in: record.situation(.send))
-        if record.isDatagram {
-            if let head = socket.operations.removeFirst() { complete(head, status: status, bytes: 0) }
-            return
-        }
-        while let operation = socket.operations.removeFirst() {
-            complete(operation, status: status, bytes: operation.sent)
-        }
-        for operation in record.sendQueue.removeOverlapped(where: { _ in true }, record: record) {
-            complete(operation, status: status, bytes: 0)
-        }
     }
 
     /// Drops a closed socket's state once nothing of it is left.

@@ -1,0 +1,141 @@
+import Glibc
+
+/// Overlapped operations being written to one socket, oldest first, and the sendmsg that carries them.
+///
+/// Whoever transmits a socket's queued sends uses one: the engine thread (`EngineSocket`) or a thread
+/// that flushes its own sends in a wait (`ParkedSends`). A stream socket's operations are written
+/// together, their iovecs gathered into one sendmsg (up to IOV_MAX), then completed one by one by byte
+/// count; a datagram socket sends one operation per sendmsg. Pure bookkeeping apart from `complete`
+/// (EngineBookkeepingTests script it).
+final class SendBatch {
+    /// Taken from the socket's queue, oldest first; the head may be partly sent.
+    @exclusivity(unchecked) var operations = RingBuffer<OverlappedOperation>(capacity: 4)
+    /// The iovecs and message of the sendmsg, on the heap: with io_uring the kernel reads them after the
+    /// submitting call returns.
+    @exclusivity(unchecked) private(set) var iov: UnsafeMutablePointer<iovec>
+    @exclusivity(unchecked) private var iovCapacity: Int
+    let message: UnsafeMutablePointer<msghdr>
+    /// The flags of the prepared sendmsg.
+    @exclusivity(unchecked) private(set) var flags: Int32 = 0
+
+    init() {
+        iovCapacity = 8
+        iov = .allocate(capacity: iovCapacity)
+        message = .allocate(capacity: 1)
+        message.initialize(to: msghdr())
+    }
+
+    deinit {
+        iov.deallocate()
+        message.deallocate()
+    }
+
+    /// Builds the next sendmsg from the head operations: on a stream socket the unsent iovecs of
+    /// consecutive operations with the same flags, up to `limit`; on a datagram socket the head operation
+    /// alone. False when there is nothing to send.
+    func prepare(stream: Bool, limit: Int) -> Bool {
+        guard let head = operations.first else { return false }
+        flags = head.linuxFlags
+        var count = 0
+        if stream {
+            var position = 0
+            while position < operations.count && count < limit {
+                let operation = operations[position]
+                if operation.linuxFlags != flags { break }
+                reserve(count + min(operation.unsentIovecs, limit - count))
+                count += operation.fillUnsent(iov + count, limit: limit - count)
+                position += 1
+            }
+        } else {
+            reserve(head.unsentIovecs)
+            count = head.fillUnsent(iov, limit: head.unsentIovecs)
+        }
+        message.pointee = msghdr()
+        message.pointee.msg_iov = iov
+        message.pointee.msg_iovlen = count
+        return true
+    }
+
+    private func reserve(_ needed: Int) {
+        guard needed > iovCapacity else { return }
+        let grown = UnsafeMutablePointer<iovec>.allocate(capacity: max(needed, iovCapacity * 2))
+        grown.update(from: iov, count: iovCapacity)
+        iov.deallocate()
+        iov = grown
+        iovCapacity = max(needed, iovCapacity * 2)
+    }
+
+    /// Spreads `bytes` the transport took over the head operations in order, handing each operation it
+    /// finishes to `finished`, oldest first.
+    func distribute(_ bytes: Int, finished: (OverlappedOperation) -> Void) {
+        var left = bytes
+        while let head = operations.first {
+            let taken = min(left, head.remaining)
+            head.advance(by: taken)
+            left -= taken
+            guard head.isFinished else { break }
+            operations.removeFirst()
+            finished(head)
+        }
+    }
+
+    /// Removes the cancelled operations, wherever they stand in the queue.
+    func removeCancelled() -> [OverlappedOperation] {
+        operations.removeAll { $0.cancelStatus != 0 }
+    }
+
+    /// What a sendmsg's answer leaves the sender to do.
+    enum Next: Equatable {
+        /// Send again now: operations are left and nothing says to wait.
+        case sendAgain
+        /// The send buffer is full: wait until the socket is writable.
+        case waitWritable
+        /// Nothing is left.
+        case empty
+    }
+
+    /// Applies one sendmsg answer (bytes, or `-errno`): finished operations complete, a failure fails the
+    /// head datagram or, on a stream, every queued send of the socket (the connection is broken).
+    func absorb(_ result: Int, record: SocketRecord, issuer current: ThreadContext?) -> Next {
+        if result >= 0 {
+            if record.isStream {
+                distribute(result) { complete($0, status: 0, bytes: $0.total, inline: $0.issuer === current) }
+            } else if let head = operations.removeFirst() {
+                complete(head, status: 0, bytes: result, inline: head.issuer === current)
+            }
+            return operations.isEmpty ? .empty : .sendAgain
+        }
+        let code = Int32(-result)
+        switch code {
+        case EAGAIN, EWOULDBLOCK:
+            return .waitWritable
+        case ECANCELED, EINTR:
+            return operations.isEmpty ? .empty : .sendAgain
+        case ECONNREFUSED where record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed):
+            return .sendAgain  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
+        default:
+            fail(record, errno: code, issuer: current)
+            return operations.isEmpty ? .empty : .sendAgain
+        }
+    }
+
+    /// A datagram's operation fails alone; on a stream every queued send fails with the same code.
+    private func fail(_ record: SocketRecord, errno code: Int32, issuer current: ThreadContext?) {
+        // On a socket being closed, whatever failed was cancelled by the close.
+        let status =
+            record.closed.load(ordering: .acquiring)
+            ? WSA_OPERATION_ABORTED : ErrnoMapping.code(forErrno: code, in: record.situation(.send))
+        if record.isDatagram {
+            if let head = operations.removeFirst() {
+                complete(head, status: status, bytes: 0, inline: head.issuer === current)
+            }
+            return
+        }
+        while let operation = operations.removeFirst() {
+            complete(operation, status: status, bytes: operation.sent, inline: operation.issuer === current)
+        }
+        for operation in record.sendQueue.removeOverlapped(where: { _ in true }, record: record) {
+            complete(operation, status: status, bytes: 0, inline: operation.issuer === current)
+        }
+    }
+}
