@@ -8,6 +8,10 @@ import Synchronization
 /// completes them: `Internal`/`InternalHigh`, then the event or the issuing thread's completion routine.
 /// Requests reach the engine through a locked list and a wake-up eventfd, which is written only when
 /// the engine sleeps.
+///
+/// A parked socket (see `SendQueue`) is usually sent by the thread that parked it, when that thread
+/// waits; the engine takes it over only after `parkingGrace`, and while it has been busy lately it
+/// sleeps in ticks rather than indefinitely, so that parking never needs a wake-up system call.
 final class OverlappedEngine: Sendable {
     static let shared = OverlappedEngine()
 
@@ -19,11 +23,21 @@ final class OverlappedEngine: Sendable {
         case cancel(SocketRecord, thread: ThreadContext?, status: Int32, forget: Bool, done: CancelCompletion?)
         /// A thread exited: cancel its pending sends on every socket.
         case threadExited(ThreadContext)
+        /// The socket's sends were parked at `since` (monotonic ns): take them over after the grace period
+        /// unless a waiting thread has sent them by then.
+        case parked(SocketRecord, since: UInt64)
     }
+
+    /// How long parked sends wait for their thread before the engine sends them.
+    static let parkingGrace: UInt64 = 1_000_000
+    /// The engine's sleeps while it has been busy lately, and how long "lately" lasts.
+    static let tick: UInt64 = 1_000_000
+    static let linger: UInt64 = 50_000_000
 
     private let requests = Locked<[Request]>([])
     private let requestCount = Atomic<Int>(0)
-    private let sleeping = Atomic<Bool>(false)
+    /// 0 awake, 1 asleep until a tick, 2 asleep until woken.
+    private let sleepState = Atomic<UInt8>(0)
     private let wakeFD: Int32
     /// "io_uring" or "poll (...)": what the reports name.
     let backendName: String
@@ -54,15 +68,23 @@ final class OverlappedEngine: Sendable {
         loop.start(engine: self)
     }
 
-    /// Hands the engine a request, waking it if it sleeps.
-    func post(_ request: Request) {
+    /// Hands the engine a request, waking it if it sleeps (`urgent`), or only if it sleeps indefinitely.
+    func post(_ request: Request, urgent: Bool = true) {
         requests.withLock { $0.append(request) }
         requestCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { system_eventfd_signal(wakeFD) }
+        let state = sleepState.load(ordering: .sequentiallyConsistent)
+        guard state == 2 || (urgent && state == 1) else { return }
+        if sleepState.exchange(0, ordering: .sequentiallyConsistent) != 0 { system_eventfd_signal(wakeFD) }
     }
 
     /// The socket's queue passed its transmitter to the engine.
     func socketHasWork(_ record: SocketRecord) { post(.work(record)) }
+
+    /// The socket's sends were parked: the engine takes them over after the grace period. A ticking engine
+    /// sees the request at its next tick, well within the grace period, so it is not woken.
+    func socketParked(_ record: SocketRecord) {
+        post(.parked(record, since: MonotonicClock.now()), urgent: false)
+    }
 
     /// Cancels every pending overlapped send of a socket, as closesocket does. A socket that never had
     /// an overlapped send has nothing to cancel (and the engine is not started for it).
@@ -82,17 +104,18 @@ final class OverlappedEngine: Sendable {
         requestCount.store(0, ordering: .sequentiallyConsistent)
     }
 
-    /// Marks the engine asleep unless requests are waiting; true when it may block.
-    func prepareToSleep() -> Bool {
-        sleeping.store(true, ordering: .sequentiallyConsistent)
+    /// Marks the engine asleep (until a tick, or until woken) unless requests are waiting; true when it
+    /// may block.
+    func prepareToSleep(indefinitely: Bool) -> Bool {
+        sleepState.store(indefinitely ? 2 : 1, ordering: .sequentiallyConsistent)
         if requestCount.load(ordering: .sequentiallyConsistent) > 0 {
-            sleeping.store(false, ordering: .sequentiallyConsistent)
+            sleepState.store(0, ordering: .sequentiallyConsistent)
             return false
         }
         return true
     }
 
-    func wokeUp() { sleeping.store(false, ordering: .sequentiallyConsistent) }
+    func wokeUp() { sleepState.store(0, ordering: .sequentiallyConsistent) }
 }
 
 /// Lets a caller of SIO_FLUSH wait until the cancelled operations have completed.
@@ -127,6 +150,10 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     @exclusivity(unchecked) private var events: [EngineEvent] = []
     /// Cancellations still waiting for an in-flight transmission to come back.
     @exclusivity(unchecked) private var waitingCancels: [(EngineSocket, CancelCompletion)] = []
+    /// Parked sockets and when their grace period ends.
+    @exclusivity(unchecked) private var parked: [(socket: EngineSocket, due: UInt64)] = []
+    /// When the engine last had something to do.
+    @exclusivity(unchecked) private var lastActivity: UInt64 = 0
 
     init(backend: Backend) { self.backend = backend }
 
@@ -150,16 +177,23 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
         events.reserveCapacity(256)
         while true {
             engine.takeRequests(into: &pendingRequests)
-            for request in pendingRequests { handle(request) }
+            var now = MonotonicClock.now()
+            if !pendingRequests.isEmpty { lastActivity = now }
+            for request in pendingRequests { handle(request, now: now) }
             pendingRequests.removeAll(keepingCapacity: true)
+            claimParked(now: now)
             while let socket = ready.popLast() { transmit(socket) }
-            let mayBlock = engine.prepareToSleep()
-            if mayBlock {
-                backend.wait(into: &events)
+            now = MonotonicClock.now()
+            // Asleep until the next parked socket is due, in ticks while busy lately, or until woken.
+            var timeout: UInt64? = parked.map { $0.due }.min().map { $0 > now ? $0 - now : 0 }
+            if timeout == nil && now &- lastActivity < OverlappedEngine.linger { timeout = OverlappedEngine.tick }
+            if engine.prepareToSleep(indefinitely: timeout == nil) {
+                backend.wait(into: &events, timeout: timeout)
                 engine.wokeUp()
             } else {
                 continue
             }
+            if !events.isEmpty { lastActivity = MonotonicClock.now() }
             for event in events {
                 switch event {
                 case .sent(let socket, let result): sendFinished(socket, result: result)
@@ -180,8 +214,20 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
         return created
     }
 
-    private func handle(_ request: OverlappedEngine.Request) {
+    /// Takes over the parked sockets whose grace period has ended and that no thread has sent.
+    private func claimParked(now: UInt64) {
+        guard !parked.isEmpty else { return }
+        parked.removeAll { entry in
+            guard entry.due <= now else { return false }
+            if entry.socket.record.sendQueue.claimParked(as: .engine) { ready.append(entry.socket) }
+            return true
+        }
+    }
+
+    private func handle(_ request: OverlappedEngine.Request, now: UInt64) {
         switch request {
+        case .parked(let record, let since):
+            parked.append((engineSocket(for: record), since &+ OverlappedEngine.parkingGrace))
         case .work(let record):
             let socket = engineSocket(for: record)
             if socket.state == .idle { ready.append(socket) }

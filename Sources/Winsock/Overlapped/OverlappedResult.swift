@@ -23,6 +23,10 @@ public func WSAGetOverlappedResult(
     guard let lpOverlapped else { return falseWith(WSA_INVALID_PARAMETER) }
     guard let lpcbTransfer, let lpdwFlags else { return falseWith(WSAEFAULT) }
     let pending = UInt(UInt32(bitPattern: WSA_IO_PENDING))
+    if cwinsock_overlapped_load_status(lpOverlapped) == pending && fWait != FALSE {
+        // The sends this thread parked (this one, perhaps) go out before it waits.
+        ParkedSends.flush(ThreadContext.current)
+    }
     if cwinsock_overlapped_load_status(lpOverlapped) == pending {
         guard fWait != FALSE else { return falseWith(WSA_IO_INCOMPLETE) }
         let context = ThreadContext.current

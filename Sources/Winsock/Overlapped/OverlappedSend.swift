@@ -87,8 +87,10 @@ func sendOverlapped(
             return notInitiated(operation, code: code)
         }
     }
-    guard record.sendQueue.appendOverlapped(operation, record: record) else {
-        return notInitiated(operation, code: WSAENOTSOCK)
+    switch record.sendQueue.appendOverlapped(operation, record: record) {
+    case .closed: return notInitiated(operation, code: WSAENOTSOCK)
+    case .parked: context.parkedSockets.append(record)
+    case .queued: break
     }
     // "In this case, lpNumberOfBytesSent is not updated."
     return socketError(WSA_IO_PENDING)

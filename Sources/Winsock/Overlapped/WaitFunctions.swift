@@ -27,19 +27,14 @@ public func WSAWaitForMultipleEvents(
     let waitAll = fWaitAll != FALSE
     let alertable = fAlertable != FALSE
     // Every handle is checked first; a wait that is already satisfied allocates nothing.
-    var firstSignalled = -1
-    var allSignalled = true
-    for index in 0..<count {
-        guard let event = EventTable.lookup(lphEvents[index]) else { return waitFailed(WSA_INVALID_HANDLE) }
-        if event.isSignalled {
-            if firstSignalled < 0 { firstSignalled = index }
-        } else {
-            allSignalled = false
-        }
-    }
-    if waitAll ? allSignalled : firstSignalled >= 0 { return WSA_WAIT_EVENT_0 + DWORD(waitAll ? 0 : firstSignalled) }
+    for index in 0..<count where EventTable.lookup(lphEvents[index]) == nil { return waitFailed(WSA_INVALID_HANDLE) }
+    if let index = satisfied(lphEvents, count, waitAll: waitAll) { return WSA_WAIT_EVENT_0 + DWORD(index) }
 
     let context = ThreadContext.current
+    // The sends this thread parked go out now; their events may be the ones waited for.
+    if ParkedSends.flush(context), let index = satisfied(lphEvents, count, waitAll: waitAll) {
+        return WSA_WAIT_EVENT_0 + DWORD(index)
+    }
     if alertable && context.runQueuedRoutines() { return WSA_WAIT_IO_COMPLETION }
     if dwTimeout == 0 { return WSA_WAIT_TIMEOUT }
     var events: [EventObject] = []
@@ -63,6 +58,22 @@ public func WSAWaitForMultipleEvents(
     }
 }
 
+/// The index that satisfies the wait, if any, looking the handles up (they were checked valid).
+private func satisfied(_ handles: UnsafePointer<WSAEVENT>, _ count: Int, waitAll: Bool) -> Int? {
+    var first = -1
+    var all = true
+    for index in 0..<count {
+        if EventTable.lookup(handles[index])?.isSignalled == true {
+            if first < 0 { first = index }
+            if !waitAll { return index }
+        } else {
+            all = false
+            if waitAll { return nil }
+        }
+    }
+    return waitAll ? (all ? 0 : nil) : (first >= 0 ? first : nil)
+}
+
 /// The index that satisfies the wait, if any: the lowest signalled event, or 0 when all are (waitAll).
 private func satisfied(_ events: [EventObject], waitAll: Bool) -> Int? {
     if waitAll { return events.allSatisfy { $0.isSignalled } ? 0 : nil }
@@ -83,6 +94,7 @@ private func waitFailed(_ code: Int32) -> DWORD {
 public func SleepEx(_ dwMilliseconds: DWORD, _ bAlertable: BOOL) -> DWORD {
     let context = ThreadContext.current
     let alertable = bAlertable != FALSE
+    ParkedSends.flush(context)
     if alertable && context.runQueuedRoutines() { return WAIT_IO_COMPLETION }
     if dwMilliseconds == 0 { return 0 }
     let deadline = dwMilliseconds == INFINITE ? nil : Deadline.after(milliseconds: dwMilliseconds)

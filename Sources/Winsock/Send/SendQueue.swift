@@ -3,17 +3,30 @@ import Synchronization
 /// The one ordered queue that every send on a socket passes through, so that sends reach the transport
 /// in call order and the bytes of two calls never interleave, whichever threads make them.
 ///
-/// One transmitter at a time: a non-overlapped send owns it for the whole call; the engine owns it while
-/// it has overlapped operations of the socket. When the transmitter is busy, a blocking non-overlapped
-/// call waits its turn in the queue (alertably), a non-blocking one gives WSAEWOULDBLOCK, and an
-/// overlapped one is queued for the engine.
+/// One transmitter at a time: a non-overlapped send owns it for the whole call; the engine, or a thread
+/// flushing its parked sends, owns it while it writes the socket's overlapped operations. When the
+/// transmitter is busy, a blocking non-overlapped call waits its turn in the queue (alertably), a
+/// non-blocking one gives WSAEWOULDBLOCK, and an overlapped one is queued behind.
+///
+/// Overlapped operations queued on an idle socket are *parked*: nobody transmits them yet. The thread
+/// that queued them sends them itself when it next waits (`ParkedSends`), so that a burst of calls
+/// becomes one sendmsg on that thread with no hand-off to another; the engine takes over a parked
+/// socket nobody flushed within a short grace period, so sends complete whether or not the
+/// application waits.
 ///
 /// The uncontended case takes no lock: the transmitter, "entries waiting" and "closed" live in one
 /// atomic word, and a caller takes an idle transmitter (and gives it back when nobody waits) with one
 /// compare-and-swap. Whenever entries wait or the socket is closed, the word changes only under the lock.
 final class SendQueue: Sendable {
     /// Who is transmitting on the socket now.
-    enum Transmitter: UInt8, Sendable { case idle = 0, caller = 1, engine = 2 }
+    enum Transmitter: UInt8, Sendable {
+        case idle = 0
+        case caller = 1
+        case engine = 2
+        /// Overlapped operations wait with nobody transmitting them: the first waiting thread or the
+        /// engine claims them.
+        case parked = 3
+    }
 
     /// A blocked caller's place in the queue.
     final class Ticket: Sendable {
@@ -56,13 +69,24 @@ final class SendQueue: Sendable {
         }
     }
 
-    /// Mirrors "entries wait" into the word after the queue changed (under the lock).
+    /// Mirrors "entries wait" into the word after the queue changed (under the lock); a parked socket
+    /// whose queue emptied (its sends cancelled) is idle again.
     private func syncWaiting(_ state: Entries) {
         if state.queue.isEmpty {
             word.bitwiseAnd(~Self.waitingBit, ordering: .acquiringAndReleasing)
+            setTransmitter(.idle, if: { $0 == .parked })
         } else {
             word.bitwiseOr(Self.waitingBit, ordering: .acquiringAndReleasing)
         }
+    }
+
+    /// The transmitter now (for the parked check of waits, and tests).
+    var transmitter: Transmitter { Self.transmitter(word.load(ordering: .acquiring)) }
+
+    /// Takes a parked socket's transmitter for `holder` (a flushing caller or the engine); false when
+    /// someone else took it first or nothing is parked.
+    func claimParked(as holder: Transmitter) -> Bool {
+        setTransmitter(holder, if: { $0 == .parked }) == .parked
     }
 
     enum Admission {
@@ -85,7 +109,9 @@ final class SendQueue: Sendable {
     }
 
     private func admitCallerSlowly(blocking: Bool, context: ThreadContext, record: SocketRecord) -> Admission {
-        entries.withLock { state in
+        // Overlapped sends parked ahead of this call go first: the caller sends them itself.
+        if transmitter == .parked { ParkedSends.flush(record, context: context) }
+        return entries.withLock { state in
             if state.closed { return .closed }
             if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return .granted }
             guard blocking else { return .busy }
@@ -150,31 +176,53 @@ final class SendQueue: Sendable {
         OverlappedEngine.shared.socketHasWork(record)
     }
 
-    /// Queues an overlapped operation behind everything before it. False when the socket is closed.
-    func appendOverlapped(_ operation: OverlappedOperation, record: SocketRecord) -> Bool {
-        let needsEngine: Bool? = entries.withLock { state in
-            if state.closed { return nil }
+    enum Appended { case closed, queued, parked }
+
+    /// Queues an overlapped operation behind everything before it. On an idle socket the operation is
+    /// parked: the caller records the socket for its next wait, and the engine is told so that it can
+    /// take over after the grace period.
+    func appendOverlapped(_ operation: OverlappedOperation, record: SocketRecord) -> Appended {
+        let appended: Appended = entries.withLock { state in
+            if state.closed { return .closed }
             state.queue.append(.overlapped(operation))
             syncWaiting(state)
-            return setTransmitter(.engine, if: { $0 == .idle }) == .idle
+            return setTransmitter(.parked, if: { $0 == .idle }) == .idle ? .parked : .queued
         }
-        guard let needsEngine else { return false }
-        if needsEngine { OverlappedEngine.shared.socketHasWork(record) }
-        return true
+        if appended == .parked { OverlappedEngine.shared.socketParked(record) }
+        return appended
+    }
+
+    /// A flushing caller that could not send everything (the send buffer is full) hands the rest to the
+    /// engine, first in line.
+    func giveToEngine(_ operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord) {
+        entries.withLock { state in
+            var rest: [Entry] = []
+            while let entry = state.queue.removeFirst() { rest.append(entry) }
+            while let operation = operations.removeFirst() { state.queue.append(.overlapped(operation)) }
+            for entry in rest { state.queue.append(entry) }
+            syncWaiting(state)
+            setTransmitter(.engine)
+        }
+        OverlappedEngine.shared.socketHasWork(record)
     }
 
     /// The engine takes the overlapped operations at the head of the queue, up to the first waiting
     /// caller. When it then holds none, it gives the transmitter back (to that caller, if one waits).
-    func takeOverlapped(into operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord) {
+    ///
+    /// `holder` is who takes them: the engine, or a caller flushing parked sends (which gives the
+    /// transmitter back itself, with `releaseCaller`).
+    func takeOverlapped(
+        into operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord, holder: Transmitter = .engine
+    ) {
         entries.withLock { state in
-            // Only while the engine holds the transmitter: a caller may be sending right now.
-            guard Self.transmitter(word.load(ordering: .acquiring)) == .engine else { return }
+            // Only while the taker holds the transmitter: another thread may be sending right now.
+            guard Self.transmitter(word.load(ordering: .acquiring)) == holder else { return }
             while case .overlapped(let operation)? = state.queue.first {
                 state.queue.removeFirst()
                 operations.append(operation)
             }
             syncWaiting(state)
-            if operations.isEmpty {
+            if operations.isEmpty && holder == .engine {
                 setTransmitter(.idle)
                 handOver(&state, record: record)
             }
@@ -210,8 +258,9 @@ final class SendQueue: Sendable {
             ticket.granted.store(true, ordering: .releasing)
             ticket.context.wake()
         case .overlapped:
-            guard setTransmitter(.engine, if: { $0 == .idle }) == .idle else { return }
-            OverlappedEngine.shared.socketHasWork(record)
+            // Parked for whoever waits next, or the engine after the grace period.
+            guard setTransmitter(.parked, if: { $0 == .idle }) == .idle else { return }
+            OverlappedEngine.shared.socketParked(record)
         }
     }
 

@@ -37,6 +37,10 @@ final class ThreadContext: @unchecked Sendable {
     let returnedOperations = Atomic<UInt>(0)
     /// Recently used event handles, so that the per-call event lookup takes no lock (see `EventCache`).
     let events = EventCache()
+    /// Sockets whose overlapped sends this thread parked: it sends them when it next waits.
+    @exclusivity(unchecked) var parkedSockets: [SocketRecord] = []
+    /// The batch this thread writes parked sends with.
+    let flushBatch = SendBatch()
 
     static let iovecCapacity = Int(IOV_MAX_COUNT)
 

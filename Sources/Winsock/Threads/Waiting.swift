@@ -15,6 +15,8 @@ extension ThreadContext {
     /// Blocks until another thread wakes this one, `fd` (if any) is ready for `events`, the deadline
     /// passes, or, when `alertable`, completion routines are queued (they run before this returns).
     func wait(for fd: Int32 = -1, events: Int16 = 0, until deadline: Deadline?, alertable: Bool) -> WaitOutcome {
+        // Sends this thread parked go out before it sleeps; their completions may be what it waits for.
+        if ParkedSends.flush(self) { return alertable && runQueuedRoutines() ? .routinesRan : .woken }
         if alertable && runQueuedRoutines() { return .routinesRan }
         var fds = (
             pollfd(fd: wakeFD, events: Int16(POLLIN_LINUX), revents: 0),

@@ -16,7 +16,7 @@ protocol EngineBackend {
     mutating func startWaitWritable(_ socket: EngineSocket)
     /// Asks the kernel to stop the socket's transmission or wait; its event still comes back.
     mutating func cancel(_ socket: EngineSocket)
-    /// Waits for events (not at all when some are ready) or a wake-up through `wakeFD`, and appends
-    /// them to `events`.
-    mutating func wait(into events: inout [EngineEvent])
+    /// Waits for events (not at all when some are ready), a wake-up through `wakeFD`, or `timeout`
+    /// nanoseconds (nil: no limit), and appends the events to `events`.
+    mutating func wait(into events: inout [EngineEvent], timeout: UInt64?)
 }

@@ -31,14 +31,15 @@ struct PollBackend: EngineBackend {
         }
     }
 
-    mutating func wait(into events: inout [EngineEvent]) {
+    mutating func wait(into events: inout [EngineEvent], timeout limit: UInt64?) {
         descriptors.removeAll(keepingCapacity: true)
         descriptors.append(pollfd(fd: wakeFD, events: Int16(POLLIN_LINUX), revents: 0))
         for socket in waiting {
             descriptors.append(pollfd(fd: socket.record.fd, events: Int16(POLLOUT_LINUX), revents: 0))
         }
         let count = descriptors.count
-        let timeout: Int32 = ready.isEmpty ? -1 : 0
+        let timeout: Int32 =
+            !ready.isEmpty ? 0 : limit.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
         let result = descriptors.withUnsafeMutableBufferPointer { system_poll($0.baseAddress!, count, timeout) }
         if result > 0 {
             if descriptors[0].revents != 0 { system_eventfd_drain(wakeFD) }

@@ -71,15 +71,25 @@ struct UringBackend: EngineBackend {
         io_uring_sqe_set_data64(sqe, Self.data(socket, .cancel))
     }
 
-    mutating func wait(into events: inout [EngineEvent]) {
+    mutating func wait(into events: inout [EngineEvent], timeout: UInt64?) {
         if !wakeArmed {
             let sqe = entry()
             io_uring_prep_read(sqe, wakeFD, wakeBuffer, 8, 0)
             io_uring_sqe_set_data64(sqe, Tag.wake.rawValue)
             wakeArmed = true
         }
-        let submitted = io_uring_submit_and_wait(ring, 1)
-        if submitted < 0 && submitted != -EINTR && submitted != -EBUSY && submitted != -EAGAIN {
+        let submitted: Int32
+        if let timeout {
+            var limit = __kernel_timespec(
+                tv_sec: Int64(timeout / 1_000_000_000), tv_nsec: Int64(timeout % 1_000_000_000))
+            var first: UnsafeMutablePointer<io_uring_cqe>?
+            submitted = io_uring_submit_and_wait_timeout(ring, &first, 1, &limit, nil)
+        } else {
+            submitted = io_uring_submit_and_wait(ring, 1)
+        }
+        if submitted < 0 && submitted != -EINTR && submitted != -EBUSY && submitted != -EAGAIN
+            && submitted != -ETIME
+        {
             fatalError("io_uring_submit_and_wait failed: \(-submitted)")
         }
         var cqe: UnsafeMutablePointer<io_uring_cqe>?
