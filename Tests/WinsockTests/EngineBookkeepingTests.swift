@@ -17,16 +17,18 @@ struct EngineBookkeepingTests {
         deinit { storage.deallocate() }
 
         /// An operation whose buffers have these lengths (consecutive slices of the storage).
-        func operation(_ lengths: [Int], flags: Int32 = 0, stream: Bool = true) -> OverlappedOperation {
+        func operation(_ lengths: [Int], flags: Int32 = 0, stream: Bool = true) -> OperationRef {
             var offset = 0
             var wsabufs: [WSABUF] = lengths.map { length in
                 defer { offset += length }
                 return WSABUF(len: DWORD(length), buf: storage + offset)
             }
             let operation = OperationPool.take(ThreadContext.current)
-            operation.linuxFlags = flags
-            wsabufs.withUnsafeMutableBufferPointer {
-                operation.capture($0.baseAddress, count: $0.count, datagram: !stream)
+            operation.with { operation in
+                operation.linuxFlags = flags
+                wsabufs.withUnsafeMutableBufferPointer {
+                    operation.capture($0.baseAddress, count: $0.count, datagram: !stream)
+                }
             }
             return operation
         }
@@ -44,15 +46,15 @@ struct EngineBookkeepingTests {
         operations.forEach { socket.operations.append($0) }
         #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [10, 20, 4, 5], "empty buffers are left out")
-        var finished: [ObjectIdentifier] = []
+        var finished: [OperationRef] = []
         // The kernel takes 15 bytes: the first send is done, the second has 5 of 24.
-        socket.batch.distribute(15) { finished.append(ObjectIdentifier($0)) }
-        #expect(finished == [ObjectIdentifier(operations[0])])
-        #expect(operations[1].sent == 5)
+        socket.batch.distribute(15) { finished.append($0) }
+        #expect(finished == [operations[0]])
+        #expect(operations[1].with { $0.sent } == 5)
         #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
         #expect(batchLengths(socket) == [15, 4, 5], "the next sendmsg starts at the first unsent byte")
-        socket.batch.distribute(24) { finished.append(ObjectIdentifier($0)) }
-        #expect(finished == operations.map { ObjectIdentifier($0) })
+        socket.batch.distribute(24) { finished.append($0) }
+        #expect(finished == operations)
         #expect(socket.operations.isEmpty)
     }
 
@@ -106,12 +108,12 @@ struct EngineBookkeepingTests {
         let socket = EngineSocket(record: Self.record(stream: true))
         let operations = (0..<4).map { _ in buffers.operation([8]) }
         operations.forEach { socket.operations.append($0) }
-        operations[1].cancelStatus = WSA_OPERATION_ABORTED
-        operations[3].cancelStatus = WSA_OPERATION_ABORTED
+        operations[1].with { $0.cancelStatus = WSA_OPERATION_ABORTED }
+        operations[3].with { $0.cancelStatus = WSA_OPERATION_ABORTED }
         let removed = socket.batch.removeCancelled()
-        #expect(removed.map { ObjectIdentifier($0) } == [operations[1], operations[3]].map { ObjectIdentifier($0) })
+        #expect(removed == [operations[1], operations[3]])
         #expect(socket.operations.count == 2)
-        #expect(socket.operations[0] === operations[0])
-        #expect(socket.operations[1] === operations[2])
+        #expect(socket.operations[0] == operations[0])
+        #expect(socket.operations[1] == operations[2])
     }
 }

@@ -11,9 +11,9 @@ final class OverlappedConnection {
     // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
     @exclusivity(unchecked) var slots: [OverlappedSlot] = []
     /// Slot indexes in post order.
-    @exclusivity(unchecked) var inFlight = RingIndexQueue()
+    let inFlight: RingIndexQueue
     /// Slot indexes free to post with.
-    @exclusivity(unchecked) var free: [Int] = []
+    let free: IndexStack
     @exclusivity(unchecked) var counters = CallCounters()
     /// The code that ended the connection.
     @exclusivity(unchecked) var error: Int32?
@@ -24,10 +24,12 @@ final class OverlappedConnection {
     /// Sets posted (what --count limits).
     @exclusivity(unchecked) var posted: UInt64 = 0
 
-    init(index: Int, handle: SOCKET, live: LiveCounters) {
+    init(index: Int, handle: SOCKET, live: LiveCounters, outstanding: Int) {
         self.index = index
         self.handle = handle
         self.live = live
+        inFlight = RingIndexQueue(capacity: outstanding)
+        free = IndexStack(capacity: outstanding)
     }
 
     /// The oldest slot in flight.
@@ -39,47 +41,82 @@ final class OverlappedConnection {
     /// Adds a slot (at setup).
     func add(_ slot: OverlappedSlot) {
         slot.index = slots.count
-        free.append(slot.index)
+        free.push(slot.index)
         slots.append(slot)
     }
 
     /// The slot was posted: out of the free list, into the in-flight queue.
     func posted(_ slot: OverlappedSlot) {
-        free.removeLast()
+        free.pop()
         inFlight.append(slot.index)
     }
 
     /// The slot's call is over (or never started): free again.
     func release(_ slot: OverlappedSlot) {
         slot.state = .free
-        free.append(slot.index)
+        free.push(slot.index)
     }
 }
 
-/// A FIFO of small integers (slot indexes) over a fixed array: no allocation after the first grow.
-struct RingIndexQueue {
-    private var storage: [Int] = Array(repeating: 0, count: 8)
+/// A FIFO of slot indexes over storage sized once (a connection never has more than `outstanding`
+/// calls in flight): pushing and popping on the per-call path touch no Array and allocate nothing.
+final class RingIndexQueue {
+    private let storage: UnsafeMutablePointer<Int>
+    private let capacity: Int
     private var head = 0
     private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
 
     var isEmpty: Bool { count == 0 }
     var first: Int? { count == 0 ? nil : storage[head] }
 
-    mutating func append(_ value: Int) {
-        if count == storage.count {
-            storage = (0..<count).map { storage[(head + $0) % storage.count] } + Array(repeating: 0, count: count)
-            head = 0
-        }
-        storage[(head + count) % storage.count] = value
+    func append(_ value: Int) {
+        precondition(count < capacity, "more slots in flight than a connection has")
+        storage[(head + count) % capacity] = value
         count += 1
     }
 
     @discardableResult
-    mutating func removeFirst() -> Int? {
+    func removeFirst() -> Int? {
         guard count > 0 else { return nil }
         let value = storage[head]
-        head = (head + 1) % storage.count
+        head = head + 1 == capacity ? 0 : head + 1
         count -= 1
         return value
+    }
+}
+
+/// A stack of slot indexes over storage sized once.
+final class IndexStack {
+    private let storage: UnsafeMutablePointer<Int>
+    private let capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    var last: Int? { count == 0 ? nil : storage[count - 1] }
+
+    func push(_ value: Int) {
+        precondition(count < capacity, "more free slots than a connection has")
+        storage[count] = value
+        count += 1
+    }
+
+    @discardableResult
+    func pop() -> Int? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return storage[count]
     }
 }

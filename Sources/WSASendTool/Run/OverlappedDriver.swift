@@ -48,10 +48,12 @@ final class OverlappedRun {
         self.context = context
         self.routines = routines
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        verboseLines = plan.verbose ? context.events.callLine : nil
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
         for (index, handle) in handles.enumerated() {
-            let connection = OverlappedConnection(index: index, handle: handle, live: context.live[index])
+            let connection = OverlappedConnection(
+                index: index, handle: handle, live: context.live[index], outstanding: max(plan.outstanding, 1))
             for _ in 0..<max(plan.outstanding, 1) {
                 guard
                     let slot = OverlappedSlot(
@@ -92,6 +94,9 @@ final class OverlappedRun {
                 if !connections.contains(where: { !$0.finished || !$0.inFlight.isEmpty }) { break }
                 waitForCompletions()
             }
+        }
+        for connection in connections where connection.counters.pending > 0 {
+            connection.counters.codes.add(WSA_IO_PENDING, count: connection.counters.pending)
         }
         var result = DriveResult(counters: connections.map(\.counters), errors: connections.map(\.error))
         result.latency = latency
@@ -152,7 +157,8 @@ final class OverlappedRun {
     }
 
     private func post(_ slot: OverlappedSlot, size: UInt64, on connection: OverlappedConnection) {
-        let count = cut(slot, to: size)
+        // A pattern set is always whole, and the slot's array already holds it.
+        let count = context.file == nil ? DWORD(context.payload.template.count) : cut(slot, to: size)
         slot.offered = size
         slot.state = .inFlight
         slot.immediate = false
@@ -171,10 +177,11 @@ final class OverlappedRun {
             connection.counters.completedImmediately += 1
             slot.immediate = true
         } else {
-            connection.counters.codes.add(code)
+            // WSA_IO_PENDING is counted once in `pending` here and entered in `codes` at the end of the run.
             if code == WSA_IO_PENDING {
                 connection.counters.pending += 1
             } else {
+                connection.counters.codes.add(code)
                 // "Any other error code indicates that the overlapped operation was not successfully initiated
                 // and no completion indication will occur."
                 slot.state = .free
@@ -278,7 +285,7 @@ final class OverlappedRun {
         }
     }
 
-    private var verboseLines: (@Sendable (String) -> Void)? { plan.verbose ? context.events.callLine : nil }
+    private let verboseLines: (@Sendable (String) -> Void)?
 
     private func prefix(_ connection: OverlappedConnection) -> String {
         connections.count > 1 ? "[\(connection.index)] " : ""

@@ -19,33 +19,37 @@ enum CollectionMark {
 ///
 /// `inline` is true when the issuing thread completes its own operation inside WSASend ("the completion
 /// routine will have already been scheduled"): it needs no wake-up.
-func complete(_ operation: OverlappedOperation, status: Int32, bytes: Int, inline: Bool = false) {
-    guard let recordReference = operation.recordReference, let issuer = operation.issuer else {
-        preconditionFailure("an overlapped operation completed twice")
-    }
-    if let overlapped = operation.overlapped {
-        cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: status)), UInt(bytes))
-    }
-    // Borrowed, not retained: the operation keeps both alive while this runs, and a retain here would
-    // move their reference counts between the engine and the issuing thread on every completion.
-    recordReference._withUnsafeGuaranteedRef { record in
-        record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
-        issuer.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
-        if let routine = operation.routine {
-            // A thread that has exited cannot run its routines ("All I/O initiated by a given thread is
-            // canceled when that thread exits"): the status is published, the routine dropped.
-            if !issuer.exited.load(ordering: .acquiring) {
-                let queued = QueuedRoutine(
-                    routine: routine, error: DWORD(UInt32(bitPattern: status)),
-                    bytes: DWORD(truncatingIfNeeded: bytes), overlapped: operation.overlapped, socket: record.handle,
-                    record: record)
-                _ = issuer.apcs.push(queued)
-                if !inline && issuer.isAlertable.load(ordering: .sequentiallyConsistent) { issuer.wake() }
-            }
-        } else {
-            operation.event?.set()
+func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool = false) {
+    reference.with { operation in
+        guard let recordReference = operation.recordReference, let issuerReference = operation.issuerReference else {
+            preconditionFailure("an overlapped operation completed twice")
         }
-        record.notifyCompletionWaiters()
+        if let overlapped = operation.overlapped {
+            cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: status)), UInt(bytes))
+        }
+        // Borrowed, not retained: the operation keeps both alive while this runs, and a retain here would
+        // move their reference counts between the engine and the issuing thread on every completion.
+        recordReference._withUnsafeGuaranteedRef { record in
+            issuerReference._withUnsafeGuaranteedRef { issuer in
+                record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+                issuer.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
+                if let routine = operation.routine {
+                    // A thread that has exited cannot run its routines ("All I/O initiated by a given thread
+                    // is canceled when that thread exits"): the status is published, the routine dropped.
+                    if !issuer.exited.load(ordering: .acquiring) {
+                        let queued = QueuedRoutine(
+                            routine: routine, error: DWORD(UInt32(bitPattern: status)),
+                            bytes: DWORD(truncatingIfNeeded: bytes), overlapped: operation.overlapped,
+                            socket: record.handle, record: record)
+                        _ = issuer.apcs.push(queued)
+                        if !inline && issuer.isAlertable.load(ordering: .sequentiallyConsistent) { issuer.wake() }
+                    }
+                } else {
+                    operation.signalEvent()
+                }
+                record.notifyCompletionWaiters()
+            }
+        }
     }
-    OperationPool.give(operation, onIssuingThread: inline)
+    OperationPool.give(reference, onIssuingThread: inline)
 }

@@ -27,10 +27,7 @@ final class EngineSocket {
     /// The key of the engine's table.
     var key: ObjectIdentifier { ObjectIdentifier(record) }
 
-    var operations: RingBuffer<OverlappedOperation> {
-        get { batch.operations }
-        _modify { yield &batch.operations }
-    }
+    var operations: RingBuffer<OperationRef> { batch.operations }
 
     var message: UnsafeMutablePointer<msghdr> { batch.message }
     var flags: Int32 { batch.flags }

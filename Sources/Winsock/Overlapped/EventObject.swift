@@ -54,8 +54,15 @@ enum EventTable {
 
     @inline(__always)
     static func lookup(_ handle: WSAEVENT) -> EventObject? {
+        lookupUnretained(handle)?.takeUnretainedValue()
+    }
+
+    /// The event without a retain: the calling thread's cache holds it until the thread's next lookup of
+    /// another handle in the same cache slot, so use it before looking up another event.
+    @inline(__always)
+    static func lookupUnretained(_ handle: WSAEVENT) -> Unmanaged<EventObject>? {
         guard let handle else { return nil }
-        return ThreadContext.current.events.lookup(UInt(bitPattern: handle))
+        return ThreadContext.withCurrent { $0.events.lookup(UInt(bitPattern: handle)) }
     }
 
     static func remove(_ handle: WSAEVENT) -> EventObject? {
@@ -88,17 +95,18 @@ final class EventCache {
     }
 
     @inline(__always)
-    func lookup(_ handle: UInt) -> EventObject? {
+    func lookup(_ handle: UInt) -> Unmanaged<EventObject>? {
         let slot = Int((handle >> 2) & UInt(Self.size - 1))
-        if handles[slot] == handle, let cached = objects[slot]?.takeUnretainedValue(),
-            !cached.closed.load(ordering: .acquiring)
+        if handles[slot] == handle, let cached = objects[slot],
+            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
         {
             return cached
         }
         guard let found = EventTable.table.lookup(handle) else { return nil }
         objects[slot]?.release()
-        objects[slot] = .passRetained(found)
+        let entry = Unmanaged.passRetained(found)
+        objects[slot] = entry
         handles[slot] = handle
-        return found
+        return entry
     }
 }

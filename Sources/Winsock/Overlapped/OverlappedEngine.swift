@@ -245,14 +245,19 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     /// Cancels the matching operations: those still in the socket's queue at once, those the engine
     /// holds once nothing of theirs is in flight.
     private func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
-        let matches: @Sendable (OverlappedOperation) -> Bool = { thread == nil || $0.issuer === thread }
+        let target = thread.map { ObjectIdentifier($0) }
+        let matches: @Sendable (OverlappedOperation) -> Bool = { target == nil || $0.issuerIdentity == target }
         for operation in socket.record.sendQueue.removeOverlapped(where: matches, record: socket.record) {
             complete(operation, status: status, bytes: 0)
         }
         var marked = false
-        for index in 0..<socket.operations.count where matches(socket.operations[index]) {
-            socket.operations[index].cancelStatus = status
-            marked = true
+        for index in 0..<socket.operations.count {
+            socket.operations[index].with { operation in
+                if matches(operation) {
+                    operation.cancelStatus = status
+                    marked = true
+                }
+            }
         }
         if socket.state == .idle {
             finishCancelled(socket)
@@ -272,7 +277,8 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     private func finishCancelled(_ socket: EngineSocket) {
         socket.cancelRequested = false
         for operation in socket.batch.removeCancelled() {
-            complete(operation, status: operation.cancelStatus, bytes: operation.sent)
+            let (status, sent) = operation.with { ($0.cancelStatus, $0.sent) }
+            complete(operation, status: status, bytes: sent)
         }
         if !waitingCancels.isEmpty {
             waitingCancels.removeAll { entry in
@@ -287,14 +293,14 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     private func transmit(_ socket: EngineSocket) {
         guard socket.state == .idle else { return }
         while true {
-            socket.record.sendQueue.takeOverlapped(into: &socket.operations, record: socket.record)
+            socket.record.sendQueue.takeOverlapped(into: socket.operations, record: socket.record)
             if socket.operations.isEmpty {
                 retireIfDone(socket)
                 return
             }
             if socket.record.isStream {
                 // An empty stream send is done at once: there is nothing to give the transport.
-                while let head = socket.operations.first, head.total == 0 {
+                while let head = socket.operations.first, head.with({ $0.total == 0 }) {
                     socket.operations.removeFirst()
                     complete(head, status: 0, bytes: 0)
                 }

@@ -36,9 +36,9 @@ func sendOverlapped(
     guard total <= Int(DWORD.max) else { return socketError(WSAEINVAL) }
     if record.isDatagram && total > record.maxMessageSize { return socketError(WSAEMSGSIZE) }
     // "If lpCompletionRoutine is not NULL, the hEvent parameter is ignored" (it is the caller's context).
-    var event: EventObject?
+    var event: Unmanaged<EventObject>?
     if routine == nil, let handle = overlapped.pointee.hEvent {
-        guard let found = EventTable.lookup(handle) else { return socketError(WSA_INVALID_HANDLE) }
+        guard let found = EventTable.lookupUnretained(handle) else { return socketError(WSA_INVALID_HANDLE) }
         event = found
     }
     guard record.overlappedOutstanding.load(ordering: .relaxed) < OverlappedIO.maximumOutstandingPerSocket else {
@@ -50,12 +50,22 @@ func sendOverlapped(
         OverlappedEngine.shared.post(.work(record))
     }
 
-    let context = ThreadContext.current
+    return ThreadContext.withCurrent { context in
+        start(record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context)
+    }
+}
+
+/// The overlapped send after its checks: the operation starts, at once or in the socket's queue.
+private func start(
+    _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
+    _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: Int32, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>,
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext
+) -> Int32 {
     // Reusing the structure collects its previous completion.
     CollectionMark.collect(overlapped, on: record)
     let mayTryInline = record.uncollectedCompletions.load(ordering: .relaxed) == 0
     // "hEvent is reset when the operation starts"; Internal says pending until completion.
-    event?.reset()
+    event?._withUnsafeGuaranteedRef { $0.reset() }
     cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: WSA_IO_PENDING)), 0)
     cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
     record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
@@ -63,13 +73,15 @@ func sendOverlapped(
     context.pendingOperations.wrappingAdd(1, ordering: .relaxed)
 
     let operation = OperationPool.take(context)
-    operation.record = record
-    operation.overlapped = overlapped
-    operation.event = event
-    operation.routine = routine
-    operation.issuer = context
-    operation.linuxFlags = flags
-    operation.capture(buffers, count: count, datagram: record.isDatagram)
+    operation.with { operation in
+        operation.record = record
+        operation.overlapped = overlapped
+        operation.retain(event: event)
+        operation.routine = routine
+        operation.retain(issuer: context)
+        operation.linuxFlags = flags
+        operation.capture(buffers, count: count, datagram: record.isDatagram)
+    }
 
     if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context, record: record) {
         switch tryInline(operation, record: record, context: context) {
@@ -103,36 +115,40 @@ private enum InlineOutcome {
 }
 
 /// One non-blocking sendmsg of the operation by the issuing thread itself.
-private func tryInline(_ operation: OverlappedOperation, record: SocketRecord, context: ThreadContext) -> InlineOutcome
-{
-    var message = msghdr()
-    message.msg_iov = context.iovecs
-    message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
-    if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
-    var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
-    if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed) {
-        result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+private func tryInline(_ reference: OperationRef, record: SocketRecord, context: ThreadContext) -> InlineOutcome {
+    reference.with { operation in
+        var message = msghdr()
+        message.msg_iov = context.iovecs
+        message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
+        if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
+        var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+        if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed)
+        {
+            result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+        }
+        if result >= 0 {
+            if record.isDatagram { return .completed(bytes: result) }
+            operation.advance(by: result)
+            return operation.isFinished ? .completed(bytes: operation.total) : .unfinished
+        }
+        let code = Int32(-result)
+        if code == EAGAIN || code == EWOULDBLOCK { return .unfinished }
+        return .failed(ErrnoMapping.code(forErrno: code, in: record.situation(.send)))
     }
-    if result >= 0 {
-        if record.isDatagram { return .completed(bytes: result) }
-        operation.advance(by: result)
-        return operation.isFinished ? .completed(bytes: operation.total) : .unfinished
-    }
-    let code = Int32(-result)
-    if code == EAGAIN || code == EWOULDBLOCK { return .unfinished }
-    return .failed(ErrnoMapping.code(forErrno: code, in: record.situation(.send)))
 }
 
 /// Undoes the bookkeeping of an operation that failed to start: "Any other error code indicates that the
 /// overlapped operation was not successfully initiated and no completion indication will occur."
-private func notInitiated(_ operation: OverlappedOperation, code: Int32) -> Int32 {
-    if let record = operation.record, let overlapped = operation.overlapped {
-        cwinsock_overlapped_store_mark(overlapped, CollectionMark.collected)
-        cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
-        record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
-        record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+private func notInitiated(_ reference: OperationRef, code: Int32) -> Int32 {
+    reference.with { operation in
+        if let record = operation.record, let overlapped = operation.overlapped {
+            cwinsock_overlapped_store_mark(overlapped, CollectionMark.collected)
+            cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
+            record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+            record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+        }
+        operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
     }
-    operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
-    OperationPool.give(operation, onIssuingThread: true)
+    OperationPool.give(reference, onIssuingThread: true)
     return socketError(code)
 }

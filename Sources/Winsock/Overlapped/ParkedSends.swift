@@ -25,25 +25,26 @@ enum ParkedSends {
     static func flush(_ record: SocketRecord, context: ThreadContext) -> Bool {
         guard record.sendQueue.claimParked(as: .caller) else { return false }
         let batch = context.flushBatch
-        record.sendQueue.takeOverlapped(into: &batch.operations, record: record, holder: .caller)
+        record.sendQueue.takeOverlapped(into: batch.operations, record: record, holder: .caller)
         while true {
             if record.isStream {
                 // An empty stream send is done at once: there is nothing to give the transport.
-                while let head = batch.operations.first, head.total == 0 {
+                let here = ObjectIdentifier(context)
+                while let head = batch.operations.first, head.with({ $0.total == 0 }) {
                     batch.operations.removeFirst()
-                    complete(head, status: 0, bytes: 0, inline: head.issuer === context)
+                    complete(head, status: 0, bytes: 0, inline: head.with { $0.issuerIdentity } == here)
                 }
             }
             if batch.operations.isEmpty {
                 // Sends queued while this thread was writing follow in the same turn.
-                record.sendQueue.takeOverlapped(into: &batch.operations, record: record, holder: .caller)
+                record.sendQueue.takeOverlapped(into: batch.operations, record: record, holder: .caller)
                 if batch.operations.isEmpty { break }
                 continue
             }
             _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
             let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
             if batch.absorb(result, record: record, issuer: context) == .waitWritable {
-                record.sendQueue.giveToEngine(&batch.operations, record: record)
+                record.sendQueue.giveToEngine(batch.operations, record: record)
                 return true
             }
         }

@@ -9,7 +9,7 @@ import Glibc
 /// (EngineBookkeepingTests script it).
 final class SendBatch {
     /// Taken from the socket's queue, oldest first; the head may be partly sent.
-    @exclusivity(unchecked) var operations = RingBuffer<OverlappedOperation>(capacity: 4)
+    let operations = RingBuffer<OperationRef>(capacity: 4)
     /// The iovecs and message of the sendmsg, on the heap: with io_uring the kernel reads them after the
     /// submitting call returns.
     @exclusivity(unchecked) private(set) var iov: UnsafeMutablePointer<iovec>
@@ -35,20 +35,25 @@ final class SendBatch {
     /// alone. False when there is nothing to send.
     func prepare(stream: Bool, limit: Int) -> Bool {
         guard let head = operations.first else { return false }
-        flags = head.linuxFlags
+        flags = head.with { $0.linuxFlags }
         var count = 0
         if stream {
             var position = 0
             while position < operations.count && count < limit {
-                let operation = operations[position]
-                if operation.linuxFlags != flags { break }
-                reserve(count + min(operation.unsentIovecs, limit - count))
-                count += operation.fillUnsent(iov + count, limit: limit - count)
+                let added: Int? = operations[position].with { operation in
+                    if operation.linuxFlags != flags { return nil }
+                    reserve(count + min(operation.unsentIovecs, limit - count))
+                    return operation.fillUnsent(iov + count, limit: limit - count)
+                }
+                guard let added else { break }
+                count += added
                 position += 1
             }
         } else {
-            reserve(head.unsentIovecs)
-            count = head.fillUnsent(iov, limit: head.unsentIovecs)
+            count = head.with { operation in
+                reserve(operation.unsentIovecs)
+                return operation.fillUnsent(iov, limit: operation.unsentIovecs)
+            }
         }
         message.pointee = msghdr()
         message.pointee.msg_iov = iov
@@ -67,21 +72,24 @@ final class SendBatch {
 
     /// Spreads `bytes` the transport took over the head operations in order, handing each operation it
     /// finishes to `finished`, oldest first.
-    func distribute(_ bytes: Int, finished: (OverlappedOperation) -> Void) {
+    func distribute(_ bytes: Int, finished: (OperationRef) -> Void) {
         var left = bytes
         while let head = operations.first {
-            let taken = min(left, head.remaining)
-            head.advance(by: taken)
-            left -= taken
-            guard head.isFinished else { break }
+            let done = head.with { operation in
+                let taken = min(left, operation.remaining)
+                operation.advance(by: taken)
+                left -= taken
+                return operation.isFinished
+            }
+            guard done else { break }
             operations.removeFirst()
             finished(head)
         }
     }
 
     /// Removes the cancelled operations, wherever they stand in the queue.
-    func removeCancelled() -> [OverlappedOperation] {
-        operations.removeAll { $0.cancelStatus != 0 }
+    func removeCancelled() -> [OperationRef] {
+        operations.removeAll { $0.with { $0.cancelStatus != 0 } }
     }
 
     /// What a sendmsg's answer leaves the sender to do.
@@ -97,11 +105,15 @@ final class SendBatch {
     /// Applies one sendmsg answer (bytes, or `-errno`): finished operations complete, a failure fails the
     /// head datagram or, on a stream, every queued send of the socket (the connection is broken).
     func absorb(_ result: Int, record: SocketRecord, issuer current: ThreadContext?) -> Next {
+        let here = current.map { ObjectIdentifier($0) }
         if result >= 0 {
             if record.isStream {
-                distribute(result) { complete($0, status: 0, bytes: $0.total, inline: $0.issuer === current) }
+                distribute(result) { finished in
+                    let (total, issuer) = finished.with { ($0.total, $0.issuerIdentity) }
+                    complete(finished, status: 0, bytes: total, inline: issuer == here)
+                }
             } else if let head = operations.removeFirst() {
-                complete(head, status: 0, bytes: result, inline: head.issuer === current)
+                complete(head, status: 0, bytes: result, inline: head.with { $0.issuerIdentity } == here)
             }
             return operations.isEmpty ? .empty : .sendAgain
         }
@@ -114,28 +126,29 @@ final class SendBatch {
         case ECONNREFUSED where record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed):
             return .sendAgain  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
         default:
-            fail(record, errno: code, issuer: current)
+            fail(record, errno: code, issuer: here)
             return operations.isEmpty ? .empty : .sendAgain
         }
     }
 
     /// A datagram's operation fails alone; on a stream every queued send fails with the same code.
-    private func fail(_ record: SocketRecord, errno code: Int32, issuer current: ThreadContext?) {
+    private func fail(_ record: SocketRecord, errno code: Int32, issuer here: ObjectIdentifier?) {
         // On a socket being closed, whatever failed was cancelled by the close.
         let status =
             record.closed.load(ordering: .acquiring)
             ? WSA_OPERATION_ABORTED : ErrnoMapping.code(forErrno: code, in: record.situation(.send))
         if record.isDatagram {
             if let head = operations.removeFirst() {
-                complete(head, status: status, bytes: 0, inline: head.issuer === current)
+                complete(head, status: status, bytes: 0, inline: head.with { $0.issuerIdentity } == here)
             }
             return
         }
         while let operation = operations.removeFirst() {
-            complete(operation, status: status, bytes: operation.sent, inline: operation.issuer === current)
+            let (sent, issuer) = operation.with { ($0.sent, $0.issuerIdentity) }
+            complete(operation, status: status, bytes: sent, inline: issuer == here)
         }
         for operation in record.sendQueue.removeOverlapped(where: { _ in true }, record: record) {
-            complete(operation, status: status, bytes: 0, inline: operation.issuer === current)
+            complete(operation, status: status, bytes: 0, inline: operation.with { $0.issuerIdentity } == here)
         }
     }
 }

@@ -27,7 +27,9 @@ public func WSAWaitForMultipleEvents(
     let waitAll = fWaitAll != FALSE
     let alertable = fAlertable != FALSE
     // Every handle is checked first; a wait that is already satisfied allocates nothing.
-    for index in 0..<count where EventTable.lookup(lphEvents[index]) == nil { return waitFailed(WSA_INVALID_HANDLE) }
+    for index in 0..<count where EventTable.lookupUnretained(lphEvents[index]) == nil {
+        return waitFailed(WSA_INVALID_HANDLE)
+    }
     if let index = satisfied(lphEvents, count, waitAll: waitAll) { return WSA_WAIT_EVENT_0 + DWORD(index) }
 
     let context = ThreadContext.current
@@ -63,7 +65,7 @@ private func satisfied(_ handles: UnsafePointer<WSAEVENT>, _ count: Int, waitAll
     var first = -1
     var all = true
     for index in 0..<count {
-        if EventTable.lookup(handles[index])?.isSignalled == true {
+        if EventTable.lookupUnretained(handles[index])?._withUnsafeGuaranteedRef({ $0.isSignalled }) == true {
             if first < 0 { first = index }
             if !waitAll { return index }
         } else {

@@ -37,11 +37,11 @@ final class SendQueue: Sendable {
 
     enum Entry: @unchecked Sendable {
         case caller(Ticket)
-        case overlapped(OverlappedOperation)
+        case overlapped(OperationRef)
     }
 
     private struct Entries {
-        var queue = RingBuffer<Entry>()
+        let queue = RingBuffer<Entry>()
         var closed = false
     }
 
@@ -164,7 +164,7 @@ final class SendQueue: Sendable {
 
     /// Ends an inline overlapped attempt that left `operation` unfinished: it goes first in line, and the
     /// engine takes the transmitter.
-    func releaseCaller(record: SocketRecord, leaving operation: OverlappedOperation) {
+    func releaseCaller(record: SocketRecord, leaving operation: OperationRef) {
         entries.withLock { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
@@ -181,7 +181,7 @@ final class SendQueue: Sendable {
     /// Queues an overlapped operation behind everything before it. On an idle socket the operation is
     /// parked: the caller records the socket for its next wait, and the engine is told so that it can
     /// take over after the grace period.
-    func appendOverlapped(_ operation: OverlappedOperation, record: SocketRecord) -> Appended {
+    func appendOverlapped(_ operation: OperationRef, record: SocketRecord) -> Appended {
         let appended: Appended = entries.withLock { state in
             if state.closed { return .closed }
             state.queue.append(.overlapped(operation))
@@ -194,7 +194,7 @@ final class SendQueue: Sendable {
 
     /// A flushing caller that could not send everything (the send buffer is full) hands the rest to the
     /// engine, first in line.
-    func giveToEngine(_ operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord) {
+    func giveToEngine(_ operations: RingBuffer<OperationRef>, record: SocketRecord) {
         entries.withLock { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
@@ -212,7 +212,7 @@ final class SendQueue: Sendable {
     /// `holder` is who takes them: the engine, or a caller flushing parked sends (which gives the
     /// transmitter back itself, with `releaseCaller`).
     func takeOverlapped(
-        into operations: inout RingBuffer<OverlappedOperation>, record: SocketRecord, holder: Transmitter = .engine
+        into operations: RingBuffer<OperationRef>, record: SocketRecord, holder: Transmitter = .engine
     ) {
         entries.withLock { state in
             // Only while the taker holds the transmitter: another thread may be sending right now.
@@ -232,10 +232,10 @@ final class SendQueue: Sendable {
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
     func removeOverlapped(
         where matches: (OverlappedOperation) -> Bool, record: SocketRecord
-    ) -> [OverlappedOperation] {
+    ) -> [OperationRef] {
         entries.withLock { state in
             let removed = state.queue.removeAll { entry in
-                if case .overlapped(let operation) = entry { return matches(operation) }
+                if case .overlapped(let operation) = entry { return operation.with(matches) }
                 return false
             }
             syncWaiting(state)

@@ -1,42 +1,57 @@
 /// A growable FIFO that reuses its storage, so that a steady stream of pushes and pops allocates
 /// nothing once it has grown to the high-water mark.
-struct RingBuffer<Element> {
-    private var storage: [Element?]
+///
+/// A class over raw storage rather than a struct over an Array: the send pipeline pushes and pops on
+/// every call, and an Array pays a uniqueness check (and an Optional element a retain) on each write.
+/// Whoever holds one owns it; it is shared only through its owner's lock or thread.
+final class RingBuffer<Element> {
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity: Int
     private var head = 0
     private(set) var count = 0
 
     init(capacity: Int = 16) {
-        storage = Array(repeating: nil, count: Swift.max(capacity, 1))
+        self.capacity = Swift.max(capacity, 1)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        while count > 0 { removeFirst() }
+        storage.deallocate()
     }
 
     var isEmpty: Bool { count == 0 }
 
+    @inline(__always)
+    private func slot(_ offset: Int) -> UnsafeMutablePointer<Element> {
+        let index = head + offset
+        return storage + (index < capacity ? index : index - capacity)
+    }
+
     var first: Element? { count == 0 ? nil : storage[head] }
 
-    mutating func append(_ element: Element) {
-        if count == storage.count { grow() }
-        storage[(head + count) % storage.count] = element
+    func append(_ element: Element) {
+        if count == capacity { grow() }
+        slot(count).initialize(to: element)
         count += 1
     }
 
     @discardableResult
-    mutating func removeFirst() -> Element? {
+    func removeFirst() -> Element? {
         guard count > 0 else { return nil }
-        // Moved out with a swap: a copy and a nil store would retain and release a class element.
-        var element: Element?
-        swap(&element, &storage[head])
-        head = (head + 1) % storage.count
+        let element = (storage + head).move()
+        head = head + 1 == capacity ? 0 : head + 1
         count -= 1
         return element
     }
 
     /// The element `offset` places from the front.
     subscript(offset: Int) -> Element {
-        storage[(head + offset) % storage.count]!
+        slot(offset).pointee
     }
 
     /// Removes every element for which `shouldRemove` is true, keeping the others' order.
-    mutating func removeAll(where shouldRemove: (Element) -> Bool) -> [Element] {
+    func removeAll(where shouldRemove: (Element) -> Bool) -> [Element] {
         var kept: [Element] = []
         var removed: [Element] = []
         while let element = removeFirst() {
@@ -46,10 +61,12 @@ struct RingBuffer<Element> {
         return removed
     }
 
-    private mutating func grow() {
-        var bigger = [Element?](repeating: nil, count: storage.count * 2)
-        for index in 0..<count { bigger[index] = storage[(head + index) % storage.count] }
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        for index in 0..<count { (bigger + index).initialize(to: slot(index).move()) }
+        storage.deallocate()
         storage = bigger
+        capacity *= 2
         head = 0
     }
 }

@@ -31,9 +31,11 @@ final class ThreadContext: @unchecked Sendable {
     let exited = Atomic<Bool>(false)
     /// Identifies the thread to the engine (which cancels its operations when it exits).
     let threadID: UInt64
-    /// Operation records ready for this thread's next overlapped sends (only this thread touches it).
-    @exclusivity(unchecked) var freeOperations: [OverlappedOperation] = []
-    /// Records the engine has handed back: a lock-free stack of retained records (see `OperationPool`).
+    /// Every operation record this thread created: the pool owns them (see `OperationRef`).
+    @exclusivity(unchecked) var operations: [OverlappedOperation] = []
+    /// Records ready for this thread's next overlapped sends (only this thread touches it).
+    let freeOperations = RingBuffer<OperationRef>(capacity: 64)
+    /// Records the engine has handed back: a lock-free stack (see `OperationPool`).
     let returnedOperations = Atomic<UInt>(0)
     /// Recently used event handles, so that the per-call event lookup takes no lock (see `EventCache`).
     let events = EventCache()
@@ -53,7 +55,6 @@ final class ThreadContext: @unchecked Sendable {
     }
 
     deinit {
-        OperationPool.releaseReturned(self)
         iovecs.deallocate()
         datagramScratch?.deallocate()
         if wakeDescriptor >= 0 { system_close(wakeDescriptor) }
