@@ -8,13 +8,14 @@ enum Library {
     static let isStarted = Atomic<Bool>(false)
     static let sockets = SocketTable()
 
-    /// Marks a socket closed, wakes threads blocked on it and cancels its pending sends; the
-    /// descriptor closes when the last reference to the record goes.
+    /// Marks a socket closed, wakes threads blocked on it, cancels its pending sends and closes the
+    /// socket (its descriptor number stays reserved until the last reference to the record goes).
     static func close(_ record: SocketRecord) {
         // Sequentially consistent with a blocking call's own order (count itself in `blockedCalls`, then
         // read `closed`): either closesocket sees the call and wakes it, or the call sees the close.
         record.closed.store(true, ordering: .sequentiallyConsistent)
         record.sendQueue.socketClosed(record)
         record.wakeBlockedCalls()
+        record.releaseDescriptor()
     }
 }

@@ -3,9 +3,10 @@ import Synchronization
 
 /// One open socket of the table: its Linux descriptor and the Winsock state Linux does not keep.
 ///
-/// The descriptor is closed when the last reference goes (`deinit`), not by `closesocket` itself: a
-/// thread still inside a call on the socket keeps it alive, so the descriptor number cannot be reused
-/// under that call by another socket.
+/// closesocket releases the socket itself at once (`releaseDescriptor`: the peer sees the close, and
+/// SO_LINGER applies), but the descriptor *number* stays taken, pointing at /dev/null, until the last
+/// reference to the record goes (`deinit`). So a thread still inside a call on the socket, or a
+/// thread's lookup cache, can never reach another socket that reused the number.
 final class SocketRecord: @unchecked Sendable {
     enum Connection: UInt8 { case never = 0, connecting = 1, connected = 2 }
 
@@ -68,6 +69,14 @@ final class SocketRecord: @unchecked Sendable {
 
     deinit {
         system_close(fd)
+    }
+
+    private let descriptorReleased = Atomic<Bool>(false)
+
+    /// Closes the socket while keeping its descriptor number reserved (dup2 of /dev/null over it); once.
+    func releaseDescriptor() {
+        guard !descriptorReleased.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if Placeholder.descriptor >= 0 { _ = system_dup2(Placeholder.descriptor, fd) }
     }
 
     var connection: Connection {
@@ -133,4 +142,9 @@ final class SocketRecord: @unchecked Sendable {
             _ = system_shutdown(fd, Int32(SHUT_RDWR))
         }
     }
+}
+
+/// The descriptor a closed socket's number is pointed at: /dev/null, opened once.
+private enum Placeholder {
+    static let descriptor: Int32 = system_open_devnull()
 }

@@ -127,3 +127,14 @@ func system_getsockname(
 ) -> Int32 {
     Glibc.getsockname(fd, address, length) < 0 ? -errno : 0
 }
+
+/// dup2, retried on EINTR: `old` now also refers to what `new`'s file is, closing the file `new` had.
+func system_dup2(_ old: Int32, _ new: Int32) -> Int32 {
+    retryingOnInterrupt { Glibc.dup2(old, new) }
+}
+
+/// /dev/null, close-on-exec; `-errno` on failure.
+func system_open_devnull() -> Int32 {
+    let fd = Glibc.open("/dev/null", O_RDWR | O_CLOEXEC)
+    return fd < 0 ? -errno : fd
+}

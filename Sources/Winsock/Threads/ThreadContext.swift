@@ -39,6 +39,26 @@ final class ThreadContext: @unchecked Sendable {
     let returnedOperations = Atomic<UInt>(0)
     /// Recently used event handles, so that the per-call event lookup takes no lock (see `EventCache`).
     let events = EventCache()
+    /// The socket this thread looked up last, retained: the next call on it skips the table's lock.
+    @exclusivity(unchecked) private var cachedHandle: SOCKET = 0
+    @exclusivity(unchecked) private var cachedRecord: Unmanaged<SocketRecord>?
+
+    /// The open socket of a handle: the last one looked up on this thread, or the table's (then
+    /// remembered). A closed socket in the cache is never handed out.
+    @inline(__always)
+    func lookupSocket(_ handle: SOCKET) -> SocketRecord? {
+        if cachedHandle == handle, let cached = cachedRecord,
+            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+        {
+            return cached.takeUnretainedValue()
+        }
+        guard let record = Library.sockets.lookup(handle) else { return nil }
+        cachedRecord?.release()
+        cachedRecord = .passRetained(record)
+        cachedHandle = handle
+        return record
+    }
+
     /// Sockets whose overlapped sends this thread parked: it sends them when it next waits.
     @exclusivity(unchecked) var parkedSockets: [SocketRecord] = []
     /// The batch this thread writes parked sends with.
@@ -55,6 +75,7 @@ final class ThreadContext: @unchecked Sendable {
     }
 
     deinit {
+        cachedRecord?.release()
         iovecs.deallocate()
         datagramScratch?.deallocate()
         if wakeDescriptor >= 0 { system_close(wakeDescriptor) }

@@ -25,6 +25,6 @@ func socketError(_ code: Int32) -> Int32 {
 @inline(__always)
 func openSocket(_ handle: SOCKET) -> Result<SocketRecord, WSAError> {
     guard Library.isStarted.load(ordering: .acquiring) else { return .failure(.notInitialised) }
-    guard let record = Library.sockets.lookup(handle) else { return .failure(.notSocket) }
+    guard let record = ThreadContext.withCurrent({ $0.lookupSocket(handle) }) else { return .failure(.notSocket) }
     return .success(record)
 }
