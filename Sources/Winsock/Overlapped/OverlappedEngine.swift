@@ -122,7 +122,12 @@ final class OverlappedEngine: Sendable {
 final class CancelCompletion: Sendable {
     let context: ThreadContext
     let finished = Atomic<Bool>(false)
-    init(context: ThreadContext) { self.context = context }
+
+    /// Must run on the thread of `context`: the wake descriptor exists before the engine can signal it.
+    init(context: ThreadContext) {
+        self.context = context
+        _ = context.wakeFD
+    }
 
     func signal() {
         finished.store(true, ordering: .releasing)
@@ -130,7 +135,6 @@ final class CancelCompletion: Sendable {
     }
 
     func wait() {
-        _ = context.wakeFD
         while !finished.load(ordering: .acquiring) { _ = context.wait(until: nil, alertable: false) }
     }
 }
