@@ -30,7 +30,7 @@ demo: release
 
 # The overlapped suites (and the send queue's concurrency tests), run again on the poll backend and under
 # ThreadSanitizer.
-OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency)
+OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency|SocketCache)
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Examples Package.swift

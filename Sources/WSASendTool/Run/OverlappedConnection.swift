@@ -10,6 +10,10 @@ final class OverlappedConnection {
     let live: LiveCounters
     // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
     @exclusivity(unchecked) var slots: [OverlappedSlot] = []
+    /// The same slots, unretained, for the per-call path: borrowing one from here takes no reference
+    /// count (`slots` owns them for the connection's life).
+    private let slotReferences: UnsafeMutablePointer<Unmanaged<OverlappedSlot>>
+    private let capacity: Int
     /// Slot indexes in post order.
     let inFlight: RingIndexQueue
     /// Slot indexes free to post with.
@@ -30,18 +34,25 @@ final class OverlappedConnection {
         self.live = live
         inFlight = RingIndexQueue(capacity: outstanding)
         free = IndexStack(capacity: outstanding)
+        capacity = max(outstanding, 1)
+        slotReferences = .allocate(capacity: capacity)
     }
+
+    deinit { slotReferences.deallocate() }
+
+    /// The slot at `index` of `slots`, unretained.
+    @inline(__always)
+    func slot(_ index: Int) -> Unmanaged<OverlappedSlot> { slotReferences[index] }
 
     /// The oldest slot in flight.
     var oldest: OverlappedSlot? { inFlight.first.map { slots[$0] } }
 
-    /// A free slot to post with, if any.
-    var freeSlot: OverlappedSlot? { free.last.map { slots[$0] } }
-
     /// Adds a slot (at setup).
     func add(_ slot: OverlappedSlot) {
+        precondition(slots.count < capacity, "more slots than a connection has")
         slot.index = slots.count
         free.push(slot.index)
+        slotReferences[slot.index] = .passUnretained(slot)
         slots.append(slot)
     }
 
@@ -78,7 +89,8 @@ final class RingIndexQueue {
 
     func append(_ value: Int) {
         precondition(count < capacity, "more slots in flight than a connection has")
-        storage[(head + count) % capacity] = value
+        let tail = head + count
+        storage[tail < capacity ? tail : tail - capacity] = value
         count += 1
     }
 

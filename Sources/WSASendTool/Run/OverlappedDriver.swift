@@ -114,18 +114,24 @@ final class OverlappedRun {
     private func postWhatWeCan() -> Bool {
         var any = false
         for connection in connections where !connection.finished {
-            while let slot = connection.freeSlot {
-                guard mayPost(connection) else { break }
-                guard let size = nextSet(for: slot, on: connection) else {
-                    connection.finished = true
-                    break
-                }
-                post(slot, size: size, on: connection)
+            while let free = connection.free.last {
+                guard connection.slot(free)._withUnsafeGuaranteedRef({ post($0, on: connection) }) else { break }
                 any = true
                 if connection.finished { break }
             }
         }
         return any
+    }
+
+    /// Posts the next set with a free slot; false when the connection may not post now.
+    private func post(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
+        guard mayPost(connection) else { return false }
+        guard let size = nextSet(for: slot, on: connection) else {
+            connection.finished = true
+            return false
+        }
+        post(slot, size: size, on: connection)
+        return true
     }
 
     /// False once the connection must stop posting; also false (for now) while `--rate` says wait.
@@ -213,30 +219,36 @@ final class OverlappedRun {
     private func collect() -> Bool {
         var any = false
         for connection in connections {
-            while let slot = connection.oldest {
-                if routines {
-                    guard slot.state == .completed else { break }
-                } else {
-                    guard HasOverlappedIoCompleted(slot.overlapped) else { break }
-                    var bytes: DWORD = 0
-                    var flags: DWORD = 0
-                    let ok = WSAGetOverlappedResult(connection.handle, slot.overlapped, &bytes, FALSE, &flags)
-                    slot.status = ok == TRUE ? 0 : WSAGetLastError()
-                    slot.bytes = UInt64(bytes)
-                    if slot.status == WSAENOTSOCK {
-                        // The run closed the socket (SIGINT, the end of --duration): the handle is gone, but
-                        // Internal and InternalHigh still hold how the operation ended (995).
-                        slot.status = Int32(truncatingIfNeeded: slot.overlapped.pointee.Internal)
-                        slot.bytes = UInt64(slot.overlapped.pointee.InternalHigh)
-                    }
-                    slot.completedAt = MonotonicClock.now()
-                }
-                connection.inFlight.removeFirst()
-                finish(slot, on: connection)
+            while let oldest = connection.inFlight.first {
+                guard connection.slot(oldest)._withUnsafeGuaranteedRef({ collect($0, on: connection) }) else { break }
                 any = true
             }
         }
         return any
+    }
+
+    /// Collects the call of the connection's oldest slot if it has completed; false when it has not.
+    private func collect(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
+        if routines {
+            guard slot.state == .completed else { return false }
+        } else {
+            guard HasOverlappedIoCompleted(slot.overlapped) else { return false }
+            var bytes: DWORD = 0
+            var flags: DWORD = 0
+            let ok = WSAGetOverlappedResult(connection.handle, slot.overlapped, &bytes, FALSE, &flags)
+            slot.status = ok == TRUE ? 0 : WSAGetLastError()
+            slot.bytes = UInt64(bytes)
+            if slot.status == WSAENOTSOCK {
+                // The run closed the socket (SIGINT, the end of --duration): the handle is gone, but
+                // Internal and InternalHigh still hold how the operation ended (995).
+                slot.status = Int32(truncatingIfNeeded: slot.overlapped.pointee.Internal)
+                slot.bytes = UInt64(slot.overlapped.pointee.InternalHigh)
+            }
+            slot.completedAt = MonotonicClock.now()
+        }
+        connection.inFlight.removeFirst()
+        finish(slot, on: connection)
+        return true
     }
 
     private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {

@@ -69,7 +69,11 @@ extension ThreadContext {
     /// thread (a routine that waits alertably itself) stays queued: routines of a socket never nest.
     func runQueuedRoutines() -> Bool {
         var ran = false
+        // The routines may look up other sockets: the socket of the call that waits stays alive.
+        var pinned: Unmanaged<SocketRecord>?
+        defer { pinned?.release() }
         while apcs.hasEntries, let next = apcs.popRunnable(excluding: socketsInRoutine) {
+            if !ran { pinned = pinCachedSocket() }
             ran = true
             socketsInRoutine.append(next.socket)
             let insideBlockingCall = inBlockingCall

@@ -15,21 +15,27 @@ public func WSAGetOverlappedResult(
     _ s: SOCKET, _ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, _ lpcbTransfer: UnsafeMutablePointer<DWORD>?,
     _ fWait: BOOL, _ lpdwFlags: UnsafeMutablePointer<DWORD>?
 ) -> BOOL {
-    let record: SocketRecord
-    switch openSocket(s) {
-    case .success(let open): record = open
-    case .failure(let error): return falseWith(error.code)
+    withOpenSocket(s, failure: falseWith) { record, context in
+        overlappedResult(record, lpOverlapped, lpcbTransfer, fWait, lpdwFlags, context: context)
     }
+}
+
+/// WSAGetOverlappedResult after the socket lookup.
+@inline(__always)
+private func overlappedResult(
+    _ record: SocketRecord, _ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
+    _ lpcbTransfer: UnsafeMutablePointer<DWORD>?, _ fWait: BOOL, _ lpdwFlags: UnsafeMutablePointer<DWORD>?,
+    context: ThreadContext
+) -> BOOL {
     guard let lpOverlapped else { return falseWith(WSA_INVALID_PARAMETER) }
     guard let lpcbTransfer, let lpdwFlags else { return falseWith(WSAEFAULT) }
     let pending = UInt(UInt32(bitPattern: WSA_IO_PENDING))
     if cwinsock_overlapped_load_status(lpOverlapped) == pending && fWait != FALSE {
         // The sends this thread parked (this one, perhaps) go out before it waits.
-        ParkedSends.flush(ThreadContext.current)
+        ParkedSends.flush(context)
     }
     if cwinsock_overlapped_load_status(lpOverlapped) == pending {
         guard fWait != FALSE else { return falseWith(WSA_IO_INCOMPLETE) }
-        let context = ThreadContext.current
         if context.routinesInsideBlockingCall > 0 { return falseWith(WSAEINPROGRESS) }
         record.addCompletionWaiter(context)
         defer { record.removeCompletionWaiter(context) }

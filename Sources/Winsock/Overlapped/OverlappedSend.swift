@@ -22,7 +22,7 @@ public enum OverlappedIO {
 func sendOverlapped(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
     _ bytesSent: UnsafeMutablePointer<DWORD>?, _ dwFlags: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, context: ThreadContext
 ) -> Int32 {
     // A routine needs the structure it will be handed back.
     guard let overlapped else { return socketError(WSAEFAULT) }
@@ -50,9 +50,7 @@ func sendOverlapped(
         OverlappedEngine.shared.post(.work(record))
     }
 
-    return ThreadContext.withCurrent { context in
-        start(record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context)
-    }
+    return start(record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context)
 }
 
 /// The overlapped send after its checks: the operation starts, at once or in the socket's queue.

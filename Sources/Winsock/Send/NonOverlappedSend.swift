@@ -47,14 +47,6 @@ func totalLength(_ buffers: UnsafePointer<WSABUF>?, _ count: Int) -> Int? {
 /// A non-overlapped WSASend after the facade's argument checks: "WSASend adopts the same blocking
 /// semantics as send".
 func sendNow(
-    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32
-) -> SendResult {
-    ThreadContext.withCurrent { context in
-        sendNow(record, buffers, count, total: total, flags: flags, context: context)
-    }
-}
-
-private func sendNow(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
     context: ThreadContext
 ) -> SendResult {

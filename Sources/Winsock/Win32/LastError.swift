@@ -28,3 +28,18 @@ func openSocket(_ handle: SOCKET) -> Result<SocketRecord, WSAError> {
     guard let record = ThreadContext.withCurrent({ $0.lookupSocket(handle) }) else { return .failure(.notSocket) }
     return .success(record)
 }
+
+/// `openSocket` for the calls made once per send (WSASend, WSAGetOverlappedResult): the body gets the
+/// record and the thread's context without a retain or a release, the record being kept alive by this
+/// thread's cache for the whole call (see `ThreadContext.lookupSocketUnretained`). A failure is
+/// answered by `failure` with its code.
+@inline(__always)
+func withOpenSocket<Answer>(
+    _ handle: SOCKET, failure: (Int32) -> Answer, _ body: (SocketRecord, ThreadContext) -> Answer
+) -> Answer {
+    guard Library.isStarted.load(ordering: .acquiring) else { return failure(WSANOTINITIALISED) }
+    return ThreadContext.withCurrent { context in
+        guard let record = context.lookupSocketUnretained(handle) else { return failure(WSAENOTSOCK) }
+        return record._withUnsafeGuaranteedRef { body($0, context) }
+    }
+}

@@ -32,18 +32,25 @@ public func WSASend(
     _ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
     _ lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
 ) -> Int32 {
-    let record: SocketRecord
-    switch openSocket(s) {
-    case .success(let open): record = open
-    case .failure(let error): return socketError(error.code)
+    withOpenSocket(s, failure: socketError) { record, context in
+        let count = Int(dwBufferCount)
+        // "If both lpOverlapped and lpCompletionRoutine are NULL, the socket in this function will be
+        // treated as a non-overlapped socket."
+        if lpOverlapped != nil || lpCompletionRoutine != nil {
+            return sendOverlapped(
+                record, lpBuffers, count, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine,
+                context: context)
+        }
+        return sendNonOverlapped(record, lpBuffers, count, lpNumberOfBytesSent, dwFlags, context: context)
     }
-    let count = Int(dwBufferCount)
-    // "If both lpOverlapped and lpCompletionRoutine are NULL, the socket in this function will be treated
-    // as a non-overlapped socket."
-    if lpOverlapped != nil || lpCompletionRoutine != nil {
-        return sendOverlapped(
-            record, lpBuffers, count, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine)
-    }
+}
+
+/// A non-overlapped WSASend after the socket lookup: the argument checks, then the send.
+@inline(__always)
+private func sendNonOverlapped(
+    _ record: SocketRecord, _ lpBuffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
+    _ lpNumberOfBytesSent: UnsafeMutablePointer<DWORD>?, _ dwFlags: DWORD, context: ThreadContext
+) -> Int32 {
     // "This parameter can be NULL only if the lpOverlapped parameter is not NULL."
     guard let lpNumberOfBytesSent else { return socketError(WSAEFAULT) }
     guard let total = totalLength(lpBuffers, count) else { return socketError(WSAEFAULT) }
@@ -55,7 +62,7 @@ public func WSASend(
     guard total <= Int(DWORD.max) else { return socketError(WSAEINVAL) }
     if record.isDatagram && total > record.maxMessageSize { return socketError(WSAEMSGSIZE) }
 
-    let result = sendNow(record, lpBuffers, count, total: total, flags: flags)
+    let result = sendNow(record, lpBuffers, count, total: total, flags: flags, context: context)
     lpNumberOfBytesSent.pointee = DWORD(truncatingIfNeeded: result.bytes)
     if result.code != 0 { return socketError(result.code) }
     WSASetLastError(0)
