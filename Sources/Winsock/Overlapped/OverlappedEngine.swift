@@ -188,8 +188,12 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
             claimParked(now: now)
             while let socket = ready.popLast() { transmit(socket) }
             now = MonotonicClock.now()
-            // Asleep until the next parked socket is due, in ticks while busy lately, or until woken.
-            var timeout: UInt64? = parked.map { $0.due }.min().map { $0 > now ? $0 - now : 0 }
+            // Asleep until the next parked socket is due, in ticks while busy lately, or until woken. Due
+            // times are looked at no more often than each tick: an application that parks sends all the
+            // time (and flushes them itself) would otherwise wake the engine for every one.
+            var timeout: UInt64? = parked.lazy.map(\.due).min().map {
+                $0 > now ? max($0 - now, OverlappedEngine.tick) : 0
+            }
             if timeout == nil && now &- lastActivity < OverlappedEngine.linger { timeout = OverlappedEngine.tick }
             if engine.prepareToSleep(indefinitely: timeout == nil) {
                 backend.wait(into: &events, timeout: timeout)
