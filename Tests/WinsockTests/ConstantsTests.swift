@@ -48,6 +48,18 @@ struct ConstantsTests {
         #expect(HIBYTE(0x0302) == 3)
     }
 
+    @Test("the address names a port uses come with `import Winsock`: ADDRESS_FAMILY, INADDR_*")
+    func addressNames() {
+        #expect(MemoryLayout<ADDRESS_FAMILY>.size == 2)
+        #expect(INADDR_LOOPBACK == 0x7F00_0001)
+        #expect(INADDR_ANY == 0)
+        var address = sockaddr_in()
+        address.sin_family = ADDRESS_FAMILY(AF_INET)
+        address.sin_port = htons(27015)
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK)
+        #expect(address.sin_port == in_port_t(27015).bigEndian)
+    }
+
     @Test("WSABUF, WSAOVERLAPPED and WSADATA have winsock2.h's 64-bit layouts")
     func structLayouts() {
         #expect(MemoryLayout<WSABUF>.size == 16)

@@ -10,6 +10,8 @@ public typealias WORD = UInt16
 public typealias BOOL = Int32
 /// winsock2.h's `ULONG`.
 public typealias ULONG = UInt32
+/// ws2def.h's `ADDRESS_FAMILY`, the type of `sin_family` (Linux's `sa_family_t`, 16 bits as on Windows).
+public typealias ADDRESS_FAMILY = sa_family_t
 /// winsock2.h's `HANDLE`.
 public typealias HANDLE = UnsafeMutableRawPointer?
 /// An event object handle, from `WSACreateEvent`.
