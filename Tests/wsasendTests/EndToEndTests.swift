@@ -196,6 +196,26 @@ struct PeerEndToEndTests {
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
     }
 
+    /// `timeout -s INT` signals the command and then its process group: one interrupt, delivered twice.
+    @Test("two SIGINTs at once are one interrupt: the report still comes, as valid JSON, exit 130")
+    func doubleInterrupt() throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"])
+        #expect(peer.waitForConnection())
+        Thread.sleep(forTimeInterval: 0.3)
+        sender.interrupt()
+        // Long enough for the first to be taken on its own (two pending SIGINTs merge into one), short
+        // enough to come while the run is still stopping.
+        Thread.sleep(forTimeInterval: 0.002)
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 10)
+        #expect(outcome.status == 130)
+        let report = try SinkEndToEndTests.json(outcome.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+        #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
+    }
+
     @Test("--listen with --connect-timeout gives up with WSAETIMEDOUT and exit status 69")
     func listenTimeout() throws {
         let outcome = try Tool.run(["--listen", "0", "--connect-timeout", "200ms"], timeout: 20)
