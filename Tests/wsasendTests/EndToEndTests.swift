@@ -259,6 +259,8 @@ struct DemoAndCodesTests {
         #expect(outcome.status == 0, "stdout: \(outcome.stdout)")
         for expected in [
             "calls      100: 100 completed immediately", "would block", "sink: 512 bytes received, 1 urgent",
+            "tcp, event (16 outstanding)", "bytes      3,276,800 sent of 3,276,800 requested",
+            "tcp, routine (8 outstanding)", "bytes      500,000 sent of 500,000 requested", "engine     ",
             "WSAEMSGSIZE (10040)", "WSAEOPNOTSUPP (10045)",
         ] {
             #expect(outcome.stdout.contains(expected), "missing: \(expected)")

@@ -24,6 +24,20 @@ public struct DemoTour: Sendable {
                 "127.0.0.1:{port}", "--mode", "nonblocking", "--sndbuf", "64K", "--buffers", "4x256K", "--count", "8",
             ], expectsFailure: false),
         Step(
+            title:
+                "Overlapped with event objects: 16 calls in flight, each returning WSA_IO_PENDING or 0 (completed "
+                + "immediately); completions come in call order.",
+            arguments: [
+                "127.0.0.1:{port}", "--mode", "event", "--outstanding", "16", "--buffers", "4x4096", "--count", "200",
+            ],
+            expectsFailure: false),
+        Step(
+            title: "Overlapped with completion routines, run in the thread's alertable waits (SleepEx).",
+            arguments: [
+                "127.0.0.1:{port}", "--mode", "routine", "--outstanding", "8", "--buffers", "1x1000", "--count", "500",
+            ],
+            expectsFailure: false),
+        Step(
             title: "MSG_OOB: the last byte of the call is urgent data; the sink counts it.",
             arguments: ["127.0.0.1:{port}", "--oob", "--buffers", "1x512", "--count", "1"], expectsFailure: false),
         Step(
