@@ -33,7 +33,12 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
         let control = RunControl()
-        Signals.onInterrupt { control.interrupt() }
+        let alone = plan.sendsFromOneThread
+        if alone {
+            Signals.onInterrupt(stopping: control)
+        } else {
+            Signals.onInterrupt { control.interrupt() }
+        }
         let quiet = options.quiet
         let callLines = options.json ? Console.standardError : Console.standardOutput
         var events = RunEvents(callLine: { callLines.line($0) })
@@ -41,7 +46,7 @@ struct SendCommand: ParsableCommand {
             events.progress = { Console.standardError.line($0) }
             events.notice = { Console.standardError.line("wsasend: " + $0) }
         }
-        let report = Runner(plan: plan, control: control, events: events).run()
+        let report = Runner(plan: plan, control: control, events: events, soleThread: alone).run()
         if options.json {
             Console.standardOutput.line(report.json.rendered())
         } else if !quiet && report.connected > 0 {

@@ -5,6 +5,25 @@ import Winsock
 /// throwing the same `WSAError` codes the Win32 functions report.
 @Suite("The Swift-native surface")
 struct NativeSocketTests {
+    @Test("linuxDescriptor gives the socket's own descriptor: shutdown(2) on it releases a blocked WSASend")
+    func linuxDescriptorReleasesBlockedSend() throws {
+        try withStreamPair(peerReceiveBuffer: 4096) { socket, _ in
+            let descriptor = try #require(linuxDescriptor(of: socket))
+            #expect(linuxLocalPort(ofDescriptor: descriptor) == localPort(socket))
+            // Far more than both socket buffers hold: the call blocks until the shutdown.
+            let sender = TestThread { wsaSend(socket, [UInt8](repeating: 7, count: 64 << 20)) }
+            TestClock.sleep(milliseconds: 300)
+            #expect(!sender.isFinished)
+            #expect(linuxShutdown(descriptor: descriptor) == 0)
+            let outcome = try #require(sender.join(waitingAtMost: 10_000), "WSASend stayed blocked")
+            #expect(outcome.rc == SOCKET_ERROR)
+        }
+        let closed = makeSocket(AF_INET, SOCK_STREAM)
+        _ = closesocket(closed)
+        #expect(linuxDescriptor(of: closed) == nil)
+        #expect(linuxDescriptor(of: INVALID_SOCKET) == nil)
+    }
+
     @Test("SocketAddress parses numeric loopback hosts and prints them with their port")
     func addresses() throws {
         let v4 = try #require(SocketAddress(numericHost: "127.0.0.1", port: 9000))

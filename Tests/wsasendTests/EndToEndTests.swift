@@ -177,11 +177,16 @@ struct PeerEndToEndTests {
         #expect(outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = 0, 4096 bytes, ") }.count == 3)
     }
 
-    @Test("SIGINT releases a WSASend blocked on a peer that does not read: partial report, exit 130")
-    func interruptBlockedSend() throws {
+    /// A lone run (one connection, non-overlapped) is released by the SIGINT handler itself; the others
+    /// by the relay thread closing their sockets.
+    @Test(
+        "SIGINT releases a WSASend blocked on a peer that does not read: partial report, exit 130",
+        arguments: [[], ["--mode", "nonblocking"], ["--connections", "2"]])
+    func interruptBlockedSend(options: [String]) throws {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
-        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"])
+        let sender = try Background(
+            ["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"] + options)
         #expect(peer.waitForConnection())
         // Connected, so sending: give it time to fill the socket buffers and block.
         Thread.sleep(forTimeInterval: 0.3)
@@ -192,8 +197,26 @@ struct PeerEndToEndTests {
         #expect(report["interrupted"] as? Bool == true)
         let summary = try SinkEndToEndTests.summary(report)
         #expect((summary["bytes_sent"] as? Int ?? 0) > 0)
-        #expect((summary["interrupted"] as? Int) == 1)
+        // A blocked call ends interrupted; a non-blocking run stops in its wait for room, between calls.
+        #expect((summary["interrupted"] as? Int ?? 0) >= (options.contains("nonblocking") ? 0 : 1))
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
+    }
+
+    /// SignalStop: a second thread would cost every sendmsg a reference on the socket's file.
+    @Test(
+        "A one-connection blocking or non-blocking run keeps the process to a single thread",
+        arguments: ["blocking", "nonblocking"])
+    func loneRunHasOneThread(mode: String) throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--mode", mode])
+        #expect(peer.waitForConnection())
+        Thread.sleep(forTimeInterval: 0.3)
+        let threads = try FileManager.default.contentsOfDirectory(
+            atPath: "/proc/\(sender.process.processIdentifier)/task")
+        sender.interrupt()
+        _ = try sender.finish(timeout: 10)
+        #expect(threads.count == 1, "threads: \(threads)")
     }
 
     /// `timeout -s INT` signals the command and then its process group: one interrupt, delivered twice.
@@ -224,13 +247,36 @@ struct PeerEndToEndTests {
         #expect(outcome.stderrLines.last?.contains("WSAETIMEDOUT (10060)") == true)
     }
 
-    @Test("--duration ends a run whose peer stopped reading, with exit status 0")
-    func durationEndsBlockedRun() throws {
+    /// The lone run's blocked call is ended by SIGALRM, the others' by the supervisor closing the sockets.
+    @Test(
+        "--duration ends a run whose peer stopped reading, with exit status 0",
+        arguments: [[], ["--mode", "nonblocking"], ["--connections", "2"]])
+    func durationEndsBlockedRun(options: [String]) throws {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
-        let outcome = try Tool.run(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--duration", "300ms"], timeout: 20)
+        let started = Date()
+        let outcome = try Tool.run(
+            ["127.0.0.1:\(peer.port)", "--buffers", "1M", "--duration", "300ms"] + options, timeout: 20)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
-        #expect(outcome.stdout.contains("interrupted"))
+        #expect(outcome.stdout.contains("interrupted") || options.contains("nonblocking"))
+        // The duration, its second of grace, and start-up; not the 20 s of the harness.
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test(
+        "--interval writes progress lines on stderr while the run goes on",
+        arguments: [[], ["--mode", "nonblocking"], ["--connections", "2"]])
+    func progressLines(options: [String]) throws {
+        let sink = try Background(["sink", "0"])
+        defer { sink.interrupt() }
+        let port = try sink.listeningPort()
+        let outcome = try Tool.run(
+            ["127.0.0.1:\(port)", "--buffers", "4K", "--duration", "550ms", "--interval", "100ms"] + options,
+            timeout: 20)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stderrLines.filter { $0.hasPrefix("[") && $0.contains(" bytes, ") && $0.hasSuffix("bit/s") }
+        #expect((4...6).contains(lines.count), "stderr: \(outcome.stderr)")
+        #expect(lines.first?.hasPrefix("[0.1 s] ") == true, "stderr: \(outcome.stderr)")
     }
 
     @Test("A closed standard output ends -v lines quietly, without a crash or a signal")

@@ -1,36 +1,61 @@
 import Histogram
 
-/// Per-call latencies in nanoseconds, in an HdrHistogram: a fixed array of counts, so recording
-/// allocates nothing and memory stays flat however many calls a run makes.
+/// Per-call latencies, in an HdrHistogram: a fixed array of counts, so recording allocates nothing and
+/// memory stays flat however many calls a run makes.
 ///
-/// One recorder belongs to one worker thread (a connection in the non-overlapped modes, the driving
-/// thread of the overlapped modes); recorders merge after the threads have ended.
+/// The values are nanoseconds, or readings of the machine's `LatencyClock` (ticks, converted when the
+/// summary is made, at the rate measured over the run). One recorder belongs to one worker thread (a
+/// connection in the non-overlapped modes, the driving thread of the overlapped modes); recorders merge
+/// after the threads have ended.
 public struct LatencyRecorder: Sendable {
-    /// Values above an hour are recorded as an hour: a WSASend that long is already the story.
-    public static let highestTrackable: UInt64 = 3_600_000_000_000
+    /// What the recorded values count.
+    public enum Unit: Sendable, Equatable {
+        case nanoseconds
+        /// Readings of `LatencyClock.machine`.
+        case latencyClock
+    }
 
+    /// Values above an hour are recorded as an hour: a WSASend that long is already the story. In
+    /// clock units, an hour of a counter of up to 10 GHz.
+    static let anHour: UInt64 = 3_600_000_000_000
+
+    public let unit: Unit
+    private let highestTrackable: UInt64
     public private(set) var histogram: Histogram<UInt64>
 
-    public init() {
-        histogram = Histogram(highestTrackableValue: Self.highestTrackable, numberOfSignificantValueDigits: .three)
+    public init(unit: Unit = .nanoseconds) {
+        self.unit = unit
+        highestTrackable = unit == .nanoseconds ? Self.anHour : Self.anHour * 10
+        histogram = Histogram(highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
     }
 
     @inline(__always)
-    public mutating func record(_ nanoseconds: UInt64) {
-        histogram.record(min(nanoseconds, Self.highestTrackable))
+    public mutating func record(_ value: UInt64) {
+        histogram.record(min(value, highestTrackable))
     }
 
+    /// Adds another recorder's values; an empty recorder takes the other's unit.
     public mutating func merge(_ other: LatencyRecorder) {
+        guard other.histogram.totalCount > 0 else { return }
+        guard histogram.totalCount > 0 else {
+            self = other
+            return
+        }
+        precondition(unit == other.unit, "latencies of one run are recorded in one unit")
         histogram.add(other.histogram)
     }
 
-    /// The summary the reports print; nil when nothing was recorded.
+    /// The summary the reports print, in nanoseconds; nil when nothing was recorded.
     public var summary: LatencySummary? {
         guard histogram.totalCount > 0 else { return nil }
+        let scale = unit == .nanoseconds ? 1 : LatencyClock.machine.nanosecondsPerUnit()
+        func nanoseconds(_ value: UInt64) -> UInt64 {
+            scale == 1 ? value : UInt64((Double(value) * scale).rounded())
+        }
         return LatencySummary(
-            min: histogram.min, p50: histogram.valueAtPercentile(50), p90: histogram.valueAtPercentile(90),
-            p99: histogram.valueAtPercentile(99), max: histogram.maxRecorded, mean: histogram.mean,
-            count: histogram.totalCount)
+            min: nanoseconds(histogram.min), p50: nanoseconds(histogram.valueAtPercentile(50)),
+            p90: nanoseconds(histogram.valueAtPercentile(90)), p99: nanoseconds(histogram.valueAtPercentile(99)),
+            max: nanoseconds(histogram.maxRecorded), mean: histogram.mean * scale, count: histogram.totalCount)
     }
 }
 

@@ -1,8 +1,10 @@
 import Winsock
 
-/// Blocking and non-blocking modes: one thread per connection, each running a `NonOverlappedWorker`.
+/// Blocking and non-blocking modes: one thread per connection, each running a `NonOverlappedWorker`; or,
+/// for a lone run, the one connection's worker on the calling thread.
 struct NonOverlappedDriver: SendDriver {
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult {
+        if context.soleThread && connections.count == 1 { return driveHere(connections[0], context: context) }
         let slots = connections.map { _ in WorkerSlot() }
         var threads: [WorkerThread] = []
         var failure: ToolFailure?
@@ -32,6 +34,22 @@ struct NonOverlappedDriver: SendDriver {
             if let fileError = worker.fileError, result.failure == nil {
                 result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
             }
+        }
+        return result
+    }
+}
+
+extension NonOverlappedDriver {
+    /// The lone run: the worker on this thread, with `SignalStop` ready to shut its socket down (SIGINT,
+    /// or a call still blocked a grace period after the end of `--duration`).
+    private func driveHere(_ handle: SOCKET, context: DriveContext) -> DriveResult {
+        let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
+        let expiry = context.plan.duration.map { $0 &+ Supervisor.grace }
+        let outcome = SignalStop.sending(on: handle, expiry: expiry) { worker.run() }
+        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error])
+        result.latency = outcome.latency
+        if let fileError = outcome.fileError {
+            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
         }
         return result
     }

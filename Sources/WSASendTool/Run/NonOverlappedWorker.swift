@@ -3,13 +3,13 @@ import Winsock
 /// The per-call loop of one connection in the blocking and non-blocking modes.
 ///
 /// The loop allocates nothing, takes no lock and formats nothing unless `-v`: it calls WSASend, reads the
-/// clock on both sides, records the latency in the worker's histogram and counts the result. In
+/// `LatencyClock` on both sides, records the latency in the worker's histogram and counts the result. In
 /// non-blocking mode a partial send leaves the rest of the set to the next call (the `BufferCursor`), and
 /// WSAEWOULDBLOCK is followed by a wait for writability (WSAPoll, POLLWRNORM) and a retry.
 struct NonOverlappedWorker: Sendable {
     struct Result: Sendable {
         var counters = CallCounters()
-        var latency = LatencyRecorder()
+        var latency = LatencyRecorder(unit: .latencyClock)
         /// The code of the call that failed, which ends the connection.
         var error: Int32?
         /// The input file could not be read.
@@ -35,12 +35,13 @@ struct NonOverlappedWorker: Sendable {
             return result
         }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
+        var progress = lineWriter()
         while result.counters.sets < limit && !context.control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
             guard let setBytes = nextSet(&result) else { break }
             cursor.reset(limit: setBytes)
             result.counters.bytesRequested += setBytes
-            guard send(&cursor, into: &result, deadline: deadline) else { break }
+            guard send(&cursor, into: &result, deadline: deadline, progress: &progress) else { break }
             result.counters.sets += 1
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
@@ -49,18 +50,26 @@ struct NonOverlappedWorker: Sendable {
 
     /// The blocking loop over the pattern, without --rate or -v: every call sends the whole set (a blocking
     /// WSASend returns 0 only when every byte is consumed), so the cursor, the file and the pacing of
-    /// `send` have nothing to do, and the loop keeps only what each call must record.
+    /// `send` have nothing to do, and the loop keeps only what each call must record. The end of
+    /// `--duration` and a lone run's next progress line are watched in clock readings too, confirmed with
+    /// `MonotonicClock` when one says it has come (the reading is estimated from the clock's rate so far):
+    /// one comparison per call.
     private func runWholeSets(_ result: inout Result, limit: UInt64, deadline: UInt64?) {
         let buffers = context.payload.template.baseAddress
         let count = DWORD(context.payload.template.count)
         let total = context.payload.totalBytes
         let flags = context.plan.flags
         let control = context.control
+        let clock = LatencyClock.machine
+        var progress = lineWriter()
+        var end = deadline.map { clock.reading(at: $0) } ?? .max
+        var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
+        var check = min(end, nextLine)
         while result.counters.sets < limit && !control.isStopping {
             var sent: DWORD = 0
-            let before = MonotonicClock.now()
+            let before = clock.now()
             let status = WSASend(handle, buffers, count, &sent, flags, nil, nil)
-            let after = MonotonicClock.now()
+            let after = clock.now()
             result.latency.record(after &- before)
             result.counters.calls += 1
             result.counters.bytesRequested += total
@@ -79,7 +88,18 @@ struct NonOverlappedWorker: Sendable {
             }
             result.counters.completedImmediately += 1
             result.counters.sets += 1
-            if let deadline, after >= deadline { return }
+            if after >= check {
+                let now = MonotonicClock.now()
+                if let deadline {
+                    if now >= deadline { return }
+                    end = clock.reading(at: deadline)
+                }
+                if progress != nil {
+                    progress?.report(now: now, bytes: result.counters.bytesSent, calls: result.counters.calls)
+                    nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
+                }
+                check = min(end, nextLine)
+            }
         }
     }
 
@@ -100,22 +120,32 @@ struct NonOverlappedWorker: Sendable {
     ///
     /// - Returns: True when the whole set was sent; false when the connection is done (a failed call, a
     ///   stop, the end of the duration).
-    private func send(_ cursor: inout BufferCursor, into result: inout Result, deadline: UInt64?) -> Bool {
+    private func send(
+        _ cursor: inout BufferCursor, into result: inout Result, deadline: UInt64?, progress: inout ProgressLines?
+    ) -> Bool {
         let control = context.control
         let flags = context.plan.flags
         let lines = context.plan.verbose ? context.events.callLine : nil
+        let clock = LatencyClock.machine
         while true {
             var sent: DWORD = 0
             let offered = cursor.remaining
-            let before = MonotonicClock.now()
+            let before = clock.now()
             let status = WSASend(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
-            let after = MonotonicClock.now()
+            let after = clock.now()
             let code = status == 0 ? 0 : WSAGetLastError()
             result.latency.record(after &- before)
             result.counters.calls += 1
             result.counters.bytesSent += UInt64(sent)
             live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls)
-            if let lines { lines(line(status: status, code: code, sent: sent, offered: offered, after &- before)) }
+            if progress != nil {
+                progress?.report(
+                    now: MonotonicClock.now(), bytes: result.counters.bytesSent, calls: result.counters.calls)
+            }
+            if let lines {
+                let nanoseconds = UInt64((Double(after &- before) * clock.nanosecondsPerUnit()).rounded())
+                lines(line(status: status, code: code, sent: sent, offered: offered, nanoseconds))
+            }
             // A failed call reports the bytes taken before the error too; never advance past the offer.
             cursor.advance(by: min(UInt64(sent), offered))
             if status == 0 {
@@ -142,6 +172,11 @@ struct NonOverlappedWorker: Sendable {
             }
             return false
         }
+    }
+
+    /// The progress lines this loop writes itself: a lone run's (a run with threads has a supervisor).
+    private func lineWriter() -> ProgressLines? {
+        context.soleThread ? ProgressLines(plan: context.plan, events: context.events, started: context.started) : nil
     }
 
     /// The `-v` line, prefixed with the connection's index when there are several.

@@ -37,6 +37,11 @@ public final class RunControl: Sendable {
             expected: Reason.running.rawValue, desired: Reason.finished.rawValue, ordering: .acquiringAndReleasing)
     }
 
+    /// SIGINT, from a signal handler: only the mark (an atomic store); `SignalStop` wakes the call.
+    func markInterrupted() {
+        reason.store(Reason.interrupted.rawValue, ordering: .releasing)
+    }
+
     /// SIGINT: stop, and release every blocked call by closing the sockets.
     public func interrupt() {
         reason.store(Reason.interrupted.rawValue, ordering: .releasing)

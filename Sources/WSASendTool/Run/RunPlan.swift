@@ -49,6 +49,12 @@ public struct RunPlan: Sendable {
         self.endpoint = endpoint
     }
 
+    /// True when the run can send from the process's only thread (`SignalStop` says why it should): one
+    /// connection in a non-overlapped mode.
+    public var sendsFromOneThread: Bool {
+        connections == 1 && (mode == .blocking || mode == .nonblocking)
+    }
+
     /// "127.0.0.1:9000" or "listen 127.0.0.1:9000".
     public var endpointDescription: String {
         switch endpoint {

@@ -5,18 +5,27 @@ import Winsock
 /// The runner never prints and never exits: it returns a `SendReport` whose `exitStatus` and
 /// `errorSentence` say how the run ended, and tells its caller about progress through `RunEvents`.
 /// `control` lets another thread stop it (SIGINT).
+///
+/// With `soleThread` (for a plan that `sendsFromOneThread`, in a process whose SIGINT handler stops the
+/// run through `SignalStop`), the run starts no thread at all: no supervisor, and the connection's loop
+/// runs on the caller's thread.
 public struct Runner: Sendable {
     public let plan: RunPlan
     public let control: RunControl
     public let events: RunEvents
+    public let soleThread: Bool
 
-    public init(plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents()) {
+    public init(
+        plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(), soleThread: Bool = false
+    ) {
         self.plan = plan
         self.control = control
         self.events = events
+        self.soleThread = soleThread && plan.sendsFromOneThread
     }
 
     public func run() -> SendReport {
+        LatencyClock.start()
         var report = SendReport(plan: plan)
         let session: WinsockSession
         do {
@@ -58,11 +67,12 @@ public struct Runner: Sendable {
         guard !open.isEmpty else { return report }
 
         let live = open.map { _ in LiveCounters() }
-        let context = DriveContext(
-            plan: plan, control: control, events: events, payload: payload, file: file, live: live)
         let started = MonotonicClock.now()
+        let context = DriveContext(
+            plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
+            soleThread: soleThread)
         let supervisor = Supervisor(plan: plan, control: control, events: events, live: live, started: started)
-        let supervisorThread = WorkerThread.start { supervisor.watch() }
+        let supervisorThread = soleThread ? nil : WorkerThread.start { supervisor.watch() }
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         supervisor.finish()

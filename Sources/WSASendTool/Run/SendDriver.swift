@@ -10,6 +10,11 @@ struct DriveContext: Sendable {
     let file: InputFile?
     /// Per connection, in the order of `connections`.
     let live: [LiveCounters]
+    /// When the run started sending (monotonic nanoseconds).
+    let started: UInt64
+    /// The run has no supervisor thread, and a one-connection driver sends from the calling thread, the
+    /// process's only one: its loop writes the progress lines, and `SignalStop` ends a blocked call.
+    let soleThread: Bool
 }
 
 /// What a driver hands back: each connection's counters and error, and the merged latencies.

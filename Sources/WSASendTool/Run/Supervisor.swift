@@ -29,9 +29,7 @@ final class Supervisor: Sendable {
     func finish() { done.store(true, ordering: .releasing) }
 
     func watch() {
-        var nextProgress = plan.progressInterval.map { started &+ $0 }
-        var lastBytes: UInt64 = 0
-        var lastTime = started
+        var progress = ProgressLines(plan: plan, events: events, started: started)
         let hardStop = plan.duration.map { started &+ $0 &+ Self.grace }
         while !done.load(ordering: .acquiring) {
             sleepNanoseconds(Self.tick)
@@ -40,16 +38,10 @@ final class Supervisor: Sendable {
                 control.requestStop()
                 control.closeAll()
             }
-            if let due = nextProgress, now >= due, let interval = plan.progressInterval {
+            if progress != nil {
                 let bytes = live.reduce(0) { $0 &+ $1.bytes.load(ordering: .relaxed) }
                 let calls = live.reduce(0) { $0 &+ $1.calls.load(ordering: .relaxed) }
-                let rate = Double(bytes &- lastBytes) * 1e9 / Double(max(now &- lastTime, 1))
-                events.progress?(
-                    "[\(Units.fixed(Double(now &- started) / 1e9, decimals: 1)) s] \(Units.grouped(bytes)) bytes, "
-                        + "\(Units.grouped(calls)) calls, \(Units.rate(rate * 8, unit: "bit"))")
-                lastBytes = bytes
-                lastTime = now
-                nextProgress = due &+ interval
+                progress?.report(now: now, bytes: bytes, calls: calls)
             }
         }
     }

@@ -6,9 +6,20 @@ import Glibc
 // tests compare the library's Winsock answers with. Linux's own names are qualified (`Glibc.`), since
 // this file sees Winsock's too.
 
-/// The Linux descriptor behind a library socket, or nil for a handle that is not open.
-func linuxDescriptor(of socket: SOCKET) -> Int32? {
-    Library.sockets.lookup(socket)?.fd
+/// The local port Linux gives the descriptor, or nil when getsockname fails.
+func linuxLocalPort(ofDescriptor fd: Int32) -> UInt16? {
+    var local = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let named = withUnsafeMutablePointer(to: &local) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { return nil }
+    return withUnsafeBytes(of: local) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
+}
+
+/// shutdown(2) of both directions, straight to Linux.
+func linuxShutdown(descriptor fd: Int32) -> Int32 {
+    Glibc.shutdown(fd, Int32(SHUT_RDWR))
 }
 
 /// Linux's value of an int option (Linux's level and name), or nil when the call fails.
