@@ -45,7 +45,9 @@ enum Signals {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Signals.interrupted() }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
+        // No SA_RESTART: a lone run's read of a quiet standard input (--file -) must come back. The
+        // library retries EINTR itself, and the tool's own reads and writes look at it.
+        action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         // A parent may have left them blocked (the mask survives exec); the handlers must run.
         var set = sigset_t()

@@ -202,6 +202,25 @@ struct PeerEndToEndTests {
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
     }
 
+    @Test("SIGINT ends a run waiting on a quiet standard input (--file -): partial report, exit 130")
+    func interruptQuietStandardInput() throws {
+        let peer = try LoopbackPeer()
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-\(UUID().uuidString).fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        // Held open for writing and never written: the sender's read of it waits.
+        let writer = open(fifo.path, O_RDWR)
+        defer { close(writer) }
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--file", "-", "--json"], stdin: fifo)
+        #expect(peer.waitForConnection())
+        Thread.sleep(forTimeInterval: 0.3)
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 10)
+        #expect(outcome.status == 130)
+        let report = try SinkEndToEndTests.json(outcome.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+    }
+
     /// SignalStop: a second thread would cost every sendmsg a reference on the socket's file.
     @Test(
         "A one-connection blocking or non-blocking run keeps the process to a single thread",

@@ -38,15 +38,23 @@ final class InputFile: @unchecked Sendable {
 
     /// Fills `buffer` as far as the file allows.
     ///
+    /// - Parameter stopping: Asked when a signal interrupts a read (a lone run's SIGINT, whose handler
+    ///   does not restart it): true ends the fill with what it has, so that a quiet standard input does
+    ///   not hold the run.
     /// - Returns: The bytes read: `buffer.count` except at the end of the file (0 once it is over), or
     ///   the errno of a failed read.
-    func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Result<Int, SystemFileError> {
+    func fill(
+        _ buffer: UnsafeMutableRawBufferPointer, stopping: () -> Bool = { false }
+    ) -> Result<Int, SystemFileError> {
         var filled = 0
         while filled < buffer.count {
             let result = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
             if result == 0 { break }
             if result < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR {
+                    if stopping() { break }
+                    continue
+                }
                 return .failure(SystemFileError(path: path, code: errno))
             }
             filled += result

@@ -63,7 +63,7 @@ final class Background {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: stdoutURL)
         try? FileManager.default.removeItem(at: stderrURL)
     }
@@ -93,7 +93,8 @@ final class Background {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL, not terminate(): a test runner may hand its children SIGTERM blocked.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw ToolTestError("wsasend \(process.arguments ?? []) ran longer than \(timeout) s; stderr: \(stderr)")
         }
