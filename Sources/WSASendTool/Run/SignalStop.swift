@@ -9,7 +9,7 @@ import Winsock
 /// and while a second thread lives, each sendmsg takes and drops a reference on the socket's file and
 /// meets more contention on the socket lock. Measured on the bench machine: bench/c/sendloop.c with one
 /// idle extra thread ran at 0.85-0.89x the same loop alone, and wsasend's 1x64 blocking run went from a
-/// median 0.82x to 0.92x the C loop when it sent from its only thread. So a one-connection run in the
+/// median 0.82x to 0.87x the C loop when it sent from its only thread. So a one-connection run in the
 /// non-overlapped modes sends from the main thread, and SIGINT (and the end of `--duration` when a call is
 /// blocked) must reach it through a handler instead of a waiting thread.
 ///
