@@ -266,6 +266,18 @@ struct PeerEndToEndTests {
         #expect(outcome.stderrLines.last?.contains("WSAETIMEDOUT (10060)") == true)
     }
 
+    @Test("sink --interval writes progress lines of the bytes received")
+    func sinkProgressLines() throws {
+        let sink = try Background(["sink", "0", "--once", "--interval", "100ms"])
+        let port = try sink.listeningPort()
+        let sender = try Tool.run(["127.0.0.1:\(port)", "--buffers", "4K", "--duration", "450ms", "-q"], timeout: 20)
+        #expect(sender.status == 0)
+        let outcome = try sink.finish(timeout: 10)
+        let lines = outcome.stderrLines.filter { $0.hasPrefix("[") && $0.contains(" bytes received, ") }
+        #expect(lines.count >= 3, "stderr: \(outcome.stderr)")
+        #expect(lines.allSatisfy { $0.hasSuffix("bit/s") }, "stderr: \(outcome.stderr)")
+    }
+
     /// The lone run's blocked call is ended by SIGALRM, the others' by the supervisor closing the sockets.
     @Test(
         "--duration ends a run whose peer stopped reading, with exit status 0",

@@ -1,8 +1,8 @@
 import Winsock
 
-/// The progress lines of a run (`--interval`): every interval, the bytes and calls so far and the rate
-/// since the previous line. The supervisor thread writes them for runs with threads; a lone run's loop
-/// writes them itself between calls.
+/// The progress lines of a run or a sink (`--interval`): every interval, the bytes so far (and the calls,
+/// for a run) and the rate since the previous line. Watcher threads write them; a lone run's loop writes
+/// them itself between calls.
 struct ProgressLines {
     let interval: UInt64
     let started: UInt64
@@ -12,8 +12,9 @@ struct ProgressLines {
     private var lastBytes: UInt64 = 0
     private var lastTime: UInt64
 
-    init?(plan: RunPlan, events: RunEvents, started: UInt64) {
-        guard let interval = plan.progressInterval, events.progress != nil else { return nil }
+    /// Nil when there is nothing to write: no interval, or no one to write to (`-q`).
+    init?(interval: UInt64?, events: RunEvents, started: UInt64) {
+        guard let interval, events.progress != nil else { return nil }
         self.interval = interval
         self.started = started
         self.events = events
@@ -21,13 +22,19 @@ struct ProgressLines {
         lastTime = started
     }
 
-    /// Writes the line when it is due at `now`.
-    mutating func report(now: UInt64, bytes: UInt64, calls: UInt64) {
+    init?(plan: RunPlan, events: RunEvents, started: UInt64) {
+        self.init(interval: plan.progressInterval, events: events, started: started)
+    }
+
+    /// Writes the line when it is due at `now`: "[1.0 s] 1,024 bytes, 16 calls, ..." for a run (`calls`
+    /// given), "[1.0 s] 1,024 bytes received, ..." for a sink.
+    mutating func report(now: UInt64, bytes: UInt64, calls: UInt64? = nil) {
         guard now >= due else { return }
         let rate = Double(bytes &- lastBytes) * 1e9 / Double(max(now &- lastTime, 1))
+        let counts = calls.map { "\(Units.grouped(bytes)) bytes, \(Units.grouped($0)) calls" }
         events.progress?(
-            "[\(Units.fixed(Double(now &- started) / 1e9, decimals: 1)) s] \(Units.grouped(bytes)) bytes, "
-                + "\(Units.grouped(calls)) calls, \(Units.rate(rate * 8, unit: "bit"))")
+            "[\(Units.fixed(Double(now &- started) / 1e9, decimals: 1)) s] "
+                + (counts ?? "\(Units.grouped(bytes)) bytes received") + ", \(Units.rate(rate * 8, unit: "bit"))")
         lastBytes = bytes
         lastTime = now
         due &+= interval

@@ -20,25 +20,14 @@ final class SinkWatcher: Sendable {
     func finish() { done.store(true, ordering: .releasing) }
 
     func watch() {
-        let started = MonotonicClock.now()
-        var nextProgress = plan.progressInterval.map { started &+ $0 }
-        var lastBytes: UInt64 = 0
-        var lastTime = started
+        var progress = ProgressLines(
+            interval: plan.progressInterval, events: events, started: MonotonicClock.now())
         while !done.load(ordering: .acquiring) {
             sleepNanoseconds(20_000_000)
             let now = MonotonicClock.now()
             let last = ledger.lastActivity.load(ordering: .relaxed)
             if let idle = plan.idle, last != 0, now &- last >= idle { control.requestStop() }
-            if let due = nextProgress, now >= due, let interval = plan.progressInterval {
-                let bytes = ledger.bytes.load(ordering: .relaxed)
-                let rate = Double(bytes &- lastBytes) * 1e9 / Double(max(now &- lastTime, 1))
-                events.progress?(
-                    "[\(Units.fixed(Double(now &- started) / 1e9, decimals: 1)) s] \(Units.grouped(bytes)) bytes "
-                        + "received, \(Units.rate(rate * 8, unit: "bit"))")
-                lastBytes = bytes
-                lastTime = now
-                nextProgress = due &+ interval
-            }
+            progress?.report(now: now, bytes: ledger.bytes.load(ordering: .relaxed))
         }
     }
 }
