@@ -177,6 +177,15 @@ struct PeerEndToEndTests {
         #expect(outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = 0, 4096 bytes, ") }.count == 3)
     }
 
+    /// A sender of 1 MiB sets to `peer`, which does not read: connected, and given the time to fill the
+    /// socket buffers and block.
+    static func blockedSender(on peer: LoopbackPeer, _ options: [String]) throws -> Background {
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000"] + options)
+        #expect(peer.waitForConnection())
+        Thread.sleep(forTimeInterval: 0.3)
+        return sender
+    }
+
     /// A lone run (one connection, non-overlapped) is released by the SIGINT handler itself; the others
     /// by the relay thread closing their sockets.
     @Test(
@@ -185,11 +194,7 @@ struct PeerEndToEndTests {
     func interruptBlockedSend(options: [String]) throws {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
-        let sender = try Background(
-            ["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"] + options)
-        #expect(peer.waitForConnection())
-        // Connected, so sending: give it time to fill the socket buffers and block.
-        Thread.sleep(forTimeInterval: 0.3)
+        let sender = try Self.blockedSender(on: peer, ["--json"] + options)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 10)
         #expect(outcome.status == 130)
@@ -228,9 +233,7 @@ struct PeerEndToEndTests {
     func loneRunHasOneThread(mode: String) throws {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
-        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--mode", mode])
-        #expect(peer.waitForConnection())
-        Thread.sleep(forTimeInterval: 0.3)
+        let sender = try Self.blockedSender(on: peer, ["--mode", mode])
         let threads = try FileManager.default.contentsOfDirectory(
             atPath: "/proc/\(sender.process.processIdentifier)/task")
         sender.interrupt()
@@ -243,9 +246,7 @@ struct PeerEndToEndTests {
     func doubleInterrupt() throws {
         let peer = try LoopbackPeer(reads: false)
         defer { peer.stopHolding() }
-        let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000", "--json"])
-        #expect(peer.waitForConnection())
-        Thread.sleep(forTimeInterval: 0.3)
+        let sender = try Self.blockedSender(on: peer, ["--json"])
         sender.interrupt()
         // Long enough for the first to be taken on its own (two pending SIGINTs merge into one), short
         // enough to come while the run is still stopping.
