@@ -8,17 +8,13 @@ final class EventObject: Sendable {
     private let signalled = Atomic<Bool>(false)
     /// WSACloseEvent ran: thread caches that still hold the object must not hand it out.
     let closed = Atomic<Bool>(false)
-    private let waiters = Locked<[ThreadContext]>([])
-    private let waiterCount = Atomic<Int>(0)
+    private let waiters = WaitingThreads()
 
     var isSignalled: Bool { signalled.load(ordering: .sequentiallyConsistent) }
 
     func set() {
         signalled.store(true, ordering: .sequentiallyConsistent)
-        // Registration stores the count before it re-checks the state, so one side always sees the other.
-        guard waiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        let woken = waiters.withLock { $0 }
-        for context in woken { context.wake() }
+        waiters.wakeAll()
     }
 
     func reset() {
@@ -26,18 +22,9 @@ final class EventObject: Sendable {
     }
 
     /// Registers a thread to be woken by `set`; the caller re-checks the state afterwards.
-    func addWaiter(_ context: ThreadContext) {
-        _ = context.wakeFD
-        waiters.withLock { $0.append(context) }
-        waiterCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
-    }
+    func addWaiter(_ context: ThreadContext) { waiters.add(context) }
 
-    func removeWaiter(_ context: ThreadContext) {
-        waiters.withLock { list in
-            if let index = list.firstIndex(where: { $0 === context }) { list.remove(at: index) }
-        }
-        waiterCount.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-    }
+    func removeWaiter(_ context: ThreadContext) { waiters.remove(context) }
 }
 
 /// The table of live event handles, so that a stale or invalid WSAEVENT gives WSA_INVALID_HANDLE instead

@@ -28,13 +28,8 @@ func sendOverlapped(
     guard let overlapped else { return socketError(WSAEFAULT) }
     // "The socket is not created with the overlapped flag."
     guard record.overlappedAttribute else { return socketError(WSAEINVAL) }
-    guard let total = totalLength(buffers, count) else { return socketError(WSAEFAULT) }
-    let (flags, refusal) = linuxSendFlags(dwFlags, on: record)
-    if refusal != 0 { return socketError(refusal) }
-    if record.sendShutDown.load(ordering: .relaxed) { return socketError(WSAESHUTDOWN) }
-    guard record.isConnected else { return socketError(WSAENOTCONN) }
-    guard total <= Int(DWORD.max) else { return socketError(WSAEINVAL) }
-    if record.isDatagram && total > record.maxMessageSize { return socketError(WSAEMSGSIZE) }
+    let check = checkSend(record, buffers, count, dwFlags)
+    if check.refusal != 0 { return socketError(check.refusal) }
     // "If lpCompletionRoutine is not NULL, the hEvent parameter is ignored" (it is the caller's context).
     var event: Unmanaged<EventObject>?
     if routine == nil, let handle = overlapped.pointee.hEvent {
@@ -50,7 +45,7 @@ func sendOverlapped(
         OverlappedEngine.shared.post(.work(record))
     }
 
-    return start(record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context)
+    return start(record, buffers, count, bytesSent, check.flags, overlapped, routine, event: event, context: context)
 }
 
 /// The overlapped send after its checks: the operation starts, at once or in the socket's queue.

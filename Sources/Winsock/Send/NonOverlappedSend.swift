@@ -44,6 +44,27 @@ func totalLength(_ buffers: UnsafePointer<WSABUF>?, _ count: Int) -> Int? {
     return total
 }
 
+/// What a WSASend may send: the checks every WSASend makes, overlapped or not, before it touches the
+/// transport. `refusal` is the WSA code of the first check that failed, 0 when none did.
+struct SendCheck {
+    var total = 0
+    var flags: Int32 = 0
+    var refusal: Int32 = 0
+}
+
+@inline(__always)
+func checkSend(_ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, _ dwFlags: DWORD) -> SendCheck {
+    guard let total = totalLength(buffers, count) else { return SendCheck(refusal: WSAEFAULT) }
+    let (flags, refusal) = linuxSendFlags(dwFlags, on: record)
+    if refusal != 0 { return SendCheck(refusal: refusal) }
+    if record.sendShutDown.load(ordering: .relaxed) { return SendCheck(refusal: WSAESHUTDOWN) }
+    guard record.isConnected else { return SendCheck(refusal: WSAENOTCONN) }
+    // DWORD reports at most 4 GiB - 1 bytes: a larger call could not say what it sent.
+    guard total <= Int(DWORD.max) else { return SendCheck(refusal: WSAEINVAL) }
+    if record.isDatagram && total > record.maxMessageSize { return SendCheck(refusal: WSAEMSGSIZE) }
+    return SendCheck(total: total, flags: flags)
+}
+
 /// A non-overlapped WSASend after the facade's argument checks: "WSASend adopts the same blocking
 /// semantics as send".
 func sendNow(

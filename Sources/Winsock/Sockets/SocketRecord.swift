@@ -54,8 +54,7 @@ final class SocketRecord: @unchecked Sendable {
     /// The engine knows the socket (it had an overlapped send), so closing it must cancel there.
     let engineRegistered = Atomic<Bool>(false)
     /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
-    private let completionWaiters = Locked<[ThreadContext]>([])
-    private let completionWaiterCount = Atomic<Int>(0)
+    private let completionWaiters = WaitingThreads()
 
     init(handle: SOCKET, fd: Int32, family: Int32, type: Int32, proto: Int32, overlapped: Bool) {
         self.handle = handle
@@ -117,24 +116,12 @@ final class SocketRecord: @unchecked Sendable {
     }
 
     /// Registers a thread to be woken after the socket's next completions; it re-checks afterwards.
-    func addCompletionWaiter(_ context: ThreadContext) {
-        _ = context.wakeFD
-        completionWaiters.withLock { $0.append(context) }
-        completionWaiterCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
-    }
+    func addCompletionWaiter(_ context: ThreadContext) { completionWaiters.add(context) }
 
-    func removeCompletionWaiter(_ context: ThreadContext) {
-        completionWaiters.withLock { list in
-            if let index = list.firstIndex(where: { $0 === context }) { list.remove(at: index) }
-        }
-        completionWaiterCount.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-    }
+    func removeCompletionWaiter(_ context: ThreadContext) { completionWaiters.remove(context) }
 
     /// Wakes the threads waiting in WSAGetOverlappedResult; called after a completion is published.
-    func notifyCompletionWaiters() {
-        guard completionWaiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        for context in completionWaiters.withLock({ $0 }) { context.wake() }
-    }
+    func notifyCompletionWaiters() { completionWaiters.wakeAll() }
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
     func wakeBlockedCalls() {

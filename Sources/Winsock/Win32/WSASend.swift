@@ -53,16 +53,10 @@ private func sendNonOverlapped(
 ) -> Int32 {
     // "This parameter can be NULL only if the lpOverlapped parameter is not NULL."
     guard let lpNumberOfBytesSent else { return socketError(WSAEFAULT) }
-    guard let total = totalLength(lpBuffers, count) else { return socketError(WSAEFAULT) }
-    let (flags, refusal) = linuxSendFlags(dwFlags, on: record)
-    if refusal != 0 { return socketError(refusal) }
-    if record.sendShutDown.load(ordering: .relaxed) { return socketError(WSAESHUTDOWN) }
-    guard record.isConnected else { return socketError(WSAENOTCONN) }
-    // DWORD reports at most 4 GiB - 1 bytes: a larger call could not say what it sent.
-    guard total <= Int(DWORD.max) else { return socketError(WSAEINVAL) }
-    if record.isDatagram && total > record.maxMessageSize { return socketError(WSAEMSGSIZE) }
+    let check = checkSend(record, lpBuffers, count, dwFlags)
+    if check.refusal != 0 { return socketError(check.refusal) }
 
-    let result = sendNow(record, lpBuffers, count, total: total, flags: flags, context: context)
+    let result = sendNow(record, lpBuffers, count, total: check.total, flags: check.flags, context: context)
     lpNumberOfBytesSent.pointee = DWORD(truncatingIfNeeded: result.bytes)
     if result.code != 0 { return socketError(result.code) }
     WSASetLastError(0)

@@ -1,0 +1,31 @@
+import Synchronization
+
+/// The threads blocked until something happens to an object (an event is set, a socket completes a
+/// send), each woken through its wake descriptor.
+///
+/// `add` counts the waiter before it re-checks the object's state, and `wakeAll` reads the count after the
+/// state changed (both sequentially consistent), so one side always sees the other; with no waiter,
+/// `wakeAll` takes no lock.
+struct WaitingThreads: ~Copyable, Sendable {
+    private let list = Locked<[ThreadContext]>([])
+    private let count = Atomic<Int>(0)
+
+    /// Registers a thread; the caller re-checks the state afterwards.
+    func add(_ context: ThreadContext) {
+        _ = context.wakeFD  // created before another thread may signal it
+        list.withLock { $0.append(context) }
+        count.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    func remove(_ context: ThreadContext) {
+        list.withLock { threads in
+            if let index = threads.firstIndex(where: { $0 === context }) { threads.remove(at: index) }
+        }
+        count.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+    }
+
+    func wakeAll() {
+        guard count.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        for context in list.withLock({ $0 }) { context.wake() }
+    }
+}
