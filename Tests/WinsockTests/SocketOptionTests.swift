@@ -40,11 +40,25 @@ struct SocketOptionTests {
 
     @Test("an accepted socket reports the timeouts it inherited from its listener")
     func acceptedSocketTimeouts() throws {
+        try Self.withAcceptedSocket(listenerOptions: [(SO_SNDTIMEO, 300), (SO_RCVTIMEO, 400)]) { server in
+            // Linux copies both timeouts to the accepted socket: what getsockopt says must be what applies.
+            #expect(getOption(server, SOL_SOCKET, SO_SNDTIMEO) == 300)
+            #expect(getOption(server, SOL_SOCKET, SO_RCVTIMEO) == 400)
+            var byte: CChar = 0
+            let start = TestClock.now()
+            expectFailure(Winsock.recv(server, &byte, 1, 0), WSAETIMEDOUT)
+            #expect(TestClock.now() - start < 3)
+        }
+    }
+
+    /// A loopback connection accepted on a listener given `listenerOptions` (SOL_SOCKET) first.
+    static func withAcceptedSocket(
+        listenerOptions: [(Int32, UInt32)], _ body: (SOCKET) throws -> Void
+    ) throws {
         startWinsock()
         let listener = makeSocket(AF_INET, SOCK_STREAM)
         defer { _ = closesocket(listener) }
-        try #require(setOption(listener, SOL_SOCKET, SO_SNDTIMEO, 300) == 0)
-        try #require(setOption(listener, SOL_SOCKET, SO_RCVTIMEO, 400) == 0)
+        for (name, value) in listenerOptions { try #require(setOption(listener, SOL_SOCKET, name, value) == 0) }
         try #require(bindLoopback(listener, family: AF_INET) == 0)
         try #require(Winsock.listen(listener, 4) == 0)
         let client = makeSocket(AF_INET, SOCK_STREAM)
@@ -53,13 +67,7 @@ struct SocketOptionTests {
         let server = Winsock.accept(listener, nil, nil)
         try #require(server != INVALID_SOCKET)
         defer { _ = closesocket(server) }
-        // Linux copies both timeouts to the accepted socket: what getsockopt says must be what applies.
-        #expect(getOption(server, SOL_SOCKET, SO_SNDTIMEO) == 300)
-        #expect(getOption(server, SOL_SOCKET, SO_RCVTIMEO) == 400)
-        var byte: CChar = 0
-        let start = TestClock.now()
-        expectFailure(Winsock.recv(server, &byte, 1, 0), WSAETIMEDOUT)
-        #expect(TestClock.now() - start < 3)
+        try body(server)
     }
 
     // Windows returns the SO_SNDBUF / SO_RCVBUF value that was set; Linux doubles it for its bookkeeping.
@@ -92,22 +100,11 @@ struct SocketOptionTests {
 
     @Test("an accepted socket reports the SO_SNDBUF and SO_RCVBUF its listener was given")
     func acceptedSocketBufferSizes() throws {
-        startWinsock()
-        let listener = makeSocket(AF_INET, SOCK_STREAM)
-        defer { _ = closesocket(listener) }
-        try #require(setOption(listener, SOL_SOCKET, SO_SNDBUF, 40_000) == 0)
-        try #require(setOption(listener, SOL_SOCKET, SO_RCVBUF, 50_000) == 0)
-        try #require(bindLoopback(listener, family: AF_INET) == 0)
-        try #require(Winsock.listen(listener, 4) == 0)
-        let client = makeSocket(AF_INET, SOCK_STREAM)
-        defer { _ = closesocket(client) }
-        try #require(connectLoopback(client, family: AF_INET, port: localPort(listener)) == 0)
-        let server = Winsock.accept(listener, nil, nil)
-        try #require(server != INVALID_SOCKET)
-        defer { _ = closesocket(server) }
-        // Linux copies both sizes to the accepted socket.
-        #expect(getOption(server, SOL_SOCKET, SO_SNDBUF) == 40_000)
-        #expect(getOption(server, SOL_SOCKET, SO_RCVBUF) == 50_000)
+        try Self.withAcceptedSocket(listenerOptions: [(SO_SNDBUF, 40_000), (SO_RCVBUF, 50_000)]) { server in
+            // Linux copies both sizes to the accepted socket.
+            #expect(getOption(server, SOL_SOCKET, SO_SNDBUF) == 40_000)
+            #expect(getOption(server, SOL_SOCKET, SO_RCVBUF) == 50_000)
+        }
     }
 
     @Test("BOOL options, SO_TYPE, SO_ERROR and TCP_NODELAY read back in Winsock's shapes")
