@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/syscall.h>
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#include <errno.h>
+#include <unistd.h>
+#endif
 
 /// One buffer of a scatter/gather array: winsock2.h's `WSABUF`.
 typedef struct _WSABUF {
@@ -60,13 +65,17 @@ static inline uint64_t cwinsock_ticks(void) {
 #endif
 }
 
-// Per-thread last error: a C thread-local is one load, where a pthread key is a call and a lookup.
-int32_t cwinsock_get_last_error(void);
-void cwinsock_set_last_error(int32_t code);
+// Per-thread last error and the library's per-thread context pointer (owned by Swift; see
+// ThreadContext.swift). C thread-locals, initial-exec (the library is linked into the executable's
+// startup set), read by inline functions: one %fs-relative load in the caller, where a pthread key is
+// a call and a lookup. Every WSASend reads the context and writes the last error.
+extern __thread int32_t cwinsock_last_error __attribute__((tls_model("initial-exec")));
+extern __thread void *cwinsock_thread_context __attribute__((tls_model("initial-exec")));
 
-// The library's per-thread context pointer (owned by Swift; see ThreadContext.swift).
-void *cwinsock_get_thread_context(void);
-void cwinsock_set_thread_context(void *context);
+static inline int32_t cwinsock_get_last_error(void) { return cwinsock_last_error; }
+static inline void cwinsock_set_last_error(int32_t code) { cwinsock_last_error = code; }
+static inline void *cwinsock_get_thread_context(void) { return cwinsock_thread_context; }
+static inline void cwinsock_set_thread_context(void *context) { cwinsock_thread_context = context; }
 
 // The engine completes an operation on its own thread while the issuing thread may read the same
 // WSAOVERLAPPED: these give the fields release/acquire semantics, so the status is published last.
@@ -101,8 +110,28 @@ int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int
 /// A non-blocking, close-on-exec eventfd.
 int cwinsock_eventfd(void);
 struct msghdr;
-/// sendmsg as the bare system call: glibc's wrapper is a thread-cancellation point, and its cancellation
-/// bookkeeping is a measurable part of a 64-byte send. Returns the result or -1 with errno set.
-long cwinsock_sendmsg(int fd, const struct msghdr *message, int flags);
+/// sendmsg as the bare system call, inline: glibc's wrapper is a thread-cancellation point, and its
+/// cancellation bookkeeping, the call into libc's syscall() and the errno round trip are a measurable
+/// part of a 64-byte send (bench/). Returns the bytes sent or -errno, as the kernel does.
+static inline long cwinsock_sendmsg(int fd, const struct msghdr *message, int flags) {
+#if defined(__x86_64__)
+    long result;
+    __asm__ volatile("syscall"
+                     : "=a"(result)
+                     : "0"((long)SYS_sendmsg), "D"((long)fd), "S"(message), "d"((long)flags)
+                     : "rcx", "r11", "memory");
+    return result;
+#elif defined(__aarch64__)
+    register long x8 __asm__("x8") = SYS_sendmsg;
+    register long x0 __asm__("x0") = fd;
+    register long x1 __asm__("x1") = (long)message;
+    register long x2 __asm__("x2") = flags;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+    return x0;
+#else
+    long result = syscall(SYS_sendmsg, fd, message, flags);
+    return result < 0 ? -errno : result;
+#endif
+}
 
 #endif

@@ -65,16 +65,22 @@ struct NonOverlappedWorker: Sendable {
         var end = deadline.map { clock.reading(at: $0) } ?? .max
         var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
         var check = min(end, nextLine)
+        // A lone run has no supervisor to read the live counters.
+        let publishes = !context.soleThread
+        var latencies = LatencyBatch()
+        defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !control.isStopping {
             var sent: DWORD = 0
             let before = clock.now()
             let status = WSASend(handle, buffers, count, &sent, flags, nil, nil)
             let after = clock.now()
-            result.latency.record(after &- before)
-            result.counters.calls += 1
-            result.counters.bytesRequested += total
-            result.counters.bytesSent += UInt64(sent)
-            live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls)
+            latencies.record(after &- before, into: &result.latency)
+            // Wrapping adds: 64-bit counts of calls and bytes do not overflow, and a trap check per
+            // count is user work between sendmsgs (see LatencyBatch).
+            result.counters.calls &+= 1
+            result.counters.bytesRequested &+= total
+            result.counters.bytesSent &+= UInt64(sent)
+            if publishes { live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls) }
             guard status == 0 else {
                 let code = WSAGetLastError()
                 result.counters.codes.add(code)
@@ -86,8 +92,8 @@ struct NonOverlappedWorker: Sendable {
                 }
                 return
             }
-            result.counters.completedImmediately += 1
-            result.counters.sets += 1
+            result.counters.completedImmediately &+= 1
+            result.counters.sets &+= 1
             if after >= check {
                 let now = MonotonicClock.now()
                 if let deadline {

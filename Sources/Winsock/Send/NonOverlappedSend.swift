@@ -145,7 +145,7 @@ private func sendStreamNow(
         // alertably, goes on in the general loop below from the bytes already taken.
         let first = sendWhole(
             record, buffers, count, flags: flags, blocking: blocking, mayBlock: blocking && firstMayBlock,
-            iov: context.iovecs)
+            message: context.message)
         switch first {
         case .done(let result):
             return result
@@ -172,8 +172,9 @@ private enum FirstSend {
 @inline(__always)
 private func sendWhole(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
-    mayBlock: Bool, iov: UnsafeMutablePointer<iovec>
+    mayBlock: Bool, message: UnsafeMutablePointer<msghdr>
 ) -> FirstSend {
+    let iov = message.pointee.msg_iov!
     var used = 0
     var total = 0
     for index in 0..<count where buffers[index].len > 0 {
@@ -181,10 +182,8 @@ private func sendWhole(
         total += Int(buffers[index].len)
         used += 1
     }
-    var message = msghdr()
-    message.msg_iov = iov
-    message.msg_iovlen = used
-    let result = system_sendmsg(record.fd, &message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
+    message.pointee.msg_iovlen = used
+    let result = system_sendmsg(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
     if result >= 0 {
         return result == total || !blocking ? .done(SendResult(code: 0, bytes: result)) : .goOn(sent: result)
     }

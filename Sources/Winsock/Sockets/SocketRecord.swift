@@ -85,7 +85,15 @@ final class SocketRecord: @unchecked Sendable {
 
     /// True once the socket has a peer: a finished connect, an accepted connection, or a datagram
     /// socket's default peer. A non-blocking connect that has finished since is noticed here.
+    @inline(__always)
     var isConnected: Bool {
+        // Inline for the connected socket every send sees; the rest is out of line.
+        connectionState.load(ordering: .acquiring) == Connection.connected.rawValue || finishedConnecting
+    }
+
+    /// A socket that is not connected yet: a non-blocking connect that has finished since is noticed.
+    @inline(never)
+    private var finishedConnecting: Bool {
         switch connection {
         case .connected: return true
         case .never: return false

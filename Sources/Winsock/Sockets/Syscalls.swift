@@ -18,9 +18,13 @@ func retryingOnInterrupt<T: BinaryInteger>(_ body: () -> T) -> T {
     }
 }
 
+/// The raw system call answers -errno itself, so there is no errno to read.
 @inline(__always)
 func system_sendmsg(_ fd: Int32, _ message: UnsafePointer<msghdr>, _ flags: Int32) -> Int {
-    retryingOnInterrupt { cwinsock_sendmsg(fd, message, flags) }
+    while true {
+        let result = cwinsock_sendmsg(fd, message, flags)
+        if result != -Int(EINTR) { return result }
+    }
 }
 
 @inline(__always)

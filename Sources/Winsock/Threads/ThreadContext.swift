@@ -10,6 +10,9 @@ import Synchronization
 final class ThreadContext: @unchecked Sendable {
     /// IOV_MAX iovecs: the most one sendmsg takes.
     let iovecs: UnsafeMutablePointer<iovec>
+    /// A message header over `iovecs` for the non-overlapped send's one sendmsg: kept here rather than
+    /// built on the stack per call, which cost the zeroing of 56 bytes and a stack-protector check.
+    let message: UnsafeMutablePointer<msghdr>
     /// A datagram built from more than IOV_MAX buffers is copied here (at most 64 KiB), created lazily.
     @exclusivity(unchecked) private(set) var datagramScratch: UnsafeMutableRawPointer?
     /// An eventfd that other threads signal to wake this one from `wait`, created lazily.
@@ -96,12 +99,16 @@ final class ThreadContext: @unchecked Sendable {
     private init() {
         iovecs = .allocate(capacity: Self.iovecCapacity)
         iovecs.initialize(repeating: iovec(), count: Self.iovecCapacity)
+        message = .allocate(capacity: 1)
+        message.initialize(to: msghdr())
+        message.pointee.msg_iov = iovecs
         threadID = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
     deinit {
         cachedRecord?.release()
         iovecs.deallocate()
+        message.deallocate()
         datagramScratch?.deallocate()
         if wakeDescriptor >= 0 { system_close(wakeDescriptor) }
     }
