@@ -1,7 +1,7 @@
-/// Per-call latencies held back from the HdrHistogram and recorded a batch at a time, by the blocking
-/// loop that sends whole sets.
+/// Per-call latencies held back from the HdrHistogram and recorded a batch at a time, by the loops of
+/// the blocking and non-blocking modes.
 ///
-/// At 1x64 that loop makes a call every few hundred nanoseconds, and on loopback the user-space work
+/// At 1x64 a blocking loop makes a call every few hundred nanoseconds, and on loopback the user-space work
 /// between two sendmsg calls costs more than its own time: past about 20 ns per call, each further ns
 /// adds about 2 ns in the kernel (the sender's socket lock meets the ACK processing on the peer's CPU
 /// more often; README, Benchmarks). Recording into the histogram is some 45 instructions

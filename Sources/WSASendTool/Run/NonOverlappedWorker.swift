@@ -3,9 +3,9 @@ import Winsock
 /// The per-call loop of one connection in the blocking and non-blocking modes.
 ///
 /// The loop allocates nothing, takes no lock and formats nothing unless `-v`: it calls WSASend, reads the
-/// `LatencyClock` on both sides, records the latency in the worker's histogram and counts the result. In
-/// non-blocking mode a partial send leaves the rest of the set to the next call (the `BufferCursor`), and
-/// WSAEWOULDBLOCK is followed by a wait for writability (WSAPoll, POLLWRNORM) and a retry.
+/// `LatencyClock` on both sides, records the latency (a `LatencyBatch` in front of the worker's histogram)
+/// and counts the result. In non-blocking mode a partial send leaves the rest of the set to the next call
+/// (the `BufferCursor`), and WSAEWOULDBLOCK is followed by a wait for writability (WSAPoll, POLLWRNORM) and a retry.
 struct NonOverlappedWorker: Sendable {
     struct Result: Sendable {
         var counters = CallCounters()
@@ -36,12 +36,15 @@ struct NonOverlappedWorker: Sendable {
         }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
         var progress = lineWriter()
+        var latencies = LatencyBatch()
+        defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !context.control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
             guard let setBytes = nextSet(&result) else { break }
             cursor.reset(limit: setBytes)
             result.counters.bytesRequested += setBytes
-            guard send(&cursor, into: &result, deadline: deadline, progress: &progress) else { break }
+            guard send(&cursor, into: &result, latencies: &latencies, deadline: deadline, progress: &progress)
+            else { break }
             result.counters.sets += 1
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
@@ -128,7 +131,8 @@ struct NonOverlappedWorker: Sendable {
     /// - Returns: True when the whole set was sent; false when the connection is done (a failed call, a
     ///   stop, the end of the duration).
     private func send(
-        _ cursor: inout BufferCursor, into result: inout Result, deadline: UInt64?, progress: inout ProgressLines?
+        _ cursor: inout BufferCursor, into result: inout Result, latencies: inout LatencyBatch, deadline: UInt64?,
+        progress: inout ProgressLines?
     ) -> Bool {
         let control = context.control
         let flags = context.plan.flags
@@ -141,7 +145,7 @@ struct NonOverlappedWorker: Sendable {
             let status = WSASend(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
             let after = clock.now()
             let code = status == 0 ? 0 : WSAGetLastError()
-            result.latency.record(after &- before)
+            latencies.record(after &- before, into: &result.latency)
             result.counters.calls += 1
             result.counters.bytesSent += UInt64(sent)
             live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls)
