@@ -1,7 +1,7 @@
 import Glibc
 import Winsock
 
-/// The clock the blocking and non-blocking loops time their calls with: the CPU's `TickCounter` where the
+/// The clock every mode times its calls with: the CPU's `TickCounter` where the
 /// kernel keeps time with that same counter (clocksource `tsc` or `arch_sys_counter`: steady and alike on
 /// every CPU), `MonotonicClock` elsewhere.
 ///

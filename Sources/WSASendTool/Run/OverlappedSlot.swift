@@ -19,7 +19,7 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var state = State.free
     /// The slot's place in its connection's `slots`.
     @exclusivity(unchecked) var index = 0
-    /// When the call was posted, and (routine mode) when its routine ran.
+    /// When the call was posted and when it completed, in `LatencyClock` readings.
     @exclusivity(unchecked) var postedAt: UInt64 = 0
     @exclusivity(unchecked) var completedAt: UInt64 = 0
     /// The set's size as offered to WSASend.
