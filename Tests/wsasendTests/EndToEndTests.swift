@@ -207,23 +207,49 @@ struct PeerEndToEndTests {
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
     }
 
-    @Test("SIGINT ends a run waiting on a quiet standard input (--file -): partial report, exit 130")
-    func interruptQuietStandardInput() throws {
-        let peer = try LoopbackPeer()
+    /// A sender of `--file -` whose standard input is a FIFO held open and never written: its read waits.
+    static func quietInputSender(_ options: [String], peer: LoopbackPeer, body: (Background) throws -> Void) throws {
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-\(UUID().uuidString).fifo")
         #expect(mkfifo(fifo.path, 0o600) == 0)
         defer { try? FileManager.default.removeItem(at: fifo) }
-        // Held open for writing and never written: the sender's read of it waits.
         let writer = open(fifo.path, O_RDWR)
         defer { close(writer) }
-        let sender = try Background(["127.0.0.1:\(peer.port)", "--file", "-", "--json"], stdin: fifo)
+        let sender = try Background(["127.0.0.1:\(peer.port)", "--file", "-", "--json"] + options, stdin: fifo)
         #expect(peer.waitForConnection())
-        Thread.sleep(forTimeInterval: 0.3)
-        sender.interrupt()
-        let outcome = try sender.finish(timeout: 10)
-        #expect(outcome.status == 130)
-        let report = try SinkEndToEndTests.json(outcome.stdout)
-        #expect(report["interrupted"] as? Bool == true)
+        try body(sender)
+    }
+
+    /// A lone run's read is interrupted by the handler (EINTR); the overlapped driver's, whose thread has
+    /// SIGINT blocked, by the run's stop pipe.
+    @Test(
+        "SIGINT ends a run waiting on a quiet standard input (--file -): partial report, exit 130",
+        arguments: [[], ["--mode", "nonblocking"], ["--mode", "event"], ["--mode", "routine"]])
+    func interruptQuietStandardInput(options: [String]) throws {
+        let peer = try LoopbackPeer()
+        try Self.quietInputSender(options, peer: peer) { sender in
+            Thread.sleep(forTimeInterval: 0.3)
+            sender.interrupt()
+            let outcome = try sender.finish(timeout: 10)
+            #expect(outcome.status == 130)
+            let report = try SinkEndToEndTests.json(outcome.stdout)
+            #expect(report["interrupted"] as? Bool == true)
+        }
+    }
+
+    @Test(
+        "--duration ends a run waiting on a quiet standard input within its grace: exit 0",
+        arguments: [[], ["--mode", "event"]])
+    func durationEndsQuietStandardInput(options: [String]) throws {
+        let peer = try LoopbackPeer()
+        try Self.quietInputSender(["--duration", "300ms"] + options, peer: peer) { sender in
+            let started = Date()
+            let outcome = try sender.finish(timeout: 10)
+            let seconds = Date().timeIntervalSince(started)
+            #expect(outcome.status == 0, "stderr: \(outcome.stderrLines)")
+            #expect(seconds < 5, "took \(seconds) s")
+            let report = try SinkEndToEndTests.json(outcome.stdout)
+            #expect(report["interrupted"] as? Bool == false)
+        }
     }
 
     /// SignalStop: a second thread would cost every sendmsg a reference on the socket's file.

@@ -116,8 +116,7 @@ struct NonOverlappedWorker: Sendable {
     /// nil when the file is over or cannot be read.
     private func nextSet(_ result: inout Result) -> UInt64? {
         guard let file = context.file else { return context.payload.totalBytes }
-        let control = context.control
-        switch file.fill(context.payload.region, stopping: { control.isStopping }) {
+        switch file.fill(context.payload.region, until: context.control) {
         case .success(let read):
             return read == 0 ? nil : UInt64(read)
         case .failure(let error):

@@ -160,7 +160,7 @@ final class OverlappedRun {
     /// into the slot's own buffers. Nil when the file is over or cannot be read.
     private func nextSet(for slot: OverlappedSlot, on connection: OverlappedConnection) -> UInt64? {
         guard let file = context.file, let own = slot.fileBuffers else { return context.payload.totalBytes }
-        switch file.fill(own.region) {
+        switch file.fill(own.region, until: context.control) {
         case .success(let read):
             return read == 0 ? nil : UInt64(read)
         case .failure(let error):

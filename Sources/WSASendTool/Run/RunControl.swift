@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Winsock
 
@@ -7,6 +8,10 @@ import Winsock
 ///
 /// Every socket of a run is registered here and closed exactly once: by its owner through `release`, or
 /// by `closeAll` when the run must end now (SIGINT, a blocked call at the end of `--duration`).
+///
+/// A wait on something that is not a socket of the run (a quiet standard input, `--file -`) cannot be
+/// released by closing sockets: it also polls `stopDescriptor`, a pipe that becomes readable when the
+/// run starts stopping. The write is safe in a signal handler, like the rest of the marking.
 public final class RunControl: Sendable {
     /// Why a run is stopping.
     public enum Reason: UInt8, Sendable {
@@ -19,8 +24,31 @@ public final class RunControl: Sendable {
 
     private let reason = Atomic<UInt8>(Reason.running.rawValue)
     private let sockets = Mutex<Set<SOCKET>>([])
+    /// Readable once the run is stopping (-1 if the pipe could not be made: waits then rely on EINTR).
+    let stopDescriptor: Int32
+    private let stopWriter: Int32
 
-    public init() {}
+    public init() {
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends {
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(end, F_SETFL, O_NONBLOCK)
+            }
+        }
+        (stopDescriptor, stopWriter) = (ends[0], ends[1])
+    }
+
+    deinit {
+        if stopDescriptor >= 0 { close(stopDescriptor) }
+        if stopWriter >= 0 { close(stopWriter) }
+    }
+
+    /// Makes `stopDescriptor` readable: one byte, never read, so it stays readable.
+    private func announceStop() {
+        var byte: UInt8 = 1
+        _ = write(stopWriter, &byte, 1)
+    }
 
     /// True once the run is stopping; workers check it after every call.
     @inline(__always)
@@ -33,18 +61,21 @@ public final class RunControl: Sendable {
 
     /// Asks the workers to stop after their current call.
     public func requestStop() {
-        _ = reason.compareExchange(
+        let (stopped, _) = reason.compareExchange(
             expected: Reason.running.rawValue, desired: Reason.finished.rawValue, ordering: .acquiringAndReleasing)
+        if stopped { announceStop() }
     }
 
     /// SIGINT, from a signal handler: only the mark (an atomic store); `SignalStop` wakes the call.
     func markInterrupted() {
         reason.store(Reason.interrupted.rawValue, ordering: .releasing)
+        announceStop()
     }
 
     /// SIGINT: stop, and release every blocked call by closing the sockets.
     public func interrupt() {
         reason.store(Reason.interrupted.rawValue, ordering: .releasing)
+        announceStop()
         closeAll()
     }
 
