@@ -50,6 +50,51 @@ struct SignalTests {
     }
 }
 
+/// Runs in a child process (IsolatedRunTests) because a signal handler is process-wide.
+@Suite(
+    "Signals during a wait (child process)",
+    .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
+struct SignalDuringWaitTests {
+    // BEHAVIOUR.md: "EINTR: retried, never surfaced". A WSAPoll that a signal interrupts neither reports a
+    // timeout early nor misses the readiness that comes after the signal.
+    @Test("A signal during WSAPoll does not end its wait: it times out on time, or sees the data that comes later")
+    func pollWaitsOutSignals() throws {
+        try #require(SignalPoke.install())
+        var data = WSADATA()
+        try #require(WSAStartup(MAKEWORD(2, 2), &data) == 0)
+        defer { _ = WSACleanup() }
+        try withStreamPair { socket, peer in
+            for dataComes in [false, true] {
+                SignalPoke.clearTarget()
+                let before = SignalPoke.count
+                let poller = TestThread {
+                    SignalPoke.becomeTarget()
+                    var entry = WSAPOLLFD(fd: socket, events: POLLRDNORM)
+                    let started = TestClock.now()
+                    let ready = WSAPoll(&entry, 1, 600)
+                    return (ready, entry.revents, TestClock.now() - started)
+                }
+                while !SignalPoke.hasTarget { TestClock.sleep(milliseconds: 1) }
+                for _ in 0..<4 {
+                    TestClock.sleep(milliseconds: 50)
+                    SignalPoke.poke()
+                }
+                if dataComes { _ = peer.send([1, 2, 3]) }
+                let (ready, revents, seconds) = poller.join()
+                #expect(SignalPoke.count - before == 4, "the poller took \(SignalPoke.count - before) signals")
+                if dataComes {
+                    #expect(ready == 1 && revents & POLLRDNORM != 0, "ready \(ready), revents \(revents)")
+                    #expect(seconds < 0.55, "returned after \(seconds) s")
+                } else {
+                    #expect(ready == 0, "ready \(ready)")
+                    #expect(seconds >= 0.59, "timed out after \(seconds) s of 0.6")
+                }
+            }
+        }
+        ChildProcess.markFinished("pollWaitsOutSignals")
+    }
+}
+
 /// Waits (at most 5 s) until a library socket reports an error or hang-up, such as a peer's RST.
 func waitForError(_ socket: SOCKET) -> Bool {
     var entry = WSAPOLLFD(fd: socket, events: POLLRDNORM)

@@ -2,7 +2,9 @@ import CWinsock
 import Glibc
 
 // One libc call per function and nothing else, so that errno is read right after it (swift-system's
-// habit). EINTR is retried in exactly one place, `retryingOnInterrupt`; close is never retried.
+// habit). EINTR is retried by `retryingOnInterrupt`, except in sendmsg (the raw system call answers
+// -EINTR itself) and WSAPoll's poll (the retry waits only for what is left of the timeout); close is
+// never retried.
 
 /// Calls `body` until it stops failing with EINTR; returns its value or `-errno`.
 @inline(__always)
@@ -101,6 +103,22 @@ func system_poll(_ fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: I
     let result = Glibc.poll(fds, nfds_t(count), timeout)
     if result < 0 { return errno == EINTR ? 0 : -errno }
     return result
+}
+
+/// WSAPoll's poll: a signal that interrupts it does not end the wait early ("EINTR: retried, never
+/// surfaced", BEHAVIOUR.md; Windows has no signals), so the retry waits for what is left of the timeout.
+func system_pollWaitingOutSignals(_ fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: Int32) -> Int32 {
+    let deadline = timeout > 0 ? Deadline.after(milliseconds: UInt32(timeout)) : nil
+    var wait = timeout
+    while true {
+        let result = Glibc.poll(fds, nfds_t(count), wait)
+        if result >= 0 { return result }
+        guard errno == EINTR else { return -errno }
+        if let deadline {
+            wait = deadline.remainingMilliseconds
+            if wait == 0 { return 0 }
+        }
+    }
 }
 
 func system_getpeername(

@@ -84,7 +84,8 @@ private func receive(
 ///
 /// `closesocket` on another thread ends the wait, as it ends other blocking calls on the socket, and
 /// that entry reports POLLNVAL: by then the handle is not a socket, and Linux's own answer for the shut
-/// down descriptor (POLLHUP, with POLLIN or POLLOUT) would read as the peer hanging up.
+/// down descriptor (POLLHUP, with POLLIN or POLLOUT) would read as the peer hanging up. A signal that
+/// interrupts the wait does not end it: it goes on for what is left of the timeout.
 ///
 /// The per-call tables (the sockets and Linux's pollfd array) live on the stack: a steady poll loop
 /// allocates nothing for up to 128 entries (Swift's stack allocation limit of 1 KiB per table), and
@@ -123,7 +124,7 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
                     for index in 0..<count { records[index]?.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
                 }
             }
-            let result = closedBefore ? 0 : system_poll(linux.baseAddress!, count, timeout)
+            let result = closedBefore ? 0 : system_pollWaitingOutSignals(linux.baseAddress!, count, timeout)
             if result < 0 {
                 return socketError(ErrnoMapping.code(forErrno: -result, in: ErrnoSituation(call: .other)))
             }
