@@ -46,10 +46,14 @@ test: deps lint
 	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
 	  --filter '$(OVERLAPPED_SUITES)'
 
+# The binary, the manual, and the completions where bash-completion, zsh and fish look for them.
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 .build/release/wsasend $(DESTDIR)$(PREFIX)/bin/wsasend
 	install -m 0644 man/wsasend.1 $(DESTDIR)$(PREFIX)/share/man/man1/wsasend.1
+	install -D -m 0644 completions/wsasend.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/wsasend
+	install -D -m 0644 completions/_wsasend $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_wsasend
+	install -D -m 0644 completions/wsasend.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/wsasend.fish
 
 # Regenerates the committed shell completions from the parser (a test checks that they match).
 completions: build

@@ -179,7 +179,11 @@ _wsasend() {
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+        COMPREPLY=()
+        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+        # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
+        unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
+        _wsasend_send
         ;;
     esac
 }
@@ -189,7 +193,7 @@ _wsasend_send() {
     non_repeating_flags=(--oob --dontroute --partial --udp --nodelay --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --file --listen --sndbuf --rate --connect-timeout --interval)
-    __wsasend_offer_flags_options 1
+    __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
     case "${prev}" in
@@ -243,7 +247,7 @@ _wsasend_sink() {
     non_repeating_flags=(--udp --once --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--output --idle --interval)
-    __wsasend_offer_flags_options 1
+    __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
     case "${prev}" in
@@ -273,7 +277,7 @@ _wsasend_codes() {
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
-    __wsasend_offer_flags_options 1
+    __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 }
 
 _wsasend_help() {

@@ -32,6 +32,12 @@ function __wsasend_parse_tokens -S
             __wsasend_parse_subcommand 1 'json' 'version' 'h/help'
         case 'help'
             __wsasend_parse_subcommand -r 1 'version'
+        case '*'
+            # No subcommand named: the tokens are the default subcommand's (wsasend HOST:PORT ...).
+            if test (count $unparsed_tokens) -gt 0; or string match -q -- '-*' (commandline -ct)
+                set -p unparsed_tokens send
+                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'connections=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+            end
         end
     end
 end
