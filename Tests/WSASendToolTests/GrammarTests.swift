@@ -181,6 +181,20 @@ struct ScalarGrammarTests {
         #expect(try RateGrammar.parse(text).get() == bits)
     }
 
+    @Test(
+        "Bad rates are refused",
+        arguments: [
+            ("-1M", GrammarError.notANumber("-1M", what: "a rate")),
+            ("fast", .notANumber("fast", what: "a rate")),
+            ("10X", .unknownRateSuffix("10X", suffix: "X")),
+            ("1.2.3M", .notANumber("1.2.3M", what: "a rate")),
+            ("0.5", .outOfRange("0.5", what: "rate", range: "at least 1 bit/s")),
+            ("", .empty(what: "a rate")),
+        ])
+    func refusesRates(text: String, error: GrammarError) {
+        #expect(throws: error) { try RateGrammar.parse(text).get() }
+    }
+
     @Test("Counts are whole numbers within their range")
     func parsesCounts() throws {
         #expect(try NumberGrammar.parse("12", what: "--count", in: 1...100).get() == 12)

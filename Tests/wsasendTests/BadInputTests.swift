@@ -51,6 +51,16 @@ struct BadInputTests {
             arguments: ["127.0.0.1:9", "--count", "99999999999999999999"], status: 64,
             message: "--count 99999999999999999999 is out of range"),
         Case(arguments: ["127.0.0.1:9", "--connections", "0"], status: 64, message: "--connections 0 is out of range"),
+        // A negative number is a bad value, not an option (and not a missing value).
+        Case(arguments: ["127.0.0.1:9", "--count", "-1"], status: 64, message: "'-1' is not a whole number (--count)"),
+        Case(
+            arguments: ["127.0.0.1:9", "--connections", "-2"], status: 64,
+            message: "'-2' is not a whole number (--connections)"),
+        Case(arguments: ["127.0.0.1:9", "--buffers", "-4096"], status: 64, message: "'-4096' is not a whole number"),
+        Case(arguments: ["127.0.0.1:9", "--rate", "-1M"], status: 64, message: "'-1M' is not a whole number (a rate)"),
+        Case(arguments: ["127.0.0.1:9", "--duration", "-5s"], status: 64, message: "'-5s' is not a duration"),
+        Case(arguments: ["sink", "0", "--idle", "-1s"], status: 64, message: "'-1s' is not a duration"),
+        Case(arguments: ["127.0.0.1:9", "--count", "--udp"], status: 64, message: "'--udp' is not a whole number"),
         Case(
             arguments: ["127.0.0.1:9", "--connections", "10001"], status: 64,
             message: "--connections 10001 is out of range: it must be 1 to 10000"),

@@ -3,6 +3,10 @@ import Winsock
 
 /// The options of a send run, as the command line and a REPL parse them; `makePlan` turns them into a
 /// `RunPlan`. Grammar errors surface while parsing, cross-field rules in `validate()`.
+///
+/// Numbers, sizes and durations take the next word whatever it looks like (`parsing: .unconditional`):
+/// `--count -1` is a bad count ("'-1' is not a whole number"), where ArgumentParser would read `-1` as an
+/// option and report the value missing.
 public struct SendOptions: ParsableArguments, Sendable {
     @Argument(
         help: ArgumentHelp(
@@ -11,6 +15,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var target: Target?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.",
             valueName: "spec"),
@@ -18,12 +23,14 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var buffers: BufferSpec = .default
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "The number of buffer sets each connection sends (default 1, or until the file ends).", valueName: "n"),
         transform: { try NumberGrammar.parse($0, what: "--count", in: 1...UInt64(Int64.max)).parsed() })
     public var count: UInt64?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "How long each connection sends instead of a count, such as 10s, 500ms or 2m.", valueName: "duration"),
         transform: { try DurationGrammar.parse($0).parsed() })
@@ -52,6 +59,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var mode: SendMode = .blocking
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Overlapped calls in flight per connection, 1 to 1024 (event and routine modes; default 1).",
             valueName: "k"),
@@ -62,6 +70,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var udp = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("The number of connections, each sending the whole run, 1 to 10000.", valueName: "n"),
         transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...10000).parsed() })
     public var connections: UInt64 = 1
@@ -80,11 +89,13 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var listen: ListenAddress?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("The socket's send buffer size (SO_SNDBUF), such as 64K.", valueName: "size"),
         transform: { try ByteSize.parse($0[...], limit: UInt64(Int32.max)).parsed() })
     public var sndbuf: UInt64?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Hold each connection to this many bits per second (k, M, G: powers of 1000), such as 100M.",
             valueName: "bits"),
@@ -95,6 +106,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var nodelay = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.",
             valueName: "duration"),
@@ -102,6 +114,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var connectTimeout: UInt64?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Print a progress line on standard error every so often, such as 1s; 0 turns it off.", valueName: "duration"
         ),

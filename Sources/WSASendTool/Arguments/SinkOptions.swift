@@ -21,12 +21,14 @@ public struct SinkOptions: ParsableArguments, Sendable {
     public var once = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Exit when no byte has arrived for this long after the first one, such as 2s.", valueName: "duration"),
         transform: { try DurationGrammar.parse($0).parsed() })
     public var idle: UInt64?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Print a progress line on standard error every so often, such as 1s; 0 turns it off.", valueName: "duration"
         ),

@@ -6,6 +6,8 @@ public enum RateGrammar {
         guard !text.isEmpty else { return .failure(.empty(what: "a rate")) }
         let number = text.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
         let suffix = text[number.endIndex...]
+        // No number at all ("-1M", "fast"): that, rather than a suffix of the whole text.
+        guard !number.isEmpty else { return .failure(.notANumber(text, what: "a rate")) }
         let multiplier: Double
         switch suffix {
         case "": multiplier = 1
