@@ -353,6 +353,28 @@ struct PeerEndToEndTests {
         #expect(process.terminationStatus == 0)
         #expect(peer.bytes()?.count == 64 * 20000)
     }
+
+    /// Each loop holds latencies in a batch before the histogram (LatencyBatch): five calls are fewer than
+    /// a batch, so a loop that lost its last batch would report no latency at all.
+    @Test(
+        "Every loop's latencies reach the report",
+        arguments: [
+            [], ["-v"], ["--rate", "1G"], ["--mode", "nonblocking"], ["--mode", "event", "--outstanding", "2"],
+            ["--mode", "routine", "--outstanding", "2"], ["--connections", "2"],
+        ])
+    func latenciesReported(options: [String]) throws {
+        let peer = try LoopbackPeer()
+        let outcome = try Tool.run(
+            ["127.0.0.1:\(peer.port)", "--buffers", "4x4096", "--count", "5", "--json"] + options)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        // -v writes its call lines before the JSON object.
+        let json = lines.drop { !$0.hasPrefix("{") }.joined(separator: "\n")
+        let summary = try SinkEndToEndTests.summary(SinkEndToEndTests.json(json))
+        let latency = try #require(summary["latency_seconds"] as? [String: Any], "no latency in \(summary)")
+        let (low, high) = (latency["min"] as? Double ?? 0, latency["max"] as? Double ?? 0)
+        #expect(low > 0 && high >= low, "latency \(latency)")
+    }
 }
 
 @Suite("Demo and codes")

@@ -37,7 +37,6 @@ struct NonOverlappedWorker: Sendable {
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
         var progress = lineWriter()
         var latencies = LatencyBatch()
-        defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !context.control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
             guard let setBytes = nextSet(&result) else { break }
@@ -48,6 +47,8 @@ struct NonOverlappedWorker: Sendable {
             result.counters.sets += 1
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
+        // Not in a `defer`: that would run after `result` is copied out, and the batch would be lost.
+        latencies.flush(into: &result.latency)
         return result
     }
 
