@@ -66,7 +66,8 @@ public final class RunControl: Sendable {
         if stopped { announceStop() }
     }
 
-    /// SIGINT, from a signal handler: only the mark (an atomic store); `SignalStop` wakes the call.
+    /// SIGINT, from a signal handler: only the mark (an atomic store) and the stop pipe's byte (a write);
+    /// `SignalStop` wakes the call.
     func markInterrupted() {
         reason.store(Reason.interrupted.rawValue, ordering: .releasing)
         announceStop()

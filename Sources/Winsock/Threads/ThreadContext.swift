@@ -11,7 +11,7 @@ final class ThreadContext: @unchecked Sendable {
     /// IOV_MAX iovecs: the most one sendmsg takes.
     let iovecs: UnsafeMutablePointer<iovec>
     /// A message header over `iovecs` for the non-overlapped send's one sendmsg: kept here rather than
-    /// built on the stack per call, which cost the zeroing of 56 bytes and a stack-protector check.
+    /// zeroed and filled on the stack for every call.
     let message: UnsafeMutablePointer<msghdr>
     /// A datagram built from more than IOV_MAX buffers is copied here (at most 64 KiB), created lazily.
     @exclusivity(unchecked) private(set) var datagramScratch: UnsafeMutableRawPointer?
