@@ -177,6 +177,14 @@ struct PeerEndToEndTests {
         #expect(outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = 0, 4096 bytes, ") }.count == 3)
     }
 
+    /// A run ended by SIGINT: exit 130 and a JSON report marked interrupted, which is returned.
+    static func interruptedReport(_ outcome: Tool.Outcome) throws -> [String: Any] {
+        #expect(outcome.status == 130)
+        let report = try SinkEndToEndTests.json(outcome.stdout)
+        #expect(report["interrupted"] as? Bool == true)
+        return report
+    }
+
     /// A sender of 1 MiB sets to `peer`, which does not read: connected, and given the time to fill the
     /// socket buffers and block.
     static func blockedSender(on peer: LoopbackPeer, _ options: [String]) throws -> Background {
@@ -197,10 +205,7 @@ struct PeerEndToEndTests {
         let sender = try Self.blockedSender(on: peer, ["--json"] + options)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 10)
-        #expect(outcome.status == 130)
-        let report = try SinkEndToEndTests.json(outcome.stdout)
-        #expect(report["interrupted"] as? Bool == true)
-        let summary = try SinkEndToEndTests.summary(report)
+        let summary = try SinkEndToEndTests.summary(Self.interruptedReport(outcome))
         #expect((summary["bytes_sent"] as? Int ?? 0) > 0)
         // A blocked call ends interrupted; a non-blocking run stops in its wait for room, between calls.
         #expect((summary["interrupted"] as? Int ?? 0) >= (options.contains("nonblocking") ? 0 : 1))
@@ -229,10 +234,7 @@ struct PeerEndToEndTests {
         try Self.quietInputSender(options, peer: peer) { sender in
             Thread.sleep(forTimeInterval: 0.3)
             sender.interrupt()
-            let outcome = try sender.finish(timeout: 10)
-            #expect(outcome.status == 130)
-            let report = try SinkEndToEndTests.json(outcome.stdout)
-            #expect(report["interrupted"] as? Bool == true)
+            _ = try Self.interruptedReport(sender.finish(timeout: 10))
         }
     }
 
@@ -279,9 +281,7 @@ struct PeerEndToEndTests {
         Thread.sleep(forTimeInterval: 0.002)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 10)
-        #expect(outcome.status == 130)
-        let report = try SinkEndToEndTests.json(outcome.stdout)
-        #expect(report["interrupted"] as? Bool == true)
+        _ = try Self.interruptedReport(outcome)
         #expect(outcome.stderrLines.last?.hasPrefix("wsasend: interrupted") == true)
     }
 
