@@ -43,7 +43,8 @@ public struct SinkServer: Sendable {
             switch OutputFile.create(path) {
             case .success(let file): output = file
             case .failure(let error):
-                report.failure = ToolFailure(.usage, "cannot write the output file '\(error.path)': \(error.reason)")
+                report.failure = ToolFailure(
+                    .cannotCreate, "cannot create the output file '\(error.path)': \(error.reason)")
                 return report
             }
         }
