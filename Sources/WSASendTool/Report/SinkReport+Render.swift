@@ -6,7 +6,7 @@ extension SinkReport {
         let count = connections.count
         let what =
             transport == .udp
-            ? "\(Units.grouped(datagrams)) datagrams"
+            ? Units.count(datagrams, "datagram", "datagrams")
             : (count == 1 ? "1 connection" : "\(count) connections")
         var lines = ["wsasend sink on \(address) (\(transport.rawValue)): \(what)"]
         var bytesLine = "\(Units.grouped(bytes)) received in \(Units.count(receiveCalls, "recv call", "recv calls"))"
@@ -20,7 +20,7 @@ extension SinkReport {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if count > 16 { lines.append("  ... \(count - 16) more connections") }
         }
-        if interrupted { lines.append("interrupted by SIGINT: the figures cover what arrived before it") }
+        // An interrupted sink is announced once, by the stderr line of `errorSentence`.
         return lines.joined(separator: "\n")
     }
 
