@@ -94,7 +94,7 @@ struct BufferGrammarTests {
             ("4Q", GrammarError.unknownSizeSuffix("4Q", suffix: "Q")),
             ("4 K", .unknownSizeSuffix("4 K", suffix: " K")),
             ("1.5K", .notANumber("1.5K", what: "a size")),
-            ("-1", .notANumber("-1", what: "a size")),
+            ("-1", .negative("-1", what: "a size")),
             ("K", .notANumber("K", what: "a size")),
             ("5G", .sizeTooLarge("5G", limit: "4294967295 bytes")),
             ("18446744073709551616", .sizeTooLarge("18446744073709551616", limit: "4294967295 bytes")),

@@ -60,7 +60,7 @@ extension SendReport {
         let direction = listening ? "wsasend listening on" : "wsasend to"
         let modeText = mode.isOverlapped ? "\(mode.rawValue) (\(outstanding) outstanding)" : mode.rawValue
         var options: [String] = []
-        if let count = self.count, file == nil { options.append("count \(Units.grouped(count))") }
+        if let count = self.count { options.append("count \(Units.grouped(count))") }
         if let duration { options.append("duration \(Units.duration(Double(duration)))") }
         if let sendBufferSize { options.append("sndbuf \(Units.size(UInt64(sendBufferSize)))") }
         if let rate { options.append("rate \(Units.rate(Double(rate), unit: "bit")) per connection") }
