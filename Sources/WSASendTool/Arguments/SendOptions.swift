@@ -4,7 +4,8 @@ import Winsock
 /// The options of a send run, as the command line and a REPL parse them; `makePlan` turns them into a
 /// `RunPlan`. Grammar errors surface while parsing, cross-field rules in `validate()`.
 ///
-/// Numbers, sizes, durations, rates and flags take the next word whatever it looks like
+/// Numbers, sizes, durations, rates, flags, modes and listen addresses take the next word whatever it
+/// looks like
 /// (`parsing: .unconditional`): `--count -1` is a negative count and `--count -q` an option where the
 /// count belongs (`ValueSign`), where ArgumentParser would read either as an option and report the value
 /// missing.
@@ -56,6 +57,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var partial = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine (any case).",
             valueName: "mode"))
@@ -86,6 +88,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var file: String?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.", valueName: "address"),
         transform: { try ListenAddress.parse($0).parsed() })

@@ -52,6 +52,11 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `[HOST:]PORT`.
     public static func parse(_ text: String) -> Result<ListenAddress, GrammarError> {
         guard !text.isEmpty else { return .failure(.empty(what: "a [HOST:]PORT address")) }
+        // `--listen --json`: an option where the address belongs. A negative number goes on to the port
+        // grammar, which names it as no port.
+        if case .optionNotValue(let word)? = ValueSign.error(text[...], what: "a port") {
+            return .failure(.optionNotValue(word))
+        }
         switch HostGrammar.split(text) {
         case .failure(let error):
             return .failure(error)
