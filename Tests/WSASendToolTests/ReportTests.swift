@@ -215,3 +215,41 @@ final class Lines: Sendable {
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
+
+@Suite("Sink report")
+struct SinkReportTests {
+    static func report(
+        _ transport: Transport, connections: [(bytes: UInt64, first: UInt64, last: UInt64)]
+    ) -> SinkReport {
+        var plan = SinkPlan(address: ListenAddress(port: 9000))
+        plan.transport = transport
+        var report = SinkReport(plan: plan)
+        for (index, figures) in connections.enumerated() {
+            var connection = SinkConnectionReport(index: index)
+            connection.bytes = figures.bytes
+            connection.receiveCalls = 1
+            connection.datagrams = transport == .udp ? 1 : 0
+            connection.firstByte = figures.first
+            connection.lastByte = figures.last
+            report.connections.append(connection)
+        }
+        return report
+    }
+
+    @Test("One byte and one datagram are counted in the singular")
+    func singular() {
+        #expect(Self.report(.tcp, connections: [(1, 10, 10)]).text.contains("  [0] -: 1 byte,"))
+        #expect(Self.report(.udp, connections: [(1, 10, 10)]).text.contains("(udp): 1 datagram\n"))
+    }
+
+    @Test(
+        "The busy time is the union of the connections' intervals",
+        arguments: [
+            ([(1, 0, 100), (1, 1_000, 1_100)], 200), ([(1, 0, 100), (1, 50, 150)], 150),
+            ([(1, 0, 1_000), (1, 100, 200), (1, 2_000, 2_000)], 1_000), ([], 0),
+        ] as [([(UInt64, UInt64, UInt64)], UInt64)])
+    func busy(intervals: [(UInt64, UInt64, UInt64)], busy: UInt64) {
+        let report = Self.report(.tcp, connections: intervals.map { (bytes: $0.0, first: $0.1, last: $0.2) })
+        #expect(report.busyNanoseconds == busy)
+    }
+}

@@ -31,7 +31,8 @@ extension SinkReport {
     }
 
     private static func connectionLine(_ connection: SinkConnectionReport) -> String {
-        var text = "  [\(connection.index)] \(connection.peer ?? "-"): \(Units.grouped(connection.bytes)) bytes"
+        var text =
+            "  [\(connection.index)] \(connection.peer ?? "-"): \(Units.count(connection.bytes, "byte", "bytes"))"
         if connection.urgentBytes > 0 { text += ", \(Units.grouped(connection.urgentBytes)) urgent" }
         if let first = connection.firstByte {
             text += ", first byte \(Units.duration(Double(first &- connection.opened))) after accept"

@@ -130,7 +130,7 @@ public struct SinkServer: Sendable {
                 ledger.add(connection)
                 if plan.verbose {
                     events.notice?(
-                        "connection \(connection.index) closed: \(Units.grouped(connection.bytes)) bytes")
+                        "connection \(connection.index) closed: \(Units.count(connection.bytes, "byte", "bytes"))")
                 }
             }
             if sequential {
