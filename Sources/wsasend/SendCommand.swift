@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import WSASendTool
 
 /// `wsasend [send] HOST:PORT [options]`: connect (or listen), call WSASend, report.
@@ -42,15 +43,23 @@ struct SendCommand: ParsableCommand {
         let quiet = options.quiet
         let callLines = options.json ? Console.standardError : Console.standardOutput
         var events = RunEvents(callLine: { callLines.line($0) })
+        // The header goes out first, before -v and progress lines; the rest of the report at the end.
+        let headerPrinted = Atomic<Bool>(false)
         if !quiet {
             events.progress = { Console.standardError.line($0) }
             events.notice = { Console.standardError.line("wsasend: " + $0) }
+            if !options.json {
+                events.header = {
+                    Console.standardOutput.line($0)
+                    headerPrinted.store(true, ordering: .releasing)
+                }
+            }
         }
         let report = Runner(plan: plan, control: control, events: events, soleThread: alone).run()
         if options.json {
             Console.standardOutput.line(report.json.rendered())
         } else if !quiet && report.connected > 0 {
-            Console.standardOutput.line(report.text)
+            Console.standardOutput.line(headerPrinted.load(ordering: .acquiring) ? report.body : report.text)
         }
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)

@@ -12,6 +12,9 @@ struct SinkCommand: ParsableCommand {
             bytes in the stream (SO_OOBINLINE), so --output holds exactly the bytes sent; the report counts \
             the urgent marks seen. SIGINT prints the report and exits with 130.
 
+            Exit status: 0 every connection ended cleanly, 1 a connection ended with an error, 64 bad usage, \
+            69 the address cannot be bound, 73 --output cannot be created, 130 SIGINT (after the report).
+
             Examples:
               wsasend sink 9000
               wsasend sink [::1]:9000 --once --output received.bin

@@ -7,8 +7,32 @@ import WSASendTool
 /// when `--json` was asked for, a JSON object on stdout so that it stays valid JSON).
 enum UsageErrors {
     static func exit(for error: Error, arguments: [String]) -> Never {
+        let commands = WSASendCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+        if let topic = CommandLineWords.unknownHelpTopic(arguments, commands: commands) {
+            let list = commands.dropLast().joined(separator: ", ") + " or " + (commands.last ?? "")
+            fail("'\(topic)' is not a command: wsasend help takes \(list)", arguments: arguments)
+        }
         if WSASendCommand.exitCode(for: error) == .success { WSASendCommand.exit(withError: error) }
-        let message = sentence(WSASendCommand.message(for: error))
+        fail(sentence(WSASendCommand.message(for: reparsed(error, arguments))), arguments: arguments)
+    }
+
+    /// For `sink -1` and `codes -1`, which ArgumentParser calls an unknown option or a missing argument,
+    /// the error of a second parse that hands the negative number to the value's grammar.
+    static func reparsed(_ error: Error, _ arguments: [String]) -> Error {
+        let message = WSASendCommand.message(for: error)
+        guard message.contains("Unknown option '-") || message.contains("Missing expected argument"),
+            let moved = CommandLineWords.negativeNumbersAsPositionals(arguments)
+        else { return error }
+        do {
+            _ = try WSASendCommand.parseAsRoot(moved)
+            return error
+        } catch let second {
+            return second
+        }
+    }
+
+    /// One line on stderr (and the JSON object with `--json`), then exit 64.
+    static func fail(_ message: String, arguments: [String]) -> Never {
         Console.standardError.line("wsasend: " + message)
         if wantsJSON(arguments) {
             let object = JSONValue.object([

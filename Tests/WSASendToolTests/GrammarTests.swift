@@ -94,7 +94,7 @@ struct BufferGrammarTests {
             ("4Q", GrammarError.unknownSizeSuffix("4Q", suffix: "Q")),
             ("4 K", .unknownSizeSuffix("4 K", suffix: " K")),
             ("1.5K", .notANumber("1.5K", what: "a size")),
-            ("-1", .notANumber("-1", what: "a size")),
+            ("-1", .negative("-1", what: "a size")),
             ("K", .notANumber("K", what: "a size")),
             ("5G", .sizeTooLarge("5G", limit: "4294967295 bytes")),
             ("18446744073709551616", .sizeTooLarge("18446744073709551616", limit: "4294967295 bytes")),
@@ -145,10 +145,12 @@ struct BufferGrammarTests {
 @Suite("Durations, rates, counts and flags")
 struct ScalarGrammarTests {
     @Test(
-        "Durations take ns, us, ms, s, m, h and fractions; a bare number is seconds",
+        "Durations take ns, us, ms, s, m, h, fractions and several parts; a bare number is seconds",
         arguments: [
             ("10s", 10_000_000_000), ("500ms", 500_000_000), ("2m", 120_000_000_000), ("1h", 3_600_000_000_000),
             ("1.5s", 1_500_000_000), ("250us", 250_000), ("7ns", 7), ("3", 3_000_000_000), (".5s", 500_000_000),
+            ("1h30m", 5_400_000_000_000), ("1m30s", 90_000_000_000), ("2s500ms", 2_500_000_000),
+            ("1.5h15m", 6_300_000_000_000), ("1min", 60_000_000_000),
         ] as [(String, UInt64)])
     func parsesDurations(text: String, nanoseconds: UInt64) throws {
         #expect(try DurationGrammar.parse(text).get() == nanoseconds)
@@ -163,6 +165,11 @@ struct ScalarGrammarTests {
             ("0s", .zeroDuration("0s")),
             ("99999999999h", .durationTooLarge("99999999999h")),
             ("", .empty(what: "a duration")),
+            ("1h30", .durationPartWithoutUnit("1h30")),
+            ("1h30x", .unknownDurationUnit("1h30x", unit: "x")),
+            ("-5s", .negative("-5s", what: "a duration")),
+            ("-.5s", .negative("-.5s", what: "a duration")),
+            ("--udp", .optionNotValue("--udp")),
         ])
     func refusesDurations(text: String, error: GrammarError) {
         #expect(throws: error) { try DurationGrammar.parse(text).get() }
@@ -174,9 +181,25 @@ struct ScalarGrammarTests {
     }
 
     @Test(
-        "Rates are bits per second with k, M, G",
-        arguments: [("100M", 100_000_000), ("1.5G", 1_500_000_000), ("800k", 800_000), ("64", 64)]
-            as [(String, UInt64)])
+        "A progress interval is 0 (off) or at least 10 ms",
+        arguments: [
+            ("0", Result<UInt64, GrammarError>.success(0)), ("10ms", .success(10_000_000)),
+            ("1s", .success(1_000_000_000)), ("1ns", .failure(.intervalTooShort("1ns", minimum: "10ms"))),
+            ("9.99ms", .failure(.intervalTooShort("9.99ms", minimum: "10ms"))),
+        ])
+    func intervals(text: String, expected: Result<UInt64, GrammarError>) {
+        #expect(DurationGrammar.parseInterval(text) == expected)
+    }
+
+    @Test(
+        "Rates are bits per second with k, M, G, T in either case; a unit with B means bytes",
+        arguments: [
+            ("100M", 100_000_000), ("100m", 100_000_000), ("1.5G", 1_500_000_000), ("800k", 800_000), ("64", 64),
+            ("100Mbit", 100_000_000), ("100Mbps", 100_000_000), ("100Mbit/s", 100_000_000),
+            ("100Mbits/sec", 100_000_000), ("100Mb", 100_000_000), ("1T", 1_000_000_000_000), ("8bps", 8),
+            ("12.5MB/s", 100_000_000), ("12.5MBps", 100_000_000), ("1KB", 8_000), ("100B", 800),
+            ("1kbytes/s", 8_000),
+        ] as [(String, UInt64)])
     func parsesRates(text: String, bits: UInt64) throws {
         #expect(try RateGrammar.parse(text).get() == bits)
     }
@@ -184,9 +207,13 @@ struct ScalarGrammarTests {
     @Test(
         "Bad rates are refused",
         arguments: [
-            ("-1M", GrammarError.notANumber("-1M", what: "a rate")),
+            ("-1M", GrammarError.negative("-1M", what: "a rate")),
+            ("-1.5M", .negative("-1.5M", what: "a rate")),
+            ("-q", .optionNotValue("-q")),
             ("fast", .notANumber("fast", what: "a rate")),
-            ("10X", .unknownRateSuffix("10X", suffix: "X")),
+            ("10X", .unknownRateUnit("10X", unit: "X")),
+            ("100Mbyte", .unknownRateUnit("100Mbyte", unit: "Mbyte")),
+            ("100MiB", .unknownRateUnit("100MiB", unit: "MiB")),
             ("1.2.3M", .notANumber("1.2.3M", what: "a rate")),
             ("0.5", .outOfRange("0.5", what: "rate", range: "at least 1 bit/s")),
             ("", .empty(what: "a rate")),
@@ -245,5 +272,88 @@ struct ScalarGrammarTests {
         #expect(try ErrorCodeGrammar.parse("WSAEWOULDBLOCK").get().code == 10035)
         #expect(throws: GrammarError.unknownErrorCode("99")) { try ErrorCodeGrammar.parse("99").get() }
         #expect(throws: GrammarError.unknownErrorCode("ENOPE")) { try ErrorCodeGrammar.parse("ENOPE").get() }
+    }
+}
+
+@Suite("One grammar for values")
+struct ValueGrammarTests {
+    /// Each grammar that takes the next word whatever it is, parsing the same word.
+    static let grammars: [(String, @Sendable (String) -> GrammarError?)] = [
+        ("--count", { NumberGrammar.parse($0, what: "--count", in: 1...100).failure }),
+        ("a size", { ByteSize.parse($0[...]).failure }),
+        ("a size", { BufferSpec.parse($0).failure }),
+        ("a rate", { RateGrammar.parse($0).failure }),
+        ("a duration", { DurationGrammar.parse($0).failure }),
+        ("a duration", { DurationGrammar.parseInterval($0).failure }),
+        ("a flag list", { FlagList.parse($0).failure }),
+    ]
+
+    @Test("A negative number gets one sentence in every grammar", arguments: 0..<grammars.count)
+    func negatives(index: Int) {
+        let (what, parse) = Self.grammars[index]
+        for word in ["-1", "-1.5", "-.5"] {
+            #expect(parse(word) == .negative(word, what: what))
+            #expect(parse(word)?.description == "'\(word)' is negative: \(what) cannot be below zero")
+        }
+    }
+
+    @Test("An option where a value belongs is called an option in every grammar", arguments: 0..<grammars.count)
+    func options(index: Int) {
+        for word in ["-q", "--udp", "-"] {
+            #expect(Self.grammars[index].1(word) == .optionNotValue(word))
+        }
+    }
+
+    @Test(
+        "Each grammar error has its own sentence",
+        arguments: [
+            (
+                GrammarError.urlNotTarget("http://127.0.0.1:9300", suggestion: "127.0.0.1:9300"),
+                "'http://127.0.0.1:9300' is a URL, not a target: write HOST:PORT, such as 127.0.0.1:9300"
+            ),
+            (
+                .intervalTooShort("1ns", minimum: "10ms"),
+                "'1ns' is shorter than 10ms, the shortest progress interval: give 10ms or more, or 0 for no progress lines"
+            ),
+            (
+                .durationPartWithoutUnit("1h30"),
+                "'1h30' has a number without a unit: in a duration of several parts each has its unit, such as 1h30m"
+            ),
+            (
+                .badDuration("s"),
+                "'s' is not a duration: write a number and a unit, such as 10s, 500ms, 2m or 1h30m (a bare number is seconds)"
+            ),
+            (
+                .unknownRateUnit("10X", unit: "X"),
+                "'10X' has an unknown rate unit 'X': write bits as 100M, 100Mbit or 100Mbps, bytes as 12.5MB/s or 12.5MBps (k, M, G, T: powers of 1000)"
+            ),
+            (.optionNotValue("-q"), "'-q' is an option, not a value: the option before it needs a value"),
+        ])
+    func sentences(error: GrammarError, sentence: String) {
+        #expect(error.description == sentence)
+    }
+
+    @Test(
+        "A URL is not a target; the HOST:PORT in it is suggested when it has one",
+        arguments: [
+            ("http://127.0.0.1:9300", "127.0.0.1:9300"), ("https://[::1]:8443/x", "[::1]:8443"),
+            ("tcp://example.org:80", "example.org:80"), ("http://example.org/", nil),
+        ] as [(String, String?)])
+    func urls(text: String, suggestion: String?) {
+        #expect(Target.parse(text).failure == .urlNotTarget(text, suggestion: suggestion))
+        #expect(ListenAddress.parse(text).failure == .urlNotTarget(text, suggestion: suggestion))
+    }
+
+    @Test("Modes are read in any case, as flags and codes are", arguments: ["event", "EVENT", "Event", "eVeNt"])
+    func modes(text: String) {
+        #expect(SendMode(argument: text) == .event)
+    }
+}
+
+extension Result {
+    /// The error, or nil for a success.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

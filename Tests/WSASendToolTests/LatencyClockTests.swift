@@ -47,3 +47,46 @@ struct LatencyClockTests {
         #expect(nanoseconds.summary?.p50 == 1_000_000)
     }
 }
+
+@Suite("Latency summary")
+struct LatencySummaryTests {
+    @Test("min, max and mean are exact; the percentiles lie between min and max")
+    func exactExtremes() throws {
+        var recorder = LatencyRecorder()
+        for value: UInt64 in [100_003, 200_011, 300_017] { recorder.record(value) }
+        let summary = try #require(recorder.summary)
+        #expect(summary.min == 100_003)
+        #expect(summary.max == 300_017)
+        #expect(summary.mean == Double(100_003 + 200_011 + 300_017) / 3)
+        for percentile in [summary.p50, summary.p90, summary.p99] {
+            #expect((summary.min...summary.max).contains(percentile))
+        }
+    }
+
+    @Test("One value: every figure is that value, in clock units too", arguments: [1_234_567, 42, 987_654_321])
+    func oneValue(value: UInt64) throws {
+        for unit in [LatencyRecorder.Unit.nanoseconds, .latencyClock] {
+            var recorder = LatencyRecorder(unit: unit)
+            recorder.record(value)
+            let summary = try #require(recorder.summary)
+            let figures = [summary.min, summary.p50, summary.p90, summary.p99, summary.max]
+            #expect(Set(figures).count == 1, "\(summary)")
+            #expect(summary.mean == Double(summary.min), "\(summary)")
+        }
+    }
+
+    @Test("Merged recorders keep exact extremes and the mean of all their values")
+    func merged() throws {
+        var first = LatencyRecorder()
+        first.record(10)
+        first.record(30)
+        var second = LatencyRecorder()
+        second.record(5)
+        second.record(1_000)
+        first.merge(second)
+        let summary = try #require(first.summary)
+        #expect(summary.min == 5)
+        #expect(summary.max == 1_000)
+        #expect(summary.mean == 261.25)
+    }
+}

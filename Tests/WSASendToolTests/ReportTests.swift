@@ -1,6 +1,8 @@
+import Synchronization
 import Testing
-import WSASendTool
 import Winsock
+
+@testable import WSASendTool
 
 @Suite("Report figures")
 struct UnitsTests {
@@ -26,6 +28,41 @@ struct UnitsTests {
         #expect(Units.rate(0, unit: "B") == "0 B/s")
         #expect(Units.fixed(-0.004, decimals: 2) == "0.00")
         #expect(Units.fixed(2.5, decimals: 0) == "3")
+    }
+
+    @Test(
+        "A figure rounded up to the next width loses its decimal: 100 Mbit/s, never 100.0 Mbit/s",
+        arguments: [
+            (99.96e6, "100 Mbit/s"), (99.94e6, "99.9 Mbit/s"), (9.996e6, "10.0 Mbit/s"), (999.7e6, "1.00 Gbit/s"),
+            (100e6, "100 Mbit/s"), (999.4e3, "999 kbit/s"),
+        ] as [(Double, String)])
+    func roundingUp(bits: Double, text: String) {
+        #expect(Units.rate(bits, unit: "bit") == text)
+    }
+
+    @Test("Durations rounded up to the next unit take it: 1.00 ms, not 1000 us")
+    func durationRoundingUp() {
+        #expect(Units.duration(999_700) == "1.00 ms")
+        #expect(Units.duration(99_960) == "100 us")
+    }
+
+    @Test("A progress line of one call says 1 call")
+    func progressSingular() {
+        let lines = Lines()
+        var progress = ProgressLines(
+            interval: 1_000, events: RunEvents(progress: { lines.add($0) }), started: 0)
+        progress?.report(now: 1_000, bytes: 4096, calls: 1)
+        progress?.report(now: 2_000, bytes: 8192, calls: 2)
+        #expect(lines.all.first?.contains("4,096 bytes, 1 call,") == true, "\(lines.all)")
+        #expect(lines.all.last?.contains("8,192 bytes, 2 calls,") == true, "\(lines.all)")
+    }
+
+    @Test("The buffer pattern is byte i = i % 251 at every size, written fast by doubling")
+    func pattern() throws {
+        for size in [0, 1, 250, 251, 252, 502, 1000, 100_003] {
+            let buffers = try #require(PayloadBuffers(spec: BufferSpec(lengths: [UInt32(size)]), pattern: true))
+            #expect(buffers.region.enumerated().allSatisfy { $0.element == UInt8($0.offset % 251) }, "size \(size)")
+        }
     }
 
     @Test("Code counts merge by code, most frequent first")
@@ -92,7 +129,7 @@ struct SendReportTests {
         return report
     }
 
-    @Test("The JSON report has DESIGN.md's fields in DESIGN.md's order")
+    @Test("The JSON report has its fixed fields in their order")
     func designFields() {
         let json = Self.report().json.rendered()
         let fields = [
@@ -147,5 +184,72 @@ struct SendReportTests {
         report.connections[0].error = WSAECONNRESET
         #expect(report.exitStatus == .failure)
         #expect(report.errorSentence?.contains("WSAECONNRESET (10054)") == true)
+    }
+
+    @Test("Accepted connections are counted as connections, not as made")
+    func acceptWording() {
+        var plan = RunPlan(endpoint: .listen(ListenAddress(port: 9000)))
+        plan.connections = 2
+        var report = SendReport(plan: plan)
+        for index in 0..<2 {
+            var connection = ConnectionReport(index: index)
+            connection.connectNanoseconds = 1_000
+            report.connections.append(connection)
+        }
+        #expect(report.text.contains("accept     2 connections: min 1.00 us"), "\(report.text)")
+        #expect(!report.text.contains("made"))
+    }
+
+    @Test("An interrupted run's text report leaves the announcement to the one stderr line")
+    func interruptedOnce() {
+        var report = Self.report()
+        report.interrupted = true
+        #expect(!report.text.contains("SIGINT"))
+        #expect(report.errorSentence?.contains("SIGINT") == true)
+    }
+}
+
+/// Lines collected from a closure that may run on any thread.
+final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+@Suite("Sink report")
+struct SinkReportTests {
+    static func report(
+        _ transport: Transport, connections: [(bytes: UInt64, first: UInt64, last: UInt64)]
+    ) -> SinkReport {
+        var plan = SinkPlan(address: ListenAddress(port: 9000))
+        plan.transport = transport
+        var report = SinkReport(plan: plan)
+        for (index, figures) in connections.enumerated() {
+            var connection = SinkConnectionReport(index: index)
+            connection.bytes = figures.bytes
+            connection.receiveCalls = 1
+            connection.datagrams = transport == .udp ? 1 : 0
+            connection.firstByte = figures.first
+            connection.lastByte = figures.last
+            report.connections.append(connection)
+        }
+        return report
+    }
+
+    @Test("One byte and one datagram are counted in the singular")
+    func singular() {
+        #expect(Self.report(.tcp, connections: [(1, 10, 10)]).text.contains("  [0] -: 1 byte,"))
+        #expect(Self.report(.udp, connections: [(1, 10, 10)]).text.contains("(udp): 1 datagram\n"))
+    }
+
+    @Test(
+        "The busy time is the union of the connections' intervals",
+        arguments: [
+            ([(1, 0, 100), (1, 1_000, 1_100)], 200), ([(1, 0, 100), (1, 50, 150)], 150),
+            ([(1, 0, 1_000), (1, 100, 200), (1, 2_000, 2_000)], 1_000), ([], 0),
+        ] as [([(UInt64, UInt64, UInt64)], UInt64)])
+    func busy(intervals: [(UInt64, UInt64, UInt64)], busy: UInt64) {
+        let report = Self.report(.tcp, connections: intervals.map { (bytes: $0.0, first: $0.1, last: $0.2) })
+        #expect(report.busyNanoseconds == busy)
     }
 }

@@ -44,3 +44,35 @@ struct SendOptionsTests {
         #expect(throws: (any Error).self) { try SendOptions.parse(arguments) }
     }
 }
+
+@Suite("Command-line words")
+struct CommandLineWordsTests {
+    @Test(
+        "Negative numbers move after a -- for a second parse; other words stay in order",
+        arguments: [
+            (["sink", "-1"], ["sink", "--", "-1"]),
+            (["sink", "-1", "--udp"], ["sink", "--udp", "--", "-1"]),
+            (["codes", "-10054", "--json"], ["codes", "--json", "--", "-10054"]),
+            (["codes", "-.5"], ["codes", "--", "-.5"]),
+        ] as [([String], [String])])
+    func moved(arguments: [String], expected: [String]) {
+        #expect(CommandLineWords.negativeNumbersAsPositionals(arguments) == expected)
+    }
+
+    @Test(
+        "Lines without a negative number, or with a -- already, are left alone",
+        arguments: [["sink", "9000"], ["codes", "-q"], ["sink", "--", "-1"], ["h:1", "--count", "--udp"]])
+    func unchanged(arguments: [String]) {
+        #expect(CommandLineWords.negativeNumbersAsPositionals(arguments) == nil)
+    }
+
+    @Test("help TOPIC: a topic that is no command is named; commands, options and no topic are not")
+    func helpTopics() {
+        let commands = ["send", "sink", "demo", "codes"]
+        #expect(CommandLineWords.unknownHelpTopic(["help", "nonexistent"], commands: commands) == "nonexistent")
+        #expect(CommandLineWords.unknownHelpTopic(["help", "sink"], commands: commands) == nil)
+        #expect(CommandLineWords.unknownHelpTopic(["help"], commands: commands) == nil)
+        #expect(CommandLineWords.unknownHelpTopic(["help", "--help"], commands: commands) == nil)
+        #expect(CommandLineWords.unknownHelpTopic(["sink", "help"], commands: commands) == nil)
+    }
+}

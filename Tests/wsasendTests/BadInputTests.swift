@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Every bad input gets exactly one stderr line `wsasend: <sentence naming the bad value>`, nothing on
-/// stdout, and DESIGN.md's exit status. `{closed}` is a loopback port with nothing listening, `{busy}` one
+/// stdout, and the documented exit status. `{closed}` is a loopback port with nothing listening, `{busy}` one
 /// that is taken.
 @Suite("Bad input")
 struct BadInputTests {
@@ -51,16 +51,38 @@ struct BadInputTests {
             arguments: ["127.0.0.1:9", "--count", "99999999999999999999"], status: 64,
             message: "--count 99999999999999999999 is out of range"),
         Case(arguments: ["127.0.0.1:9", "--connections", "0"], status: 64, message: "--connections 0 is out of range"),
-        // A negative number is a bad value, not an option (and not a missing value).
-        Case(arguments: ["127.0.0.1:9", "--count", "-1"], status: 64, message: "'-1' is not a whole number (--count)"),
+        // A negative number is a bad value, not an option (and not a missing value): one sentence for
+        // every grammar. An option where a value belongs says so.
+        Case(arguments: ["127.0.0.1:9", "--count", "-1"], status: 64, message: "'-1' is negative: --count cannot be"),
         Case(
             arguments: ["127.0.0.1:9", "--connections", "-2"], status: 64,
-            message: "'-2' is not a whole number (--connections)"),
-        Case(arguments: ["127.0.0.1:9", "--buffers", "-4096"], status: 64, message: "'-4096' is not a whole number"),
-        Case(arguments: ["127.0.0.1:9", "--rate", "-1M"], status: 64, message: "'-1M' is not a whole number (a rate)"),
-        Case(arguments: ["127.0.0.1:9", "--duration", "-5s"], status: 64, message: "'-5s' is not a duration"),
-        Case(arguments: ["sink", "0", "--idle", "-1s"], status: 64, message: "'-1s' is not a duration"),
-        Case(arguments: ["127.0.0.1:9", "--count", "--udp"], status: 64, message: "'--udp' is not a whole number"),
+            message: "'-2' is negative: --connections cannot be below zero"),
+        Case(arguments: ["127.0.0.1:9", "--buffers", "-4096"], status: 64, message: "'-4096' is negative: a size"),
+        Case(arguments: ["127.0.0.1:9", "--rate", "-1M"], status: 64, message: "'-1M' is negative: a rate cannot be"),
+        Case(arguments: ["127.0.0.1:9", "--rate", "-1.5M"], status: 64, message: "'-1.5M' is negative: a rate"),
+        Case(arguments: ["127.0.0.1:9", "--duration", "-5s"], status: 64, message: "'-5s' is negative: a duration"),
+        Case(arguments: ["sink", "0", "--idle", "-1s"], status: 64, message: "'-1s' is negative: a duration"),
+        Case(arguments: ["127.0.0.1:9", "--sndbuf", "-64K"], status: 64, message: "'-64K' is negative: a size"),
+        Case(arguments: ["127.0.0.1:9", "--flags", "-1"], status: 64, message: "'-1' is negative: a flag list"),
+        Case(arguments: ["sink", "-1"], status: 64, message: "'-1' is not a port number"),
+        Case(arguments: ["--listen", "-1"], status: 64, message: "'-1' is not a port number"),
+        Case(arguments: ["--listen", "--udp"], status: 64, message: "'--udp' is an option, not a value"),
+        Case(arguments: ["127.0.0.1:9", "--mode", "-q"], status: 64, message: "The value '-q' is invalid for '--mode"),
+        Case(arguments: ["codes", "-1"], status: 64, message: "'-1' is not a Winsock error code or name"),
+        Case(arguments: ["127.0.0.1:9", "--count", "--udp"], status: 64, message: "'--udp' is an option, not a value"),
+        Case(arguments: ["127.0.0.1:9", "--count", "-q"], status: 64, message: "'-q' is an option, not a value"),
+        Case(
+            arguments: ["http://127.0.0.1:9300"], status: 64,
+            message: "'http://127.0.0.1:9300' is a URL, not a target: write HOST:PORT, such as 127.0.0.1:9300"),
+        Case(arguments: ["help", "nonexistent"], status: 64, message: "'nonexistent' is not a command"),
+        Case(
+            arguments: ["127.0.0.1:9", "--interval", "1ns"], status: 64,
+            message: "'1ns' is shorter than 10ms, the shortest progress interval"),
+        Case(
+            arguments: ["sink", "0", "--interval", "9ms"], status: 64,
+            message: "'9ms' is shorter than 10ms, the shortest progress interval"),
+        Case(arguments: ["127.0.0.1:9", "--duration", "1h30"], status: 64, message: "'1h30' has a number without"),
+        Case(arguments: ["127.0.0.1:9", "--rate", "100Mbyte"], status: 64, message: "unknown rate unit 'Mbyte'"),
         Case(
             arguments: ["127.0.0.1:9", "--connections", "10001"], status: 64,
             message: "--connections 10001 is out of range: it must be 1 to 10000"),
@@ -93,7 +115,7 @@ struct BadInputTests {
         Case(
             arguments: ["127.0.0.1:9", "--connect-timeout", "never"], status: 64, message: "'never' is not a duration"),
         Case(arguments: ["127.0.0.1:9", "--interval", "1x"], status: 64, message: "'1x' has an unknown unit 'x'"),
-        Case(arguments: ["127.0.0.1:9", "--rate", "10Q"], status: 64, message: "'10Q' has an unknown rate suffix 'Q'"),
+        Case(arguments: ["127.0.0.1:9", "--rate", "10Q"], status: 64, message: "'10Q' has an unknown rate unit 'Q'"),
         Case(arguments: ["127.0.0.1:9", "--bogus"], status: 64, message: "Unknown option '--bogus'"),
         // Conflicting options.
         Case(
@@ -132,8 +154,8 @@ struct BadInputTests {
             arguments: ["sink", "0", "--udp", "--once"], status: 64, message: "--once waits for a connection to close"),
         Case(arguments: ["sink", "0", "--idle", "0s"], status: 64, message: "duration '0s' is zero"),
         Case(
-            arguments: ["sink", "0", "--output", "/nonexistent/dir/out"], status: 64,
-            message: "cannot write the output file '/nonexistent/dir/out': No such file or directory"),
+            arguments: ["sink", "0", "--output", "/nonexistent/dir/out"], status: 73,
+            message: "cannot create the output file '/nonexistent/dir/out': No such file or directory"),
         Case(arguments: ["sink", "{busy}"], status: 69, message: "cannot listen on 127.0.0.1:{busy}: WSAEADDRINUSE"),
         Case(arguments: ["codes", "99"], status: 64, message: "'99' is not a Winsock error code or name"),
         Case(arguments: ["codes", "NOPE"], status: 64, message: "'NOPE' is not a Winsock error code or name"),
@@ -149,7 +171,7 @@ struct BadInputTests {
             .replacing("{busy}", with: String(busyPeer?.port ?? 1))
     }
 
-    @Test("Each bad input: one specific stderr line, nothing on stdout, DESIGN.md's exit status", arguments: cases)
+    @Test("Each bad input: one specific stderr line, nothing on stdout, the documented exit status", arguments: cases)
     func badInput(_ example: Case) throws {
         let outcome = try Tool.run(example.arguments.map(Self.substitute), timeout: 30)
         #expect(outcome.status == example.status, "stderr: \(outcome.stderr)")
@@ -158,6 +180,22 @@ struct BadInputTests {
         let line = outcome.stderrLines.first ?? ""
         #expect(line.hasPrefix("wsasend: "))
         #expect(line.contains(Self.substitute(example.message)), "stderr: \(line)")
+    }
+
+    /// Values the grammar takes: each run gets past the command line to the connect, which a closed port
+    /// refuses (69, not 64).
+    static let goodValues: [[String]] = [
+        ["--mode", "EVENT"], ["--mode", "NonBlocking"], ["--rate", "100Mbit"], ["--rate", "100Mbps"],
+        ["--rate", "100Mbit/s"], ["--rate", "100Mbits/sec"], ["--rate", "100M"], ["--rate", "12.5MB/s"],
+        ["--rate", "12.5MBps"], ["--duration", "1h30m"], ["--duration", "1m30s"], ["--duration", "1"],
+        ["--interval", "10ms"], ["--interval", "0"], ["--flags", "OOB"],
+    ]
+
+    @Test("Each good spelling of a value is taken (the run fails later, at the connect)", arguments: goodValues)
+    func goodValue(_ arguments: [String]) throws {
+        let outcome = try Tool.run(["127.0.0.1:\(Self.closedPort)"] + arguments, timeout: 30)
+        #expect(outcome.status == 69, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("cannot connect"), "stderr: \(outcome.stderr)")
     }
 
     @Test("The table covers at least 40 bad inputs")

@@ -82,4 +82,28 @@ struct DocsTests {
         let committed = try String(contentsOf: Self.root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
         #expect(generated.stdout == committed, "run 'make completions' and commit the result")
     }
+
+    /// Files of the project's own notes, which are not in the repository: no reader has them.
+    static let absentFiles = ["DESIGN.md", "BEHAVIOUR.md", "NOTES.md", "STYLE.md", "WSASend.txt"]
+
+    @Test("The README and the manual cite no file the reader lacks")
+    func documentsCiteNoAbsentFile() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for file in Self.absentFiles {
+            #expect(!readme.contains(file), "README.md cites \(file)")
+            #expect(!Self.manual.contains(file), "man/wsasend.1 cites \(file)")
+        }
+    }
+
+    @Test(
+        "codes cites the WSASend documentation by its published title, not a file",
+        arguments: [["codes", "WSAEWOULDBLOCK"], ["codes", "--json"], ["codes"], ["help", "codes"]])
+    func codesCiteTheTitle(arguments: [String]) throws {
+        let outcome = try Tool.run(arguments)
+        #expect(outcome.status == 0)
+        for file in Self.absentFiles { #expect(!outcome.stdout.contains(file), "\(arguments) cites \(file)") }
+        if arguments == ["codes", "WSAEWOULDBLOCK"] {
+            #expect(outcome.stdout.contains("\"WSASend function (winsock2.h)\""))
+        }
+    }
 }

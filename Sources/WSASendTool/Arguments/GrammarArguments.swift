@@ -13,4 +13,7 @@ extension Result where Failure == GrammarError {
     }
 }
 
-extension SendMode: ExpressibleByArgument {}
+extension SendMode: ExpressibleByArgument {
+    /// A mode in any case: `--mode EVENT` as `--mode event`, as flags and codes are read.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}

@@ -4,9 +4,11 @@ import Winsock
 /// The options of a send run, as the command line and a REPL parse them; `makePlan` turns them into a
 /// `RunPlan`. Grammar errors surface while parsing, cross-field rules in `validate()`.
 ///
-/// Numbers, sizes and durations take the next word whatever it looks like (`parsing: .unconditional`):
-/// `--count -1` is a bad count ("'-1' is not a whole number"), where ArgumentParser would read `-1` as an
-/// option and report the value missing.
+/// Numbers, sizes, durations, rates, flags, modes and listen addresses take the next word whatever it
+/// looks like
+/// (`parsing: .unconditional`): `--count -1` is a negative count and `--count -q` an option where the
+/// count belongs (`ValueSign`), where ArgumentParser would read either as an option and report the value
+/// missing.
 public struct SendOptions: ParsableArguments, Sendable {
     @Argument(
         help: ArgumentHelp(
@@ -32,11 +34,13 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "How long each connection sends instead of a count, such as 10s, 500ms or 2m.", valueName: "duration"),
+            "How long each connection sends instead of a count, such as 10s, 500ms or 1h30m (a bare number is seconds).",
+            valueName: "duration"),
         transform: { try DurationGrammar.parse($0).parsed() })
     public var duration: UInt64?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "WSASend flags: oob, dontroute, partial (any case, with or without MSG_, or a number).", valueName: "list"),
         completion: .list(["oob", "dontroute", "partial"]),
@@ -53,8 +57,9 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var partial = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine.",
+            "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine (any case).",
             valueName: "mode"))
     public var mode: SendMode = .blocking
 
@@ -83,6 +88,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     public var file: String?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.", valueName: "address"),
         transform: { try ListenAddress.parse($0).parsed() })
@@ -97,8 +103,8 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Hold each connection to this many bits per second (k, M, G: powers of 1000), such as 100M.",
-            valueName: "bits"),
+            "Hold each connection to this rate: bits per second (100M, 100Mbit, 100Mbps) or bytes (12.5MB/s).",
+            valueName: "rate"),
         transform: { try RateGrammar.parse($0).parsed() })
     public var rate: UInt64?
 
@@ -116,9 +122,9 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Print a progress line on standard error every so often, such as 1s; 0 turns it off.", valueName: "duration"
-        ),
-        transform: { try DurationGrammar.parse($0, allowZero: true).parsed() })
+            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.",
+            valueName: "duration"),
+        transform: { try DurationGrammar.parseInterval($0).parsed() })
     public var interval: UInt64?
 
     @Flag(help: "Print the report as one JSON object on standard output.")

@@ -30,9 +30,9 @@ public struct SinkOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Print a progress line on standard error every so often, such as 1s; 0 turns it off.", valueName: "duration"
-        ),
-        transform: { try DurationGrammar.parse($0, allowZero: true).parsed() })
+            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.",
+            valueName: "duration"),
+        transform: { try DurationGrammar.parseInterval($0).parsed() })
     public var interval: UInt64?
 
     @Flag(help: "Print the report as one JSON object on standard output.")

@@ -5,7 +5,7 @@ public struct BufferSpec: Sendable, Hashable, CustomStringConvertible {
 
     public init(lengths: [UInt32]) { self.lengths = lengths }
 
-    /// One buffer of 4096 bytes: DESIGN.md's default.
+    /// One buffer of 4096 bytes: the default of `--buffers`.
     public static let `default` = BufferSpec(lengths: [4096])
 
     /// The most WSABUF structures one call carries; well past IOV_MAX (1024), which the library splits.

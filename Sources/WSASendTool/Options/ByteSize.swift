@@ -6,6 +6,7 @@ public enum ByteSize {
         let digits = text.prefix { $0.isASCII && $0.isNumber }
         let suffix = text[digits.endIndex...]
         guard !text.isEmpty else { return .failure(.empty(what: "a size")) }
+        if let error = ValueSign.error(text, what: "a size") { return .failure(error) }
         guard let number = NumberGrammar.decimal(digits), !suffix.hasPrefix(".") else {
             return .failure(.notANumber(String(text), what: "a size"))
         }

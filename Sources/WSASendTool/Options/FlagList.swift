@@ -9,6 +9,7 @@ public enum FlagList {
     /// Parses a flag list into WSASend's `dwFlags`.
     public static func parse(_ text: String) -> Result<DWORD, GrammarError> {
         guard !text.isEmpty else { return .failure(.empty(what: "a flag list")) }
+        if let error = ValueSign.error(text[...], what: "a flag list") { return .failure(error) }
         var flags: DWORD = 0
         for item in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "," || $0 == "|" }) {
             let name = item.trimmingSpaces

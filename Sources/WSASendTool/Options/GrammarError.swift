@@ -30,8 +30,16 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownSizeSuffix(String, suffix: String)
     /// A size larger than the grammar allows.
     case sizeTooLarge(String, limit: String)
-    /// A rate whose suffix is not k, M or G.
-    case unknownRateSuffix(String, suffix: String)
+    /// A rate whose prefix and unit are not one of the spellings `RateGrammar` takes.
+    case unknownRateUnit(String, unit: String)
+    /// A number with a minus sign where only zero or more makes sense; the argument names the value.
+    case negative(String, what: String)
+    /// An option (`-q`, `--udp`) where a value belongs: the option before it was given none.
+    case optionNotValue(String)
+    /// A URL where a HOST:PORT target belongs; the second value is the HOST:PORT it names, if it has one.
+    case urlNotTarget(String, suggestion: String?)
+    /// A progress interval shorter than the shortest one.
+    case intervalTooShort(String, minimum: String)
     /// An empty item in a comma-separated list such as `4096,,512`.
     case emptyItem(String)
     /// A buffer item whose count is not a positive number (`0x4096`, `x4096`).
@@ -46,6 +54,8 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     case badDuration(String)
     /// A duration unit other than ns, us, ms, s, m, h.
     case unknownDurationUnit(String, unit: String)
+    /// A duration of several parts with a part that has no unit (`1h30`).
+    case durationPartWithoutUnit(String)
     /// A duration of zero where a positive one is needed.
     case zeroDuration(String)
     /// A duration too long to count in nanoseconds.
@@ -83,8 +93,19 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(text)' has an unknown size suffix '\(suffix)': use K, M, G (1024), KB, MB, GB (1000) or none"
         case .sizeTooLarge(let text, let limit):
             return "size '\(text)' is too large: the limit is \(limit)"
-        case .unknownRateSuffix(let text, let suffix):
-            return "'\(text)' has an unknown rate suffix '\(suffix)': use k, M or G (bits per second, powers of 1000)"
+        case .unknownRateUnit(let text, let unit):
+            return "'\(text)' has an unknown rate unit '\(unit)': write bits as 100M, 100Mbit or 100Mbps, "
+                + "bytes as 12.5MB/s or 12.5MBps (k, M, G, T: powers of 1000)"
+        case .negative(let text, let what):
+            return "'\(text)' is negative: \(what) cannot be below zero"
+        case .optionNotValue(let text):
+            return "'\(text)' is an option, not a value: the option before it needs a value"
+        case .urlNotTarget(let text, let suggestion):
+            let example = suggestion ?? "127.0.0.1:9000"
+            return "'\(text)' is a URL, not a target: write HOST:PORT, such as \(example)"
+        case .intervalTooShort(let text, let minimum):
+            return "'\(text)' is shorter than \(minimum), the shortest progress interval: "
+                + "give \(minimum) or more, or 0 for no progress lines"
         case .emptyItem(let text):
             return "'\(text)' has an empty item between commas"
         case .badBufferCount(let text):
@@ -96,9 +117,13 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
         case .bufferSetTooLarge(let text, let limit):
             return "'\(text)' adds up to more than \(limit), the most one WSASend can report"
         case .badDuration(let text):
-            return "'\(text)' is not a duration: write a number and a unit, such as 10s, 500ms or 2m"
+            return "'\(text)' is not a duration: write a number and a unit, such as 10s, 500ms, 2m or 1h30m "
+                + "(a bare number is seconds)"
         case .unknownDurationUnit(let text, let unit):
             return "'\(text)' has an unknown unit '\(unit)': use ns, us, ms, s, m or h"
+        case .durationPartWithoutUnit(let text):
+            return "'\(text)' has a number without a unit: in a duration of several parts each has its unit, "
+                + "such as 1h30m"
         case .zeroDuration(let text):
             return "duration '\(text)' is zero: it must be positive"
         case .durationTooLarge(let text):

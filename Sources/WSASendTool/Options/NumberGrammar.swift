@@ -20,6 +20,7 @@ public enum NumberGrammar {
         _ text: String, what: String, in range: ClosedRange<UInt64>
     ) -> Result<UInt64, GrammarError> {
         guard !text.isEmpty else { return .failure(.empty(what: "a number (\(what))")) }
+        if let error = ValueSign.error(text[...], what: what) { return .failure(error) }
         guard let value = decimal(text[...]) else { return .failure(.notANumber(text, what: what)) }
         guard range.contains(value) else {
             return .failure(.outOfRange(text, what: what, range: "\(range.lowerBound) to \(range.upperBound)"))

@@ -52,6 +52,11 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `[HOST:]PORT`.
     public static func parse(_ text: String) -> Result<ListenAddress, GrammarError> {
         guard !text.isEmpty else { return .failure(.empty(what: "a [HOST:]PORT address")) }
+        // `--listen --json`: an option where the address belongs. A negative number goes on to the port
+        // grammar, which names it as no port.
+        if case .optionNotValue(let word)? = ValueSign.error(text[...], what: "a port") {
+            return .failure(.optionNotValue(word))
+        }
         switch HostGrammar.split(text) {
         case .failure(let error):
             return .failure(error)
@@ -68,6 +73,12 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 enum HostGrammar {
     /// Splits `HOST:PORT`, `[V6]:PORT` or a bare `PORT` (host nil) and checks the host's spelling.
     static func split(_ text: String) -> Result<(host: String?, port: Substring), GrammarError> {
+        if let scheme = text.firstRange(of: "://") {
+            // http://127.0.0.1:9300/path names the target 127.0.0.1:9300: suggest it when it has a port.
+            let authority = text[scheme.upperBound...].prefix { $0 != "/" }
+            let suggestion = (try? Target.parse(String(authority)).get())?.description
+            return .failure(.urlNotTarget(text, suggestion: suggestion))
+        }
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return .failure(.malformedBrackets(text)) }
             let inside = text[text.index(after: text.startIndex)..<close]

@@ -15,9 +15,13 @@ public enum CodesReport {
         return lines.joined(separator: "\n")
     }
 
-    /// One code in full: its name, number, title, meaning and where the meaning comes from.
+    /// One code in full: its name, number, title, meaning and where the meaning comes from: the error
+    /// table of Microsoft's published page on WSASend, cited by its title, or Windows' list of codes.
     public static func entry(_ info: WSAErrorInfo) -> String {
-        let source = info.fromSpec ? "the error table of WSASend.txt" : "Windows' description of the code"
+        let source =
+            info.fromSpec
+            ? "the error table of \"WSASend function (winsock2.h)\" (Microsoft's documentation)"
+            : "Windows' description of the code"
         return [
             "\(info.name) (\(info.code)): \(info.summary)",
             "",

@@ -1,6 +1,6 @@
 import Winsock
 
-/// A JSON value with ordered object keys, so that reports print their fields in DESIGN.md's order.
+/// A JSON value with ordered object keys, so that reports print their fields in a fixed order.
 ///
 /// Written by hand rather than with Foundation's encoder: the field order is part of the report's
 /// readability, doubles need no locale, and the library stays free of Foundation.
@@ -102,7 +102,7 @@ extension JSONValue {
     /// Seconds from nanoseconds.
     static func seconds(_ nanoseconds: UInt64) -> JSONValue { .double(Double(nanoseconds) / 1e9) }
 
-    /// A Winsock code as DESIGN.md writes it: `{"code": 10061, "name": "WSAECONNREFUSED"}`.
+    /// A Winsock code as the reports write it: `{"code": 10061, "name": "WSAECONNREFUSED"}`.
     static func error(_ code: Int32?) -> JSONValue {
         guard let code else { return .null }
         return .object([("code", .int(Int64(code))), ("name", .string(WSAError(code).name))])

@@ -7,6 +7,11 @@ import Histogram
 /// summary is made, at the rate measured over the run). One recorder belongs to one worker thread (a
 /// connection in the non-overlapped modes, the driving thread of the overlapped modes); recorders merge
 /// after the threads have ended.
+///
+/// Beside the histogram it keeps the exact smallest and largest value and the exact sum: min, max and
+/// mean are then exact, and the percentiles (the histogram's, within 0.1 %) are held between min and
+/// max, so that a run's figures never contradict each other (a one-call run's mean outside its min..max,
+/// a p50 above the max).
 public struct LatencyRecorder: Sendable {
     /// What the recorded values count.
     public enum Unit: Sendable, Equatable {
@@ -22,6 +27,10 @@ public struct LatencyRecorder: Sendable {
     public let unit: Unit
     private let highestTrackable: UInt64
     public private(set) var histogram: Histogram<UInt64>
+    private var smallest = UInt64.max
+    private var largest: UInt64 = 0
+    /// Wrapping: at an hour per value, more than 500,000 hour-long calls would be needed to wrap it.
+    private var total: UInt64 = 0
 
     public init(unit: Unit = .nanoseconds) {
         self.unit = unit
@@ -31,7 +40,11 @@ public struct LatencyRecorder: Sendable {
 
     @inline(__always)
     public mutating func record(_ value: UInt64) {
-        histogram.record(min(value, highestTrackable))
+        let value = min(value, highestTrackable)
+        histogram.record(value)
+        smallest = min(smallest, value)
+        largest = max(largest, value)
+        total &+= value
     }
 
     /// Adds another recorder's values; an empty recorder takes the other's unit.
@@ -43,19 +56,33 @@ public struct LatencyRecorder: Sendable {
         }
         precondition(unit == other.unit, "latencies of one run are recorded in one unit")
         histogram.add(other.histogram)
+        smallest = min(smallest, other.smallest)
+        largest = max(largest, other.largest)
+        total &+= other.total
     }
 
     /// The summary the reports print, in nanoseconds; nil when nothing was recorded.
+    ///
+    /// Every figure goes through one conversion (`LatencyClock.nanoseconds(_:)`, the one the `-v` lines
+    /// use), and the mean is converted before it is rounded, so that one call's figures are one figure.
     public var summary: LatencySummary? {
-        guard histogram.totalCount > 0 else { return nil }
-        let scale = unit == .nanoseconds ? 1 : LatencyClock.machine.nanosecondsPerUnit()
-        func nanoseconds(_ value: UInt64) -> UInt64 {
-            scale == 1 ? value : UInt64((Double(value) * scale).rounded())
+        let count = histogram.totalCount
+        guard count > 0 else { return nil }
+        let clock = LatencyClock.machine
+        func nanoseconds(_ value: UInt64) -> UInt64 { unit == .nanoseconds ? value : clock.nanoseconds(value) }
+        let low = nanoseconds(smallest)
+        let high = nanoseconds(largest)
+        func percentile(_ value: Double) -> UInt64 {
+            min(max(nanoseconds(histogram.valueAtPercentile(value)), low), high)
         }
+        // The exact mean, in the recorded units, converted and rounded as each value is, and held within
+        // min..max against that rounding.
+        let meanUnits = Double(total) / Double(count)
+        let converted = unit == .nanoseconds ? meanUnits : (meanUnits * clock.nanosecondsPerUnit()).rounded()
+        let mean = Swift.min(Swift.max(converted, Double(low)), Double(high))
         return LatencySummary(
-            min: nanoseconds(histogram.min), p50: nanoseconds(histogram.valueAtPercentile(50)),
-            p90: nanoseconds(histogram.valueAtPercentile(90)), p99: nanoseconds(histogram.valueAtPercentile(99)),
-            max: nanoseconds(histogram.maxRecorded), mean: histogram.mean * scale, count: histogram.totalCount)
+            min: low, p50: percentile(50), p90: percentile(90), p99: percentile(99), max: high, mean: mean,
+            count: count)
     }
 }
 

@@ -1,7 +1,7 @@
 import Winsock
 
-/// DESIGN.md's JSON report, with its fixed fields in its order and a few more: `would_block`,
-/// `partial`, `interrupted` and `sets` in the summary, `throughput_bits_per_second`, per-connection
+/// The JSON report, with its fixed fields in their order and a few more: `would_block`,
+/// `partial`, `interrupted` and `sets` in the summary, `throughput_bits_per_second`, `calls_per_second`, per-connection
 /// `remote` and counters, and at the end `interrupted`, `exit_status` and `error`.
 extension SendReport {
     public var json: JSONValue {
@@ -46,6 +46,7 @@ extension SendReport {
             ("elapsed_seconds", .seconds(elapsedNanoseconds)),
             ("throughput_bytes_per_second", .double(rate)),
             ("throughput_bits_per_second", .double(rate * 8)),
+            ("calls_per_second", .double(callsPerSecond)),
             ("latency_seconds", Self.latencyJSON(latency)),
         ])
     }

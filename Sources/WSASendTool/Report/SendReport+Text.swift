@@ -1,9 +1,15 @@
 import Winsock
 
-/// The text report: a heading and a few labelled lines, short enough to read at a glance.
+/// The text report: a header and a few labelled lines, short enough to read at a glance.
+///
+/// The command prints the header as soon as the connections are made (before `-v` lines and progress
+/// lines) and the `body` at the end; `text` is both, for whoever prints the report in one piece.
 extension SendReport {
-    public var text: String {
-        var lines = [heading]
+    public var text: String { header + "\n" + body }
+
+    /// The labelled lines after the header.
+    public var body: String {
+        var lines: [String] = []
         let made = connections.filter { !$0.connectFailed }
         if let connect = connectLine(made) { lines.append(Self.line(listening ? "accept" : "connect", connect)) }
         lines.append(Self.line("calls", callsLine))
@@ -32,16 +38,20 @@ extension SendReport {
         lines.append(Self.line("elapsed", Units.duration(Double(elapsedNanoseconds))))
         let rate = bytesPerSecond
         lines.append(
-            Self.line("throughput", "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B")))"))
+            Self.line(
+                "throughput",
+                "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B"))), "
+                    + "\(Units.perSecond(callsPerSecond)) calls/s"))
         if connections.count > 1 || connections.contains(where: { $0.error != nil }) {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if connections.count > 16 { lines.append("  ... \(connections.count - 16) more connections") }
         }
-        if interrupted { lines.append("interrupted by SIGINT: the figures cover the calls made before it") }
+        // An interrupted run is announced once, by the stderr line of `errorSentence`.
         return lines.joined(separator: "\n")
     }
 
-    private var heading: String {
+    /// What the run is: where, how, and every option that shapes its figures.
+    public var header: String {
         let count = connections.count == 1 ? "1 connection" : "\(connections.count) connections"
         let flagNames = FlagList.names(flags)
         let flagText = flagNames.isEmpty ? "no flags" : "flags " + flagNames.joined(separator: "|")
@@ -49,8 +59,15 @@ extension SendReport {
         let source = file.map { ", payload \($0 == "-" ? "standard input" : $0)" } ?? ""
         let direction = listening ? "wsasend listening on" : "wsasend to"
         let modeText = mode.isOverlapped ? "\(mode.rawValue) (\(outstanding) outstanding)" : mode.rawValue
+        var options: [String] = []
+        if let count = self.count { options.append("count \(Units.grouped(count))") }
+        if let duration { options.append("duration \(Units.duration(Double(duration)))") }
+        if let sendBufferSize { options.append("sndbuf \(Units.size(UInt64(sendBufferSize)))") }
+        if let rate { options.append("rate \(Units.rate(Double(rate), unit: "bit")) per connection") }
+        if noDelay { options.append("nodelay") }
+        let extra = options.isEmpty ? "" : ", " + options.joined(separator: ", ")
         return "\(direction) \(endpoint): \(transport.rawValue), \(modeText), \(count), buffers \(buffers) "
-            + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)"
+            + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)\(extra)"
     }
 
     private func connectLine(_ made: [ConnectionReport]) -> String? {
@@ -61,7 +78,8 @@ extension SendReport {
             return "\(Units.duration(Double(times[0]))) (\(route))"
         }
         let mean = Double(times.reduce(0, +)) / Double(times.count)
-        return "\(made.count) made: min \(Units.duration(Double(times.min() ?? 0))), mean \(Units.duration(mean)), "
+        return
+            "\(made.count) connections: min \(Units.duration(Double(times.min() ?? 0))), mean \(Units.duration(mean)), "
             + "max \(Units.duration(Double(times.max() ?? 0)))"
     }
 

@@ -18,7 +18,7 @@ public struct ConnectionReport: Sendable {
     public init(index: Int) { self.index = index }
 }
 
-/// Everything a send run found: what DESIGN.md's JSON report holds, and the text report's source.
+/// Everything a send run found: what the JSON report holds, and the text report's source.
 public struct SendReport: Sendable {
     /// The target as given ("127.0.0.1:9000"), or the listen address.
     public var endpoint: String
@@ -33,6 +33,12 @@ public struct SendReport: Sendable {
     public var buffers: BufferSpec
     /// The file sent with `--file`, if any.
     public var file: String?
+    /// What the header repeats of the plan: `--count`, `--duration`, `--sndbuf`, `--rate`, `--nodelay`.
+    public var count: UInt64?
+    public var duration: UInt64?
+    public var sendBufferSize: UInt32?
+    public var rate: UInt64?
+    public var noDelay = false
     /// Totals over every connection.
     public var summary = CallCounters()
     public var latency: LatencySummary?
@@ -65,6 +71,11 @@ public struct SendReport: Sendable {
         flags = plan.flags
         buffers = plan.buffers
         if case .file(let path) = plan.payload { file = path }
+        count = plan.count
+        duration = plan.duration
+        sendBufferSize = plan.sendBufferSize
+        rate = plan.rate
+        noDelay = plan.noDelay
     }
 
     /// Bytes per second over the elapsed time; 0 when nothing was timed.
@@ -75,7 +86,12 @@ public struct SendReport: Sendable {
     /// Connections that were made.
     public var connected: Int { connections.filter { !$0.connectFailed }.count }
 
-    /// DESIGN.md's exit status for this report.
+    /// WSASend calls per second over the elapsed time; 0 when nothing was timed.
+    public var callsPerSecond: Double {
+        elapsedNanoseconds == 0 ? 0 : Double(summary.calls) * 1e9 / Double(elapsedNanoseconds)
+    }
+
+    /// The exit status for this report.
     public var exitStatus: ExitStatus {
         if let failure { return failure.status }
         if interrupted { return .interrupted }

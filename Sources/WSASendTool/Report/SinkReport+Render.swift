@@ -6,31 +6,39 @@ extension SinkReport {
         let count = connections.count
         let what =
             transport == .udp
-            ? "\(Units.grouped(datagrams)) datagrams"
+            ? Units.count(datagrams, "datagram", "datagrams")
             : (count == 1 ? "1 connection" : "\(count) connections")
         var lines = ["wsasend sink on \(address) (\(transport.rawValue)): \(what)"]
         var bytesLine = "\(Units.grouped(bytes)) received in \(Units.count(receiveCalls, "recv call", "recv calls"))"
         if transport == .tcp { bytesLine += ", \(Units.grouped(urgentBytes)) urgent" }
         lines.append(SendReport.line("bytes", bytesLine))
-        lines.append(SendReport.line("elapsed", Units.duration(Double(elapsedNanoseconds)) + " (first byte to last)"))
+        lines.append(
+            SendReport.line(
+                "elapsed",
+                "\(Units.duration(Double(elapsedNanoseconds))) (first byte to last), "
+                    + "\(Units.duration(Double(busyNanoseconds))) busy (some connection receiving)"))
         let rate = bytesPerSecond
         lines.append(
-            SendReport.line("throughput", "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B")))"))
+            SendReport.line(
+                "throughput",
+                "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B"))) over the busy time"))
         if transport == .tcp {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if count > 16 { lines.append("  ... \(count - 16) more connections") }
         }
-        if interrupted { lines.append("interrupted by SIGINT: the figures cover what arrived before it") }
+        // An interrupted sink is announced once, by the stderr line of `errorSentence`.
         return lines.joined(separator: "\n")
     }
 
     private static func connectionLine(_ connection: SinkConnectionReport) -> String {
-        var text = "  [\(connection.index)] \(connection.peer ?? "-"): \(Units.grouped(connection.bytes)) bytes"
+        var text =
+            "  [\(connection.index)] \(connection.peer ?? "-"): \(Units.count(connection.bytes, "byte", "bytes"))"
         if connection.urgentBytes > 0 { text += ", \(Units.grouped(connection.urgentBytes)) urgent" }
         if let first = connection.firstByte {
             text += ", first byte \(Units.duration(Double(first &- connection.opened))) after accept"
             text += ", \(Units.duration(Double(connection.receiveNanoseconds))) receiving"
         }
+        if let rate = connection.bytesPerSecond { text += ", \(Units.rate(rate * 8, unit: "bit"))" }
         if let code = connection.error { text += ", \(WSAError(code))" }
         return text
     }
@@ -47,12 +55,14 @@ extension SinkReport {
             (
                 "summary",
                 .object([
-                    ("connections", .uint(transport == .tcp ? UInt64(connections.count) : 0)),
+                    // For UDP, the one entry of `connections` is the socket that received every datagram.
+                    ("connections", .uint(UInt64(connections.count))),
                     ("bytes_received", .uint(bytes)),
                     ("urgent_bytes", .uint(urgentBytes)),
                     ("recv_calls", .uint(receiveCalls)),
                     ("datagrams", .uint(datagrams)),
                     ("elapsed_seconds", .seconds(elapsedNanoseconds)),
+                    ("busy_seconds", .seconds(busyNanoseconds)),
                     ("throughput_bytes_per_second", .double(rate)),
                     ("throughput_bits_per_second", .double(rate * 8)),
                 ])
@@ -84,6 +94,8 @@ extension SinkReport {
             ("datagrams", .uint(connection.datagrams)),
             ("first_byte_seconds", connection.firstByte.map { .seconds($0 &- connection.opened) } ?? .null),
             ("receive_seconds", .seconds(connection.receiveNanoseconds)),
+            ("throughput_bytes_per_second", connection.bytesPerSecond.map { .double($0) } ?? .null),
+            ("throughput_bits_per_second", connection.bytesPerSecond.map { .double($0 * 8) } ?? .null),
             ("error", .error(connection.error)),
         ])
     }

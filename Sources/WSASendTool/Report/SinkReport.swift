@@ -9,11 +9,12 @@ public struct SinkConnectionReport: Sendable {
     /// Urgent (OOB) bytes: the urgent marks the sink saw. Linux keeps one urgent pointer per connection,
     /// so marks that arrive before the previous urgent byte is read count once.
     public var urgentBytes: UInt64 = 0
-    /// recv calls that returned data.
+    /// recv calls that returned data, or (UDP) an empty datagram.
     public var receiveCalls: UInt64 = 0
     /// Datagrams received (UDP).
     public var datagrams: UInt64 = 0
-    /// Monotonic times, in nanoseconds: accepted (or the socket opened), first and last byte.
+    /// Monotonic times, in nanoseconds: accepted (or the socket opened), first and last byte (for UDP,
+    /// datagram, empty ones included).
     public var opened: UInt64 = 0
     public var firstByte: UInt64?
     public var lastByte: UInt64?
@@ -26,6 +27,12 @@ public struct SinkConnectionReport: Sendable {
     public var receiveNanoseconds: UInt64 {
         guard let firstByte, let lastByte else { return 0 }
         return lastByte &- firstByte
+    }
+
+    /// This connection's bytes per second from its first byte to its last; nil when that is no time
+    /// (nothing, or everything in one recv).
+    public var bytesPerSecond: Double? {
+        receiveNanoseconds == 0 ? nil : Double(bytes) * 1e9 / Double(receiveNanoseconds)
     }
 }
 
@@ -59,8 +66,31 @@ public struct SinkReport: Sendable {
         return last &- first
     }
 
+    /// The time at least one connection was receiving, in nanoseconds: the union of the connections'
+    /// first-byte-to-last intervals. Unlike `elapsedNanoseconds` it leaves out the gaps between
+    /// connections that did not overlap (five runs spread over seconds are not one slow stream).
+    public var busyNanoseconds: UInt64 {
+        let intervals = connections.compactMap { connection in
+            connection.firstByte.flatMap { first in connection.lastByte.map { (first, $0) } }
+        }.sorted { $0.0 < $1.0 }
+        var busy: UInt64 = 0
+        var current: (start: UInt64, end: UInt64)?
+        for (start, end) in intervals {
+            if let open = current, start <= open.end {
+                current = (open.start, max(open.end, end))
+            } else {
+                if let open = current { busy += open.end &- open.start }
+                current = (start, end)
+            }
+        }
+        if let open = current { busy += open.end &- open.start }
+        return busy
+    }
+
+    /// The total rate: every byte over the busy time; 0 when that is no time.
     public var bytesPerSecond: Double {
-        elapsedNanoseconds == 0 ? 0 : Double(bytes) * 1e9 / Double(elapsedNanoseconds)
+        let busy = busyNanoseconds
+        return busy == 0 ? 0 : Double(bytes) * 1e9 / Double(busy)
     }
 
     public var exitStatus: ExitStatus {

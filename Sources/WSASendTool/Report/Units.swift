@@ -36,21 +36,33 @@ public enum Units {
     }
 
     /// Three significant digits at most, no trailing zeros beyond them: "12.1", "1.33", "456".
+    ///
+    /// The decimals follow the value as it is printed, not as it came: 99.96 is "100", never "100.0",
+    /// so that lines of one output never show one figure in two shapes.
     public static func significant(_ value: Double) -> String {
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
+        let decimals = magnitude >= 99.95 ? 0 : magnitude >= 9.995 ? 1 : 2
         return fixed(value, decimals: decimals)
     }
+
+    /// Where a figure printed by `significant` reaches 1000 and takes the next unit: 999.5 prints as
+    /// "1000", which is "1.00" of the next.
+    static let nextUnit = 999.5
 
     /// A duration in nanoseconds with a unit that keeps it short: "850 ns", "12.1 us", "3.40 ms", "2.00 s".
     public static func duration(_ nanoseconds: Double) -> String {
         switch nanoseconds {
-        case ..<1_000: return fixed(nanoseconds, decimals: 0) + " ns"
-        case ..<1_000_000: return significant(nanoseconds / 1e3) + " us"
-        case ..<1_000_000_000: return significant(nanoseconds / 1e6) + " ms"
+        case ..<nextUnit: return fixed(nanoseconds, decimals: 0) + " ns"
+        case ..<(nextUnit * 1e3): return significant(nanoseconds / 1e3) + " us"
+        case ..<(nextUnit * 1e6): return significant(nanoseconds / 1e6) + " ms"
         default: return fixed(nanoseconds / 1e9, decimals: 3) + " s"
         }
+    }
+
+    /// A count per second: whole and grouped from 100 up ("48,077"), three significant digits below.
+    public static func perSecond(_ value: Double) -> String {
+        value >= 99.95 && value < 9e18 ? grouped(UInt64(value.rounded())) : significant(value)
     }
 
     /// A rate with SI prefixes: "10.6 Gbit/s" for bits, "1.33 GB/s" for bytes.
@@ -58,7 +70,7 @@ public enum Units {
         let prefixes = ["", "k", "M", "G", "T", "P"]
         var value = perSecond
         var index = 0
-        while abs(value) >= 1000 && index < prefixes.count - 1 {
+        while abs(value) >= nextUnit && index < prefixes.count - 1 {
             value /= 1000
             index += 1
         }

@@ -1,4 +1,5 @@
-/// The exit statuses DESIGN.md fixes. The library only computes them; the executable exits.
+/// The exit statuses of the command (sysexits.h's where one fits). The library only computes them; the
+/// executable exits.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Every call succeeded.
     case success = 0
@@ -14,6 +15,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case unavailable = 69
     /// An internal error (WSAStartup, a thread that could not start).
     case software = 70
+    /// An output file cannot be created (the sink's `--output`).
+    case cannotCreate = 73
     /// Interrupted by SIGINT, after the partial report.
     case interrupted = 130
 }

@@ -31,10 +31,11 @@ struct ProgressLines {
     mutating func report(now: UInt64, bytes: UInt64, calls: UInt64? = nil) {
         guard now >= due else { return }
         let rate = Double(bytes &- lastBytes) * 1e9 / Double(max(now &- lastTime, 1))
-        let counts = calls.map { "\(Units.grouped(bytes)) bytes, \(Units.grouped($0)) calls" }
+        let counts = calls.map { "\(Units.count(bytes, "byte", "bytes")), \(Units.count($0, "call", "calls"))" }
         events.progress?(
             "[\(Units.fixed(Double(now &- started) / 1e9, decimals: 1)) s] "
-                + (counts ?? "\(Units.grouped(bytes)) bytes received") + ", \(Units.rate(rate * 8, unit: "bit"))")
+                + (counts ?? "\(Units.count(bytes, "byte", "bytes")) received")
+                + ", \(Units.rate(rate * 8, unit: "bit"))")
         lastBytes = bytes
         lastTime = now
         due &+= interval

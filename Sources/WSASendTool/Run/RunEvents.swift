@@ -9,6 +9,9 @@ public struct RunEvents: Sendable {
     public var progress: (@Sendable (String) -> Void)?
     /// A notice such as "listening on 127.0.0.1:9000".
     public var notice: (@Sendable (String) -> Void)?
+    /// The report's header, once the connections are made and before the first call: what the run is,
+    /// shown before its `-v` and progress lines.
+    public var header: (@Sendable (String) -> Void)?
 
     public init(
         callLine: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (String) -> Void)? = nil,

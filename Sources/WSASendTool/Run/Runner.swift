@@ -24,6 +24,10 @@ public struct Runner: Sendable {
         self.soleThread = soleThread && plan.sendsFromOneThread
     }
 
+    /// A buffer set this large takes a noticeable time to allocate and fill (seconds for gigabytes), so
+    /// the run says so before it starts.
+    static let largeBufferSet: UInt64 = 256 << 20
+
     public func run() -> SendReport {
         LatencyClock.start()
         var report = SendReport(plan: plan)
@@ -48,6 +52,9 @@ public struct Runner: Sendable {
                 return report
             }
         }
+        if plan.buffers.totalBytes >= Self.largeBufferSet {
+            events.notice?("preparing \(Units.size(plan.buffers.totalBytes)) of buffers for the set")
+        }
         guard let payload = PayloadBuffers(spec: plan.buffers, pattern: file == nil) else {
             report.failure = ToolFailure(.software, "cannot allocate \(plan.buffers.totalBytes) bytes for the buffers")
             return report
@@ -65,6 +72,7 @@ public struct Runner: Sendable {
         report.interrupted = control.wasInterrupted
         let open = attempts.compactMap { attempt in attempt.handle.map { (attempt.index, $0) } }
         guard !open.isEmpty else { return report }
+        events.header?(report.header)
 
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()

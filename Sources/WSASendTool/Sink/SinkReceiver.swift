@@ -35,7 +35,10 @@ struct SinkReceiver {
                 }
             }
             let count = recv(handle, base, Int32(Self.bufferSize), 0)
-            if count > 0 {
+            // TCP: 0 is the peer's close. UDP: 0 is an empty datagram, which arrives like any other (a recv
+            // call, a datagram, activity for --idle) and carries no byte.
+            if count == 0 && transport == .tcp { return nil }
+            if count >= 0 {
                 let now = MonotonicClock.now()
                 if connection.firstByte == nil { connection.firstByte = now }
                 connection.lastByte = now
@@ -43,17 +46,11 @@ struct SinkReceiver {
                 connection.receiveCalls += 1
                 if transport == .udp { connection.datagrams += 1 }
                 ledger.received(Int(count), at: now)
-                if let output,
+                if count > 0, let output,
                     case .failure(let error) = output.write(UnsafeRawBufferPointer(rebasing: buffer[..<Int(count)]))
                 {
                     return error
                 }
-                continue
-            }
-            if count == 0 {
-                // TCP: the peer closed. UDP: an empty datagram.
-                if transport == .tcp { return nil }
-                connection.datagrams += 1
                 continue
             }
             let code = WSAGetLastError()

@@ -43,7 +43,8 @@ public struct SinkServer: Sendable {
             switch OutputFile.create(path) {
             case .success(let file): output = file
             case .failure(let error):
-                report.failure = ToolFailure(.usage, "cannot write the output file '\(error.path)': \(error.reason)")
+                report.failure = ToolFailure(
+                    .cannotCreate, "cannot create the output file '\(error.path)': \(error.reason)")
                 return report
             }
         }
@@ -129,7 +130,7 @@ public struct SinkServer: Sendable {
                 ledger.add(connection)
                 if plan.verbose {
                     events.notice?(
-                        "connection \(connection.index) closed: \(Units.grouped(connection.bytes)) bytes")
+                        "connection \(connection.index) closed: \(Units.count(connection.bytes, "byte", "bytes"))")
                 }
             }
             if sequential {
