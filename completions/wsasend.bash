@@ -190,7 +190,7 @@ _wsasend() {
 
 _wsasend_send() {
     repeating_flags=()
-    non_repeating_flags=(--oob --dontroute --partial --udp --nodelay --json -v --verbose -q --quiet --version -h --help)
+    non_repeating_flags=(--oob --dontroute --partial --udp --no-connect --nodelay --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --file --listen --sndbuf --rate --connect-timeout --interval)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'

@@ -4,8 +4,10 @@ import Winsock
 @Suite("Cancellation of pending sends")
 struct CancellationTests {
     /// "The overlapped operation has been canceled due to the closure of the socket."
-    @Test("closesocket completes every pending send with WSA_OPERATION_ABORTED and frees the socket")
-    func closeCancels() throws {
+    @Test(
+        "closesocket completes every pending send with WSA_OPERATION_ABORTED and frees the socket",
+        arguments: SendFunction.allCases)
+    func closeCancels(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         try fillSendBuffer(pair)
         let handle = pair.client.handle
@@ -16,7 +18,7 @@ struct CancellationTests {
             slots[index].pointee.hEvent = WSACreateEvent()
             events.append(slots[index].pointee.hEvent)
             var buffer = payload.wsabuf
-            #expect(WSASend(handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
+            #expect(function.call(handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
             #expect(WSAGetLastError() == WSA_IO_PENDING)
         }
         #expect(closesocket(handle) == 0)
@@ -40,15 +42,17 @@ struct CancellationTests {
     }
 
     /// "... the execution of the "SIO_FLUSH" command in WSAIoctl."
-    @Test("WSAIoctl(SIO_FLUSH) cancels pending sends with WSA_OPERATION_ABORTED, and the socket goes on")
-    func flushCancels() throws {
+    @Test(
+        "WSAIoctl(SIO_FLUSH) cancels pending sends with WSA_OPERATION_ABORTED, and the socket goes on",
+        arguments: SendFunction.allCases)
+    func flushCancels(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(4)
         let payload = Payload(count: 3000)
         var buffer = payload.wsabuf
         for index in 0..<4 {
-            #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
+            #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
             #expect(WSAGetLastError() == WSA_IO_PENDING)
         }
         var returned: DWORD = 0

@@ -4,8 +4,10 @@ import Winsock
 @Suite("Overlapped order: routines, threads and datagrams")
 struct OverlappedOrderRoutineTests {
     /// "However, the posted buffers are guaranteed to be sent in the same order they are specified."
-    @Test("256 outstanding routine-mode sends of 64 KiB and odd sizes arrive byte-exact to a slow reader")
-    func routineModeOrder() throws {
+    @Test(
+        "256 outstanding routine-mode sends of 64 KiB and odd sizes arrive byte-exact to a slow reader",
+        arguments: SendFunction.allCases)
+    func routineModeOrder(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let sizes = (0..<256).map { $0 % 3 == 1 ? 65536 : 1 + ($0 * 104_729) % 7000 }
         let total = sizes.reduce(0, +)
@@ -19,7 +21,7 @@ struct OverlappedOrderRoutineTests {
             for call in 0..<sizes.count {
                 slots[call].pointee.hEvent = log.context
                 var buffer = payloads[call].wsabuf
-                if WSASend(handle, &buffer, 1, nil, 0, slots[call], loggingRoutine) == SOCKET_ERROR {
+                if function.call(handle, &buffer, 1, nil, 0, slots[call], loggingRoutine) == SOCKET_ERROR {
                     if WSAGetLastError() == WSA_IO_PENDING { pending += 1 }
                 }
             }

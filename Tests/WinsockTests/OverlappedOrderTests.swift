@@ -5,8 +5,10 @@ import Winsock
 struct OverlappedOrderTests {
     /// "The order of calls made to WSASend is also the order in which the buffers are transmitted to
     /// the transport layer."
-    @Test("256 outstanding event-mode sends of 64 KiB and odd sizes arrive byte-exact to a slow reader")
-    func eventModeOrder() throws {
+    @Test(
+        "256 outstanding event-mode sends of 64 KiB and odd sizes arrive byte-exact to a slow reader",
+        arguments: SendFunction.allCases)
+    func eventModeOrder(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let sizes = (0..<256).map { $0 % 3 == 0 ? 65536 : 1 + ($0 * 7919) % 9000 }
         let total = sizes.reduce(0, +)
@@ -25,7 +27,7 @@ struct OverlappedOrderTests {
             overlapped[call].hEvent = WSACreateEvent()
             var buffer = WSABUF(len: UInt32(sizes[call]), buf: payloads[call])
             var sent: DWORD = 0
-            let rc = WSASend(pair.client.handle, &buffer, 1, &sent, 0, overlapped + call, nil)
+            let rc = function.call(pair.client.handle, &buffer, 1, &sent, 0, overlapped + call, nil)
             if rc == SOCKET_ERROR {
                 #expect(WSAGetLastError() == WSA_IO_PENDING)
                 pending += 1

@@ -74,6 +74,9 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Flag(help: "Send datagrams on a connected UDP socket instead of a TCP stream.")
     public var udp = false
 
+    @Flag(help: "With --udp, leave the socket unconnected and send each datagram to the target with WSASendTo.")
+    public var noConnect = false
+
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("The number of connections, each sending the whole run, 1 to 10000.", valueName: "n"),
@@ -159,6 +162,10 @@ public struct SendOptions: ParsableArguments, Sendable {
             throw ValidationError("--listen waits for a TCP connection; it cannot be combined with --udp.")
         }
         if nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
+        if noConnect && !udp {
+            throw ValidationError(
+                "--no-connect sends datagrams with WSASendTo; it needs --udp (a TCP stream must connect).")
+        }
         if let file {
             if connections > 1 {
                 throw ValidationError("--file \(file) is one stream; it needs --connections 1, not \(connections).")
@@ -190,6 +197,7 @@ public struct SendOptions: ParsableArguments, Sendable {
         plan.payload = file.map { .file($0) } ?? .pattern
         plan.sendBufferSize = sndbuf.map { UInt32($0) }
         plan.noDelay = nodelay
+        plan.noConnect = noConnect
         plan.rate = rate
         plan.connectTimeout = connectTimeout
         plan.verbose = verbose

@@ -34,6 +34,7 @@ struct Connector {
 
     /// Connects one socket, trying each address in turn; with `connectTimeout`, each try waits at most that.
     func connect(index: Int, to addresses: [SocketAddress]) -> ConnectionAttempt {
+        if plan.noConnect { return unconnected(index: index, to: addresses) }
         let started = MonotonicClock.now()
         var lastError = WSAEHOSTUNREACH
         tries: for address in addresses {

@@ -30,7 +30,9 @@ struct NonOverlappedWorker: Sendable {
         var cursor = BufferCursor(template: UnsafeBufferPointer(payload.template), working: working)
         let limit = plan.count ?? .max
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
-        if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose {
+        if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose
+            && context.destination == nil
+        {
             runWholeSets(&result, limit: limit, deadline: deadline)
             return result
         }
@@ -142,7 +144,7 @@ struct NonOverlappedWorker: Sendable {
             var sent: DWORD = 0
             let offered = cursor.remaining
             let before = clock.now()
-            let status = WSASend(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
+            let status = context.send(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
             let after = clock.now()
             let code = status == 0 ? 0 : WSAGetLastError()
             latencies.record(after &- before, into: &result.latency)

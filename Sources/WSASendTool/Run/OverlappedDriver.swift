@@ -178,7 +178,7 @@ final class OverlappedRun {
         if routines { slot.overlapped.pointee.hEvent = slot.context }
         var sent: DWORD = 0
         slot.postedAt = clock.now()
-        let status = WSASend(
+        let status = context.send(
             connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
             routines ? overlappedSlotRoutine : nil)
         let code = status == 0 ? 0 : WSAGetLastError()

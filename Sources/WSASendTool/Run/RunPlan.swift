@@ -38,6 +38,8 @@ public struct RunPlan: Sendable {
     public var rate: UInt64?
     /// TCP_NODELAY.
     public var noDelay = false
+    /// UDP without connect (`--no-connect`): each datagram goes to the target by WSASendTo.
+    public var noConnect = false
     /// How long a connect may take, in nanoseconds; nil waits as long as the system does.
     public var connectTimeout: UInt64?
     /// Format a line per call (`-v`); off, the per-call path formats nothing.

@@ -76,9 +76,10 @@ public struct Runner: Sendable {
 
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()
-        let context = DriveContext(
+        var context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             soleThread: soleThread)
+        if plan.noConnect { context.destination = attempts.first { $0.handle != nil }?.remote }
         let supervisor = Supervisor(plan: plan, control: control, events: events, live: live, started: started)
         let supervisorThread = soleThread ? nil : WorkerThread.start { supervisor.watch() }
         let result = driver.drive(open.map(\.1), context: context)

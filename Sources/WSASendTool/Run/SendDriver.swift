@@ -15,6 +15,8 @@ struct DriveContext: Sendable {
     /// The run has no supervisor thread, and a one-connection driver sends from the calling thread, the
     /// process's only one: its loop writes the progress lines, and `SignalStop` ends a blocked call.
     let soleThread: Bool
+    /// With `--no-connect`, where every datagram goes (by WSASendTo); nil sends on the connected socket.
+    var destination: SocketAddress? = nil
 }
 
 /// What a driver hands back: each connection's counters and error, and the merged latencies.

@@ -60,6 +60,9 @@ final class OverlappedOperation: @unchecked Sendable {
     @exclusivity(unchecked) private var offset = 0
     /// Non-zero when the operation was cancelled (its completion status).
     @exclusivity(unchecked) var cancelStatus: Int32 = 0
+    /// A WSASendTo datagram's address (`setDestination`), on the heap for the kernel to read.
+    let destination: UnsafeMutablePointer<SendDestination>
+    @exclusivity(unchecked) var hasDestination = false
 
     /// The next record of a thread's stack of returned records (see `OperationPool`).
     @exclusivity(unchecked) fileprivate var nextReturned: UnsafeMutableRawPointer?
@@ -67,9 +70,12 @@ final class OverlappedOperation: @unchecked Sendable {
     fileprivate init() {
         iovCapacity = 4
         iov = .allocate(capacity: iovCapacity)
+        destination = .allocate(capacity: 1)
+        destination.initialize(to: SendDestination())
     }
 
     deinit {
+        destination.deallocate()
         iov.deallocate()
         coalesced?.deallocate()
     }
@@ -171,6 +177,7 @@ final class OverlappedOperation: @unchecked Sendable {
         issuerReference = nil
         issuerIdentity = nil
         cancelStatus = 0
+        hasDestination = false
         iovCount = 0
         total = 0
         sent = 0

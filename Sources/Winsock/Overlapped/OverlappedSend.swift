@@ -18,17 +18,19 @@ public enum OverlappedIO {
 /// signalled or the routine queued ("the completion routine will have already been scheduled").
 /// Otherwise the operation waits in the socket's queue for the engine, which gathers queued sends into
 /// one sendmsg, and WSASend returns WSA_IO_PENDING. Either way the bytes go out in call order. A
-/// non-blocking socket behaves the same: WSA_IO_PENDING, never WSAEWOULDBLOCK.
+/// non-blocking socket behaves the same: WSA_IO_PENDING, never WSAEWOULDBLOCK. `destination` is a
+/// WSASendTo datagram's address (nil: the connected peer), copied into the operation.
 func sendOverlapped(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
     _ bytesSent: UnsafeMutablePointer<DWORD>?, _ dwFlags: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, context: ThreadContext
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, context: ThreadContext,
+    to destination: UnsafePointer<SendDestination>? = nil
 ) -> Int32 {
     // A routine needs the structure it will be handed back.
     guard let overlapped else { return socketError(WSAEFAULT) }
     // "The socket is not created with the overlapped flag."
     guard record.overlappedAttribute else { return socketError(WSAEINVAL) }
-    let check = checkSend(record, buffers, count, dwFlags)
+    let check = checkSend(record, buffers, count, dwFlags, hasDestination: destination != nil)
     if check.refusal != 0 { return socketError(check.refusal) }
     // "If lpCompletionRoutine is not NULL, the hEvent parameter is ignored" (it is the caller's context).
     var event: Unmanaged<EventObject>?
@@ -45,14 +47,17 @@ func sendOverlapped(
         OverlappedEngine.shared.post(.work(record))
     }
 
-    return start(record, buffers, count, bytesSent, check.flags, overlapped, routine, event: event, context: context)
+    return start(
+        record, buffers, count, bytesSent, check.flags, overlapped, routine, event: event, context: context,
+        to: destination)
 }
 
 /// The overlapped send after its checks: the operation starts, at once or in the socket's queue.
 private func start(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
     _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: Int32, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext,
+    to destination: UnsafePointer<SendDestination>?
 ) -> Int32 {
     // Reusing the structure collects its previous completion.
     CollectionMark.collect(overlapped, on: record)
@@ -74,6 +79,7 @@ private func start(
         operation.retain(issuer: context)
         operation.linuxFlags = flags
         operation.capture(buffers, count: count, datagram: record.isDatagram)
+        operation.setDestination(destination)
     }
 
     if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context, record: record) {
@@ -113,6 +119,7 @@ private func tryInline(_ reference: OperationRef, record: SocketRecord, context:
         var message = msghdr()
         message.msg_iov = context.iovecs
         message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
+        message.address(operation.destinationAddress)
         if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
         var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
         if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed)

@@ -58,6 +58,8 @@ final class SendBatch {
         message.pointee = msghdr()
         message.pointee.msg_iov = iov
         message.pointee.msg_iovlen = count
+        // A WSASendTo datagram carries its own address (a stream's operations never do).
+        if !stream { message.pointee.address(head.with { $0.destinationAddress }) }
         return true
     }
 

@@ -7,8 +7,12 @@
 ///   ICMP port unreachable as WSAECONNRESET.
 /// - `FIONBIO` (a ULONG in), `FIONREAD` and `SIOCATMARK` (a ULONG out), as `ioctlsocket`.
 ///
-/// Other codes give WSAEINVAL. With `lpOverlapped` or `lpCompletionRoutine` the control completes at
-/// once: the event is signalled or the routine queued, as for an overlapped send that completes at once.
+/// A nil `lpcbBytesReturned` gives WSAEFAULT, with or without `lpOverlapped`, before the control code
+/// is looked at (Windows checks it first). Other codes give WSAEINVAL. With `lpOverlapped` or
+/// `lpCompletionRoutine` the control completes at once: the event is signalled or the routine queued,
+/// as for an overlapped send that completes at once, and the completion reports 0 bytes transferred
+/// (as Windows reports it, also for FIONREAD and SIOCATMARK), while `*lpcbBytesReturned` holds the
+/// output's size.
 ///
 /// The corresponding Win32 function is `WSAIoctl`.
 public func WSAIoctl(
@@ -21,7 +25,7 @@ public func WSAIoctl(
     case .success(let open): record = open
     case .failure(let error): return socketError(error.code)
     }
-    if lpOverlapped == nil && lpCompletionRoutine == nil && lpcbBytesReturned == nil { return socketError(WSAEFAULT) }
+    guard let lpcbBytesReturned else { return socketError(WSAEFAULT) }
     if lpOverlapped == nil && lpCompletionRoutine != nil { return socketError(WSAEFAULT) }
     var returned: DWORD = 0
     switch dwIoControlCode {
@@ -48,8 +52,8 @@ public func WSAIoctl(
     default:
         return socketError(WSAEINVAL)
     }
-    lpcbBytesReturned?.pointee = returned
-    if let lpOverlapped { completeAtOnce(lpOverlapped, routine: lpCompletionRoutine, bytes: returned, record: record) }
+    lpcbBytesReturned.pointee = returned
+    if let lpOverlapped { completeAtOnce(lpOverlapped, routine: lpCompletionRoutine, bytes: 0, record: record) }
     WSASetLastError(0)
     return 0
 }

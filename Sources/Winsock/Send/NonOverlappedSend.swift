@@ -52,13 +52,18 @@ struct SendCheck {
     var refusal: Int32 = 0
 }
 
+///
+/// `hasDestination`: a WSASendTo datagram with its own address, which needs no connected peer.
 @inline(__always)
-func checkSend(_ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, _ dwFlags: DWORD) -> SendCheck {
+func checkSend(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, _ dwFlags: DWORD,
+    hasDestination: Bool = false
+) -> SendCheck {
     guard let total = totalLength(buffers, count) else { return SendCheck(refusal: WSAEFAULT) }
     let (flags, refusal) = linuxSendFlags(dwFlags, on: record)
     if refusal != 0 { return SendCheck(refusal: refusal) }
     if record.sendShutDown.load(ordering: .relaxed) { return SendCheck(refusal: WSAESHUTDOWN) }
-    guard record.isConnected else { return SendCheck(refusal: WSAENOTCONN) }
+    guard hasDestination || record.isConnected else { return SendCheck(refusal: WSAENOTCONN) }
     // DWORD reports at most 4 GiB - 1 bytes: a larger call could not say what it sent.
     guard total <= Int(DWORD.max) else { return SendCheck(refusal: WSAEINVAL) }
     if record.isDatagram && total > record.maxMessageSize { return SendCheck(refusal: WSAEMSGSIZE) }
@@ -66,10 +71,10 @@ func checkSend(_ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ coun
 }
 
 /// A non-overlapped WSASend after the facade's argument checks: "WSASend adopts the same blocking
-/// semantics as send".
+/// semantics as send". `destination` is a WSASendTo datagram's address (nil: the connected peer).
 func sendNow(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
-    context: ThreadContext
+    context: ThreadContext, to destination: UnsafePointer<SendDestination>? = nil
 ) -> SendResult {
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
     // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
@@ -96,7 +101,8 @@ func sendNow(
     defer { record.sendQueue.releaseCaller(record: record) }
 
     if record.isDatagram {
-        return sendDatagram(record, buffers, count, total: total, flags: flags, blocking: blocking, context: context)
+        return sendDatagram(
+            record, buffers, count, total: total, flags: flags, blocking: blocking, context: context, to: destination)
     }
     guard let buffers, total > 0 else { return SendResult(code: 0, bytes: 0) }
     return sendStreamNow(
@@ -229,7 +235,7 @@ private func sendRest(
 /// datagram is at most 64 KiB), so the datagram stays whole.
 private func sendDatagram(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
-    blocking: Bool, context: ThreadContext
+    blocking: Bool, context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> SendResult {
     let iov = context.iovecs
     var iovCount = 0
@@ -250,6 +256,7 @@ private func sendDatagram(
     var message = msghdr()
     message.msg_iov = iov
     message.msg_iovlen = iovCount
+    message.address(destination)
     let sendFlags = blocking ? flags : flags | Int32(MSG_DONTWAIT)
     var result = system_sendmsg(record.fd, &message, sendFlags)
     // SIO_UDP_CONNRESET off: the ICMP error that Linux reports once is dropped, and the datagram retried.

@@ -28,6 +28,12 @@ final class SocketRecord: @unchecked Sendable {
     let bound = Atomic<Bool>(false)
     /// shutdown(SD_SEND or SD_BOTH) was called: WSASend gives WSAESHUTDOWN before any syscall.
     let sendShutDown = Atomic<Bool>(false)
+    /// shutdown(SD_RECEIVE or SD_BOTH) was called: recv gives WSAESHUTDOWN and WSAPoll reports nothing
+    /// to read.
+    let receiveShutDown = Atomic<Bool>(false)
+    /// The peer's address as shutdown found it: Linux forgets it once both directions are closed, while
+    /// Windows' getpeername goes on answering.
+    let rememberedPeer = Mutex<PeerAddress?>(nil)
     /// closesocket (or the last WSACleanup) removed the socket from the table.
     let closed = Atomic<Bool>(false)
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).

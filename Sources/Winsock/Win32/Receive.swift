@@ -6,7 +6,8 @@ import Glibc
 ///   datagram socket, give WSAEOPNOTSUPP.
 /// - Returns: The bytes received, 0 when the peer has closed gracefully, or SOCKET_ERROR. A blocking
 ///   socket's SO_RCVTIMEO expiry gives WSAETIMEDOUT; a non-blocking socket with nothing to read,
-///   WSAEWOULDBLOCK.
+///   WSAEWOULDBLOCK; a socket shut down for receiving, WSAESHUTDOWN; a connection the peer reset,
+///   WSAECONNRESET, also after an earlier call (a send) was told of the reset.
 ///
 /// The corresponding Win32 function is `recv`.
 public func recv(_ s: SOCKET, _ buf: UnsafeMutablePointer<CChar>?, _ len: Int32, _ flags: Int32) -> Int32 {
@@ -54,6 +55,9 @@ private func receive(
     // "MSG_OOB was specified, but the socket is not stream-style": Linux's UDP would ignore the flag
     // and wait for a datagram.
     if flags & MSG_OOB != 0 && !record.isStream { return socketError(WSAEOPNOTSUPP) }
+    // "The socket has been shut down" for receiving (SD_RECEIVE or SD_BOTH): Linux would report an end
+    // of stream, or wait for a datagram that is then dropped.
+    if record.receiveShutDown.load(ordering: .acquiring) { return socketError(WSAESHUTDOWN) }
     var linuxFlags: Int32 = 0
     if flags & MSG_PEEK != 0 { linuxFlags |= Int32(Glibc.MSG_PEEK) }
     if flags & MSG_OOB != 0 { linuxFlags |= Int32(Glibc.MSG_OOB) }
@@ -69,6 +73,9 @@ private func receive(
     // closesocket wakes a blocked recv by shutting the socket down, which makes it return 0 as if the
     // peer had closed: report the close as WSAEINTR, as the other blocking calls do.
     if result == 0 && len > 0 && record.closed.load(ordering: .acquiring) { return socketError(WSAEINTR) }
+    // Linux reports a reset once, as ECONNRESET to whichever call comes first (often a send); after that
+    // a receive reads an orderly end of stream. Windows goes on reporting the reset.
+    if result == 0 && len > 0 && record.isStream && record.connectionWasReset { return socketError(WSAECONNRESET) }
     if result >= 0 {
         WSASetLastError(0)
         return Int32(result)
@@ -80,7 +87,13 @@ private func receive(
 /// Waits until sockets are ready, as poll does, with Winsock's POLL* values.
 ///
 /// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
-///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL.
+///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL and is not
+///   counted; when no entry is an open socket the call fails at once with WSAENOTSOCK.
+///
+/// The flags are Windows': urgent data on an SO_OOBINLINE socket is POLLRDNORM (it is read in the normal
+/// stream), a socket shut down for receiving reports nothing to read, the peer's graceful close is
+/// POLLHUP once nothing is left to read (also for an entry polled with no events), and a reset
+/// connection is POLLERR | POLLHUP (and POLLWRNORM when asked), also after a send was told of the reset.
 ///
 /// `closesocket` on another thread ends the wait, as it ends other blocking calls on the socket, and
 /// that entry reports POLLNVAL: by then the handle is not a socket, and Linux's own answer for the shut
@@ -99,15 +112,22 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
     let count = Int(fds)
     return withUnsafeTemporaryAllocation(of: SocketRecord?.self, capacity: count) { records in
         withUnsafeTemporaryAllocation(of: pollfd.self, capacity: count) { linux in
+            var sockets = 0
             for index in 0..<count {
                 // The records stay referenced until poll returns, so no descriptor closes under it.
                 let record = Library.sockets.lookup(fdArray[index].fd)
+                if record != nil { sockets += 1 }
                 (records.baseAddress! + index).initialize(to: record)
                 let fd = record?.fd ?? -1
-                let events = record == nil ? 0 : linuxPollEvents(fdArray[index].events)
+                let events = record.map { linuxPollRequest($0, fdArray[index].events) } ?? 0
                 (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
             }
             defer { records.baseAddress!.deinitialize(count: count) }
+            if sockets == 0 {
+                // Not one socket to wait on: Windows fails the call at once.
+                for index in 0..<count { fdArray[index].revents = POLLNVAL }
+                return socketError(WSAENOTSOCK)
+            }
             // A poll that may wait counts as a blocked call on each socket, so that closesocket wakes it
             // (by shutting the socket down). A socket closed before that is not waited on at all.
             let waits = timeout != 0
@@ -130,10 +150,17 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
             }
             var ready: Int32 = 0
             for index in 0..<count {
-                // A socket closed during the call is no longer a socket: POLLNVAL, as for any handle that
-                // is not one, rather than the hang-up its shutdown made Linux report.
-                let gone = records[index].map { $0.closed.load(ordering: .acquiring) } ?? true
-                let revents = gone ? POLLNVAL : winsockPollEvents(linux[index].revents)
+                // A handle that was never a socket gets POLLNVAL but is not counted, as on Windows.
+                guard let record = records[index] else {
+                    fdArray[index].revents = POLLNVAL
+                    continue
+                }
+                // A socket closed during the call is no longer a socket: POLLNVAL (counted), rather than
+                // the hang-up its shutdown made Linux report.
+                let revents =
+                    record.closed.load(ordering: .acquiring)
+                    ? POLLNVAL
+                    : windowsPollEvents(record, requested: fdArray[index].events, linux: linux[index].revents)
                 fdArray[index].revents = revents
                 if revents != 0 { ready += 1 }
             }
@@ -143,7 +170,7 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
     }
 }
 
-private func linuxPollEvents(_ events: Int16) -> Int16 {
+func linuxPollEvents(_ events: Int16) -> Int16 {
     var linux: Int32 = 0
     if events & POLLRDNORM != 0 { linux |= POLLIN_LINUX }
     if events & (POLLRDBAND | POLLPRI) != 0 { linux |= POLLPRI_LINUX }
@@ -151,7 +178,7 @@ private func linuxPollEvents(_ events: Int16) -> Int16 {
     return Int16(linux)
 }
 
-private func winsockPollEvents(_ revents: Int16) -> Int16 {
+func winsockPollEvents(_ revents: Int16) -> Int16 {
     let linux = Int32(revents)
     var events: Int16 = 0
     if linux & POLLIN_LINUX != 0 { events |= POLLRDNORM }

@@ -213,7 +213,10 @@ public func accept(
 }
 
 /// Disables sends (`SD_SEND`), receives (`SD_RECEIVE`) or both (`SD_BOTH`). After SD_SEND or SD_BOTH,
-/// WSASend fails with WSAESHUTDOWN before any syscall.
+/// WSASend fails with WSAESHUTDOWN before any syscall; after SD_RECEIVE or SD_BOTH, so do recv and
+/// recvfrom, and WSAPoll reports nothing to read. SD_RECEIVE on a bound datagram socket that has no
+/// peer succeeds, as on Windows (Linux would say it is not connected). `getpeername` keeps giving the
+/// peer's address afterwards.
 ///
 /// The corresponding Win32 function is `shutdown`.
 public func shutdown(_ s: SOCKET, _ how: Int32) -> Int32 {
@@ -229,10 +232,20 @@ public func shutdown(_ s: SOCKET, _ how: Int32) -> Int32 {
     case SD_BOTH: linuxHow = Int32(SHUT_RDWR)
     default: return socketError(WSAEINVAL)
     }
+    if how == SD_RECEIVE && record.isDatagram && !record.isConnected && record.hasLocalAddress {
+        // Nothing for Linux to shut down: the library refuses the receives itself.
+        record.receiveShutDown.store(true, ordering: .releasing)
+        WSASetLastError(0)
+        return 0
+    }
     guard record.isConnected else { return socketError(WSAENOTCONN) }
+    if record.isStream, let peer = PeerAddress.current(of: record.fd) {
+        record.rememberedPeer.withLock { $0 = peer }
+    }
     let result = system_shutdown(record.fd, linuxHow)
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
     if how != SD_RECEIVE { record.sendShutDown.store(true, ordering: .releasing) }
+    if how != SD_SEND { record.receiveShutDown.store(true, ordering: .releasing) }
     WSASetLastError(0)
     return 0
 }

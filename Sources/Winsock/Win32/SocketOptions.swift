@@ -205,7 +205,8 @@ enum SocketOption: Equatable {
 }
 
 /// Controls a socket's I/O mode: FIONBIO sets (non-zero) or clears non-blocking mode, FIONREAD returns
-/// the bytes waiting to be read, SIOCATMARK returns TRUE when no urgent data is waiting. Other commands
+/// the bytes waiting to be read, SIOCATMARK returns TRUE when no urgent data is waiting (with
+/// SO_OOBINLINE, also when the urgent byte is the next one a read returns). Other commands
 /// give WSAEINVAL, a nil `argp` WSAEFAULT.
 ///
 /// The corresponding Win32 function is `ioctlsocket`.
@@ -235,8 +236,10 @@ public func ioctlsocket(_ s: SOCKET, _ cmd: Int32, _ argp: UnsafeMutablePointer<
         }
         argp.pointee = ULONG(clamping: value)
     case SIOCATMARK:
-        // Winsock's TRUE means "no OOB data is waiting to be read", not Linux's "at the mark".
-        argp.pointee = hasUrgentData(record) ? 0 : 1
+        // Winsock's TRUE means "no OOB data is waiting to be read", not Linux's "at the mark". With
+        // SO_OOBINLINE the urgent byte is read in the stream, and TRUE says the next read reaches it.
+        let waiting = record.hasUrgentDataWaiting
+        argp.pointee = !waiting || (record.urgentDataInline && record.urgentByteIsNext) ? 1 : 0
     default:
         return socketError(WSAEINVAL)
     }
@@ -245,9 +248,3 @@ public func ioctlsocket(_ s: SOCKET, _ cmd: Int32, _ argp: UnsafeMutablePointer<
 }
 
 private let FIONREAD_LINUX: Int32 = 0x541B
-
-/// True when urgent data is waiting to be read (poll's POLLPRI).
-private func hasUrgentData(_ record: SocketRecord) -> Bool {
-    var descriptor = pollfd(fd: record.fd, events: Int16(POLLPRI_LINUX), revents: 0)
-    return system_poll(&descriptor, 1, 0) > 0 && descriptor.revents & Int16(POLLPRI_LINUX) != 0
-}

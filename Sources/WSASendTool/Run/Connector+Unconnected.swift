@@ -1,0 +1,25 @@
+import Winsock
+
+extension Connector {
+    /// `--udp --no-connect`: a datagram socket with the plan's options and blocking mode, and no connect;
+    /// the report's remote address is the target every WSASendTo sends to.
+    func unconnected(index: Int, to addresses: [SocketAddress]) -> ConnectionAttempt {
+        let started = MonotonicClock.now()
+        let failed = { (code: Int32) in
+            ConnectionAttempt(
+                index: index, handle: nil, local: nil, remote: addresses.first,
+                connectNanoseconds: MonotonicClock.now() &- started, error: code)
+        }
+        guard let address = addresses.first else { return failed(WSAEHOSTUNREACH) }
+        let handle = socket(address.family, plan.socketType, 0)
+        guard handle != INVALID_SOCKET else { return failed(WSAGetLastError()) }
+        guard control.register(handle) else { return failed(WSAEINTR) }
+        if let code = configure(handle) ?? SocketOptions.setNonBlocking(handle, plan.mode == .nonblocking) {
+            control.release(handle)
+            return failed(code)
+        }
+        return ConnectionAttempt(
+            index: index, handle: handle, local: nil, remote: address,
+            connectNanoseconds: MonotonicClock.now() &- started)
+    }
+}
