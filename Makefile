@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DEB_PKGS   := liburing-dev libreadline-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release demo test lint format install bench clean completions
+.PHONY: all deps test-deps build release demo test test-faults lint format install bench clean completions
 
 all: build
 
@@ -15,6 +15,20 @@ deps:
 	[ -f /usr/include/readline/readline.h ] || missing="$$missing libreadline-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing (Debian packages, via apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The programs the test suite drives (Debian packages): strace for the syscall trace, zsh and fish for the
+# completion tests, tmux for terminal tests, nftables and iproute2 for the fault tests' damaged link. With
+# them installed a skipped test means the platform cannot, not that a package was missing.
+test-deps: deps
+	@missing=""; \
+	for tool in strace:strace zsh:zsh fish:fish tmux:tmux nft:nftables ip:iproute2 tc:iproute2 python3:python3; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || case " $$missing " in *" $${tool#*:} "*) ;; *) missing="$$missing $${tool#*:}";; esac; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: installing$$missing (Debian packages, via apt-get)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -38,13 +52,19 @@ lint:
 format:
 	$(SWIFT) format format -i -r Sources Tests Examples Package.swift
 
-test: deps lint
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	WSASEND_BACKEND=poll $(SWIFT) test --skip-build --filter '$(OVERLAPPED_SUITES)'
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
 	  --filter '$(OVERLAPPED_SUITES)'
+
+# Faults below TCP: two network namespaces joined by a veth pair with loss (nftables) and a rate limit (tbf),
+# misbehaving peers, signals in every phase. Needs root; skips every test with the reason where namespaces
+# are refused. FAULT_MIB sets the payload of the lossless tests (default 64).
+test-faults: test-deps build
+	python3 Tests/faults/run.py
 
 # The binary, the manual, and the completions where bash-completion, zsh and fish look for them.
 install: release
