@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DEB_PKGS   := liburing-dev libreadline-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release demo test lint format install bench clean completions
+.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions
 
 all: build
 
@@ -15,6 +15,21 @@ deps:
 	[ -f /usr/include/readline/readline.h ] || missing="$$missing libreadline-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing (Debian packages, via apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The programs the test suite drives (Debian packages): strace for the syscall trace, valgrind for the
+# leak check, zsh and fish for the completion tests, tmux for terminal tests, nftables and iproute2 for
+# the fault tests' damaged link. With them installed a skipped test means the platform cannot, not that a
+# package was missing.
+test-deps: deps
+	@missing=""; \
+	for tool in strace:strace valgrind:valgrind zsh:zsh fish:fish tmux:tmux nft:nftables ip:iproute2 tc:iproute2 python3:python3; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || case " $$missing " in *" $${tool#*:} "*) ;; *) missing="$$missing $${tool#*:}";; esac; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: installing$$missing (Debian packages, via apt-get)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -38,13 +53,56 @@ lint:
 format:
 	$(SWIFT) format format -i -r Sources Tests Examples Package.swift
 
-test: deps lint
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	WSASEND_BACKEND=poll $(SWIFT) test --skip-build --filter '$(OVERLAPPED_SUITES)'
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
 	  --filter '$(OVERLAPPED_SUITES)'
+
+# Faults below TCP: two network namespaces joined by a veth pair with loss (nftables) and a rate limit (tbf),
+# misbehaving peers, signals in every phase. Needs root; skips every test with the reason where namespaces
+# are refused. FAULT_MIB sets the payload of the lossless tests (default 64).
+test-faults: test-deps build
+	python3 Tests/faults/run.py
+
+# The whole suite under AddressSanitizer, then under ThreadSanitizer (make test runs only the overlapped
+# suites under ThreadSanitizer). The end-to-end tests drive the sanitized binary of the same build. Leaks
+# are not AddressSanitizer's business here (the Swift runtime and the test runner keep objects to the end
+# of the process): make memcheck looks for them with valgrind instead.
+sanitize: test-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+# valgrind's memcheck over one run of each mode (release build): no definitely lost bytes, no invalid access.
+memcheck: test-deps release
+	Tests/memcheck/run.sh .build/release/wsasend
+
+# libFuzzer over every grammar (targets, buffer specs, sizes, durations, rates, flags, codes, numbers,
+# ports), each for FUZZ_SECONDS (default 60), starting from the committed corpus in Fuzz/corpus/. A crash
+# leaves its input as crash-* here: copy it into Fuzz/corpus/GRAMMAR/ (the corpus test then keeps it fixed)
+# and replay it with .build/debug/GrammarFuzz GRAMMAR FILE.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
+	  --product GrammarFuzz --scratch-path .build-fuzz
+	@set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	for dir in Fuzz/corpus/*/; do \
+	  grammar=$$(basename "$$dir"); mkdir -p "$$work/$$grammar"; status=0; \
+	  FUZZ_GRAMMAR=$$grammar SWIFT_BACKTRACE=enable=no .build-fuzz/release/GrammarFuzz \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=256 -print_final_stats=1 "$$work/$$grammar" "$$dir" \
+	    > "$$work/$$grammar.log" 2>&1 || status=$$?; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' "$$work/$$grammar.log"); \
+	  if [ "$$status" -ne 0 ]; then \
+	    tail -n 30 "$$work/$$grammar.log"; \
+	    echo "make fuzz: $$grammar failed (exit $$status); a crashing input is saved as crash-* here"; exit 1; \
+	  fi; \
+	  echo "make fuzz: $$grammar: $${runs:-?} inputs in $(FUZZ_SECONDS) s, no property broken"; \
+	done
 
 # The binary, the manual, and the completions where bash-completion, zsh and fish look for them.
 install: release
@@ -62,4 +120,4 @@ completions: build
 	.build/debug/wsasend --generate-completion-script fish > completions/wsasend.fish
 
 clean:
-	rm -rf .build .build-tsan
+	rm -rf .build .build-tsan .build-asan .build-fuzz

@@ -43,6 +43,13 @@ let package = Package(
             dependencies: ["Winsock"],
             path: "Examples/WSASendExample"
         ),
+        // libFuzzer targets for the grammars: `make fuzz` builds this with -sanitize=fuzzer; a normal build
+        // makes a replay tool that runs saved inputs through the same checks.
+        .executableTarget(
+            name: "GrammarFuzz",
+            dependencies: ["WSASendTool"],
+            path: "Fuzz/GrammarFuzz"
+        ),
         .testTarget(name: "WinsockTests", dependencies: ["Winsock", "WSASendExample"]),
         .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool"]),
         .testTarget(name: "wsasendTests", dependencies: ["wsasend"]),

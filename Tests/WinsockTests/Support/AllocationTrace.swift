@@ -18,6 +18,10 @@ enum AllocationTrace {
         "/lib64/libc_malloc_debug.so.0",
     ].first { access($0, R_OK) == 0 }
 
+    /// True in a build with AddressSanitizer, whose allocator takes the place of glibc's malloc (and so
+    /// of its trace).
+    static let underAddressSanitizer: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+
     /// `env` arguments that start a child with tracing possible, writing to `file`.
     static func wrapper(writingTo file: String) -> [String] {
         ["env", "LD_PRELOAD=\(debugLibrary ?? "")", "MALLOC_TRACE=\(file)"]
