@@ -48,7 +48,7 @@ struct SinkEndToEndTests {
 
     @Test("Over UDP, 1000 datagrams of 4x4096 arrive whole at the sink")
     func datagramTransfer() throws {
-        let sink = try Background(["sink", "0", "--udp", "--idle", "1s", "--json"])
+        let sink = try Background(["sink", "0", "--udp", "--idle", "3s", "--json"])
         let port = try sink.listeningPort()
         // --rate keeps the burst within what the sink's receive queue holds: UDP drops the rest.
         let sender = try Tool.run(
