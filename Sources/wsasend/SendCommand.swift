@@ -17,7 +17,8 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT (after the partial report).
+            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT, 143 SIGTERM, \
+            129 SIGHUP (each after the partial report).
 
             Examples:
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
@@ -37,7 +38,7 @@ struct SendCommand: ParsableCommand {
         if alone {
             Signals.onInterrupt(stopping: control)
         } else {
-            Signals.onInterrupt { control.interrupt() }
+            Signals.onInterrupt { control.interrupt(by: $0) }
         }
         let quiet = options.quiet
         let callLines = options.json ? Console.standardError : Console.standardOutput

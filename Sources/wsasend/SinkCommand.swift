@@ -10,7 +10,8 @@ struct SinkCommand: ParsableCommand {
             The sink binds 127.0.0.1 unless an address is given, and prints "listening on ADDRESS" on \
             standard error once it is ready (port 0 picks a free port). TCP sockets keep urgent (MSG_OOB) \
             bytes in the stream (SO_OOBINLINE), so --output holds exactly the bytes sent; the report counts \
-            the urgent marks seen. SIGINT prints the report and exits with 130.
+            the urgent marks seen. SIGINT, SIGTERM or SIGHUP prints the report and exits with \
+            130, 143 or 129.
 
             Examples:
               wsasend sink 9000
@@ -23,7 +24,7 @@ struct SinkCommand: ParsableCommand {
     func run() throws {
         let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
         let control = RunControl()
-        Signals.onInterrupt { control.interrupt() }
+        Signals.onInterrupt { control.interrupt(by: $0) }
         let quiet = options.quiet
         var events = RunEvents()
         if !quiet {

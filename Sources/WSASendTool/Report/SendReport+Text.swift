@@ -37,7 +37,7 @@ extension SendReport {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if connections.count > 16 { lines.append("  ... \(connections.count - 16) more connections") }
         }
-        if interrupted { lines.append("interrupted by SIGINT: the figures cover the calls made before it") }
+        if interrupted { lines.append("interrupted by \(stopSignal.name): the figures cover the calls made before it") }
         return lines.joined(separator: "\n")
     }
 
@@ -83,6 +83,9 @@ extension SendReport {
             text +=
                 ": \(Units.count(connection.counters.bytesSent, "byte", "bytes")), "
                 + Units.count(connection.counters.calls, "call", "calls")
+            if let finished = connection.finishedNanoseconds {
+                text += ", closed at \(Units.fixed(Double(finished) / 1e9, decimals: 3)) s"
+            }
         }
         if let code = connection.error {
             let error = WSAError(code)

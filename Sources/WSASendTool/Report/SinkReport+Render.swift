@@ -20,7 +20,7 @@ extension SinkReport {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if count > 16 { lines.append("  ... \(count - 16) more connections") }
         }
-        if interrupted { lines.append("interrupted by SIGINT: the figures cover what arrived before it") }
+        if interrupted { lines.append("interrupted by \(stopSignal.name): the figures cover what arrived before it") }
         return lines.joined(separator: "\n")
     }
 

@@ -1,4 +1,5 @@
-/// The exit statuses DESIGN.md fixes. The library only computes them; the executable exits.
+/// The tool's exit statuses (listed in `--help`, the manual and the README). The library only computes
+/// them; the executable exits.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Every call succeeded.
     case success = 0
@@ -16,6 +17,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case software = 70
     /// Interrupted by SIGINT, after the partial report.
     case interrupted = 130
+    /// Ended by SIGTERM (`timeout`), after the partial report.
+    case terminated = 143
+    /// Ended by SIGHUP (the terminal went away), after the partial report.
+    case hangUp = 129
 }
 
 /// A failure that ends a command: the exit status and one sentence for `wsasend: <sentence>`.

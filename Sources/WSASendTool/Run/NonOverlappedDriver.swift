@@ -12,7 +12,12 @@ struct NonOverlappedDriver: SendDriver {
             let worker = NonOverlappedWorker(
                 index: index, handle: handle, context: context, live: context.live[index])
             let slot = slots[index]
-            guard let thread = WorkerThread.start({ slot.result = worker.run() }) else {
+            let control = context.control
+            let started = WorkerThread.start {
+                slot.result = worker.run()
+                slot.ended = control.finish(handle)
+            }
+            guard let thread = started else {
                 failure = ToolFailure(.software, "cannot start a thread for connection \(index)")
                 context.control.requestStop()
                 break
@@ -23,6 +28,7 @@ struct NonOverlappedDriver: SendDriver {
         var result = DriveResult(counters: [], errors: [])
         result.failure = failure
         for slot in slots {
+            result.ended.append(slot.ended)
             guard let worker = slot.result else {
                 result.counters.append(CallCounters())
                 result.errors.append(nil)
@@ -46,7 +52,9 @@ extension NonOverlappedDriver {
         let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
         let expiry = context.plan.duration.map { $0 &+ Supervisor.grace }
         let outcome = SignalStop.sending(on: handle, expiry: expiry) { worker.run() }
-        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error])
+        // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
+        let ended = context.control.finish(handle)
+        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
         result.latency = outcome.latency
         if let fileError = outcome.fileError {
             result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
@@ -58,4 +66,5 @@ extension NonOverlappedDriver {
 /// Where a worker thread leaves its result; read only after the thread is joined.
 private final class WorkerSlot: @unchecked Sendable {
     var result: NonOverlappedWorker.Result?
+    var ended: UInt64?
 }

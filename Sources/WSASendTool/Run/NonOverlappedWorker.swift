@@ -86,7 +86,7 @@ struct NonOverlappedWorker: Sendable {
             result.counters.bytesSent &+= UInt64(sent)
             if publishes { live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls) }
             guard status == 0 else {
-                let code = WSAGetLastError()
+                let code = control.reportedCode(WSAGetLastError())
                 result.counters.codes.add(code)
                 if control.isStopping {
                     result.counters.interrupted += 1
@@ -144,7 +144,7 @@ struct NonOverlappedWorker: Sendable {
             let before = clock.now()
             let status = WSASend(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
             let after = clock.now()
-            let code = status == 0 ? 0 : WSAGetLastError()
+            let code = status == 0 ? 0 : control.reportedCode(WSAGetLastError())
             latencies.record(after &- before, into: &result.latency)
             result.counters.calls += 1
             result.counters.bytesSent += UInt64(sent)

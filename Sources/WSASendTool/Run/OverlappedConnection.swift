@@ -27,6 +27,10 @@ final class OverlappedConnection {
     @exclusivity(unchecked) var fileError: SystemFileError?
     /// Sets posted (what --count limits).
     @exclusivity(unchecked) var posted: UInt64 = 0
+    /// Bytes posted, which `--rate` holds this connection to.
+    @exclusivity(unchecked) var bytesPosted: UInt64 = 0
+    /// When the connection was shut down and closed, once it was finished with nothing in flight.
+    @exclusivity(unchecked) var ended: UInt64?
 
     init(index: Int, handle: SOCKET, live: LiveCounters, outstanding: Int) {
         self.index = index

@@ -57,12 +57,13 @@ public struct Runner: Sendable {
         switch connect(&report) {
         case .success(let made): attempts = made
         case .failure(let failure):
-            report.failure = failure
-            report.interrupted = control.wasInterrupted
+            // A listen or connect cut short by a signal ends as the signal says, not as a failure.
+            report.failure = control.wasInterrupted ? nil : failure
+            report.noteInterruption(control)
             return report
         }
         report.connections = attempts.map(Self.connectionReport)
-        report.interrupted = control.wasInterrupted
+        report.noteInterruption(control)
         let open = attempts.compactMap { attempt in attempt.handle.map { (attempt.index, $0) } }
         guard !open.isEmpty else { return report }
 
@@ -82,12 +83,15 @@ public struct Runner: Sendable {
         for (position, (index, _)) in open.enumerated() {
             report.connections[index].counters = result.counters[position]
             report.connections[index].error = result.errors[position]
+            if position < result.ended.count, let ended = result.ended[position] {
+                report.connections[index].finishedNanoseconds = ended &- started
+            }
             report.summary.merge(result.counters[position])
         }
         report.latency = result.latency.summary
         report.failure = result.failure
         report.backend = result.backend
-        report.interrupted = control.wasInterrupted
+        report.noteInterruption(control)
         return report
     }
 
@@ -134,5 +138,13 @@ public struct Runner: Sendable {
         connection.error = attempt.error
         connection.connectFailed = attempt.handle == nil
         return connection
+    }
+}
+
+extension SendReport {
+    /// Marks the report interrupted, and by which signal, when the run was.
+    mutating func noteInterruption(_ control: RunControl) {
+        interrupted = control.wasInterrupted
+        stopSignal = control.interruption ?? .interrupt
     }
 }

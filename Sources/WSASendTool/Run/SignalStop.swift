@@ -48,9 +48,9 @@ public enum SignalStop {
         Unmanaged.passUnretained(runControl).release()
     }
 
-    /// SIGINT, from the handler: the armed run stops, interrupted, and its blocked call returns.
-    public static func interrupt() {
-        withArmedControl { $0.markInterrupted() }
+    /// A stopping signal, from its handler: the armed run stops, interrupted, and its blocked call returns.
+    public static func interrupt(by signal: StopSignal) {
+        withArmedControl { $0.markInterrupted(by: signal) }
         shutDownArmedSocket()
     }
 

@@ -79,6 +79,7 @@ public struct SinkServer: Sendable {
         }
         report.connections = ledger.connections.sorted { $0.index < $1.index }
         report.interrupted = control.wasInterrupted
+        report.stopSignal = control.interruption ?? .interrupt
         return report
     }
 
