@@ -34,11 +34,11 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
         let control = RunControl()
-        let alone = plan.sendsFromOneThread
-        if alone {
-            Signals.onInterrupt(stopping: control)
-        } else {
-            Signals.onInterrupt { control.interrupt(by: $0) }
+        // A lone run keeps the process to one thread: the signal handlers stop it themselves.
+        let strategy = RunSupervisor.Strategy(plan: plan, signalHandlerStops: true)
+        switch strategy {
+        case .callerThread: Signals.onInterrupt(stopping: control)
+        case .watcherThread: Signals.onInterrupt { control.interrupt(by: $0) }
         }
         let quiet = options.quiet
         let callLines = options.json ? Console.standardError : Console.standardOutput
@@ -47,7 +47,7 @@ struct SendCommand: ParsableCommand {
             events.progress = { Console.standardError.line($0) }
             events.notice = { Console.standardError.line("wsasend: " + $0) }
         }
-        let report = Runner(plan: plan, control: control, events: events, soleThread: alone).run()
+        let report = Runner(plan: plan, control: control, events: events, strategy: strategy).run()
         if options.json {
             Console.standardOutput.line(report.json.rendered())
         } else if !quiet && report.connected > 0 {

@@ -56,6 +56,12 @@ enum Signals {
         // library retries EINTR itself, and the tool's own reads and writes look at it.
         action.sa_flags = 0
         for number in stopping { sigaction(number, &action, nil) }
+        // SIGALRM: a lone run's timer for a call still blocked at the end of --duration (`SignalStop`).
+        var expiry = sigaction()
+        expiry.__sigaction_handler.sa_handler = { _ in SignalStop.expire() }
+        sigemptyset(&expiry.sa_mask)
+        expiry.sa_flags = SA_RESTART
+        if sigaction(SIGALRM, &expiry, nil) == 0 { SignalStop.timerHandlerInstalled() }
         // A parent may have left them blocked (the mask survives exec; a test runner may hand its children
         // SIGTERM blocked); the handlers must run.
         var set = stoppingSet()

@@ -4,7 +4,9 @@ import Winsock
 /// for a lone run, the one connection's worker on the calling thread.
 struct NonOverlappedDriver: SendDriver {
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult {
-        if context.soleThread && connections.count == 1 { return driveHere(connections[0], context: context) }
+        if context.supervisor.sendsOnCallerThread && connections.count == 1 {
+            return driveHere(connections[0], context: context)
+        }
         let slots = connections.map { _ in WorkerSlot() }
         var threads: [WorkerThread] = []
         var failure: ToolFailure?
@@ -46,12 +48,11 @@ struct NonOverlappedDriver: SendDriver {
 }
 
 extension NonOverlappedDriver {
-    /// The lone run: the worker on this thread, with `SignalStop` ready to shut its socket down (SIGINT,
-    /// or a call still blocked a grace period after the end of `--duration`).
+    /// The lone run: the worker on this thread, its blocked call ended as the supervisor arranges (a
+    /// stopping signal, or a call still blocked a grace period after the end of `--duration`).
     private func driveHere(_ handle: SOCKET, context: DriveContext) -> DriveResult {
         let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
-        let expiry = context.plan.duration.map { $0 &+ Supervisor.grace }
-        let outcome = SignalStop.sending(on: handle, expiry: expiry) { worker.run() }
+        let outcome = context.supervisor.sendOnCallerThread(on: handle) { worker.run() }
         // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
         let ended = context.control.finish(handle)
         var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])

@@ -69,8 +69,8 @@ struct NonOverlappedWorker: Sendable {
         var end = deadline.map { clock.reading(at: $0) } ?? .max
         var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
         var check = min(end, nextLine)
-        // A lone run has no supervisor to read the live counters.
-        let publishes = !context.soleThread
+        // A lone run has no watcher to read the live counters.
+        let publishes = context.supervisor.loopPublishesCounters
         var latencies = LatencyBatch()
         defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !control.isStopping {
@@ -185,9 +185,10 @@ struct NonOverlappedWorker: Sendable {
         }
     }
 
-    /// The progress lines this loop writes itself: a lone run's (a run with threads has a supervisor).
+    /// The progress lines this loop writes itself, when the supervisor says so (a lone run's).
     private func lineWriter() -> ProgressLines? {
-        context.soleThread ? ProgressLines(plan: context.plan, events: context.events, started: context.started) : nil
+        guard context.supervisor.loopWritesProgress else { return nil }
+        return ProgressLines(plan: context.plan, events: context.events, started: context.started)
     }
 
     /// The `-v` line, prefixed with the connection's index when there are several.

@@ -4,24 +4,24 @@ import Winsock
 ///
 /// The runner never prints and never exits: it returns a `SendReport` whose `exitStatus` and
 /// `errorSentence` say how the run ended, and tells its caller about progress through `RunEvents`.
-/// `control` lets another thread stop it (SIGINT).
+/// `control` lets another thread stop it (a signal, a REPL's Ctrl-C).
 ///
-/// With `soleThread` (for a plan that `sendsFromOneThread`, in a process whose SIGINT handler stops the
-/// run through `SignalStop`), the run starts no thread at all: no supervisor, and the connection's loop
-/// runs on the caller's thread.
+/// How the run is watched (whether its loop runs on the caller's thread, who writes progress lines, how
+/// a blocked call is ended) is the `RunSupervisor`'s choice, from the plan and `strategy`.
 public struct Runner: Sendable {
     public let plan: RunPlan
     public let control: RunControl
     public let events: RunEvents
-    public let soleThread: Bool
+    public let strategy: RunSupervisor.Strategy
 
     public init(
-        plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(), soleThread: Bool = false
+        plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(),
+        strategy: RunSupervisor.Strategy = .watcherThread
     ) {
         self.plan = plan
         self.control = control
         self.events = events
-        self.soleThread = soleThread && plan.sendsFromOneThread
+        self.strategy = strategy
     }
 
     public func run() -> SendReport {
@@ -69,11 +69,11 @@ public struct Runner: Sendable {
 
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()
+        let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
         let context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
-            soleThread: soleThread)
-        let supervisor = Supervisor(plan: plan, control: control, events: events, live: live, started: started)
-        let supervisorThread = soleThread ? nil : WorkerThread.start { supervisor.watch() }
+            supervisor: supervisor)
+        let supervisorThread = supervisor.startWatching(live: live, started: started)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         supervisor.finish()

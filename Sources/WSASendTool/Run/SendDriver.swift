@@ -12,9 +12,9 @@ struct DriveContext: Sendable {
     let live: [LiveCounters]
     /// When the run started sending (monotonic nanoseconds).
     let started: UInt64
-    /// The run has no supervisor thread, and a one-connection driver sends from the calling thread, the
-    /// process's only one: its loop writes the progress lines, and `SignalStop` ends a blocked call.
-    let soleThread: Bool
+    /// How the run is watched: whether the lone connection's loop runs on the calling thread and writes
+    /// its own progress lines.
+    let supervisor: RunSupervisor
 }
 
 /// What a driver hands back: each connection's counters, error and end, and the merged latencies.
