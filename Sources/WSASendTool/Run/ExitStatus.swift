@@ -22,19 +22,3 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Ended by SIGHUP (the terminal went away), after the partial report.
     case hangUp = 129
 }
-
-/// A failure that ends a command: the exit status and one sentence for `wsasend: <sentence>`.
-public struct ToolFailure: Error, Sendable, CustomStringConvertible {
-    public let status: ExitStatus
-    public let message: String
-    /// The Winsock code behind the failure, when there is one (for the JSON report).
-    public let code: Int32?
-
-    public init(_ status: ExitStatus, _ message: String, code: Int32? = nil) {
-        self.status = status
-        self.message = message
-        self.code = code
-    }
-
-    public var description: String { message }
-}

@@ -16,10 +16,7 @@ enum Listener {
             do {
                 candidates = try SocketAddress.resolve(host: address.host, port: address.port, type: type)
             } catch {
-                return .failure(
-                    ToolFailure(
-                        .noHost, "cannot resolve '\(address.host)': \(error.name) (\(error.code)): \(error.summary)",
-                        code: error.code))
+                return .failure(.unresolvedHost(address.host, error))
             }
         }
         var lastCode = WSAEADDRNOTAVAIL
@@ -29,7 +26,7 @@ enum Listener {
                 lastCode = WSAGetLastError()
                 continue
             }
-            guard control.register(handle) else { return .failure(ToolFailure(.interrupted, "interrupted")) }
+            guard control.register(handle) else { return .failure(.interrupted) }
             _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
             if let receiveBuffer {
                 _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer)
@@ -40,10 +37,6 @@ enum Listener {
             lastCode = WSAGetLastError()
             control.release(handle)
         }
-        let error = WSAError(lastCode)
-        return .failure(
-            ToolFailure(
-                .unavailable, "cannot listen on \(address): \(error.name) (\(error.code)): \(error.summary)",
-                code: lastCode))
+        return .failure(.cannotListen(address.description, WSAError(lastCode)))
     }
 }

@@ -20,7 +20,7 @@ struct NonOverlappedDriver: SendDriver {
                 slot.ended = control.finish(handle)
             }
             guard let thread = started else {
-                failure = ToolFailure(.software, "cannot start a thread for connection \(index)")
+                failure = .threadUnavailable(connection: index)
                 context.control.requestStop()
                 break
             }
@@ -40,7 +40,7 @@ struct NonOverlappedDriver: SendDriver {
             result.errors.append(worker.error)
             result.latency.merge(worker.latency)
             if let fileError = worker.fileError, result.failure == nil {
-                result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+                result.failure = ToolFailure(unreadable: fileError)
             }
         }
         return result
@@ -58,7 +58,7 @@ extension NonOverlappedDriver {
         var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
         result.latency = outcome.latency
         if let fileError = outcome.fileError {
-            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+            result.failure = ToolFailure(unreadable: fileError)
         }
         return result
     }

@@ -64,14 +64,13 @@ final class OverlappedRun {
                     let slot = OverlappedSlot(
                         template: context.payload.template, fileSpec: fileSpec, connection: connection)
                 else {
-                    setupFailure = ToolFailure(.software, "cannot allocate the buffers of \(plan.outstanding) calls")
+                    setupFailure = .overlappedBuffersUnavailable(calls: plan.outstanding)
                     break
                 }
                 if !routines {
                     slot.overlapped.pointee.hEvent = WSACreateEvent()
                     if slot.overlapped.pointee.hEvent == WSA_INVALID_EVENT {
-                        setupFailure = ToolFailure(
-                            .software, "WSACreateEvent failed: \(WSAError(WSAGetLastError()))", code: WSAGetLastError())
+                        setupFailure = .eventUnavailable(WSAError(WSAGetLastError()))
                         break
                     }
                 }
@@ -110,7 +109,7 @@ final class OverlappedRun {
         result.failure = setupFailure
         result.backend = OverlappedIO.backend
         if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
-            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+            result.failure = ToolFailure(unreadable: fileError)
         }
         return result
     }

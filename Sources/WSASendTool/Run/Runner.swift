@@ -31,12 +31,12 @@ public struct Runner: Sendable {
         do {
             session = try WinsockSession()
         } catch {
-            report.failure = ToolFailure(.software, "WSAStartup failed: \(error)", code: error.code)
+            report.failure = .startup(error)
             return report
         }
         defer { withExtendedLifetime(session) {} }
         guard let driver = sendDriver(for: plan.mode) else {
-            report.failure = ToolFailure(.usage, "--mode \(plan.mode.rawValue) has no driver")
+            report.failure = .noDriver(plan.mode)
             return report
         }
         var file: InputFile?
@@ -44,12 +44,12 @@ public struct Runner: Sendable {
             switch InputFile.open(path) {
             case .success(let opened): file = opened
             case .failure(let error):
-                report.failure = ToolFailure(.noInput, "cannot read '\(error.path)': \(error.reason)")
+                report.failure = ToolFailure(unreadable: error)
                 return report
             }
         }
         guard let payload = PayloadBuffers(spec: plan.buffers, pattern: file == nil) else {
-            report.failure = ToolFailure(.software, "cannot allocate \(plan.buffers.totalBytes) bytes for the buffers")
+            report.failure = .buffersUnavailable(bytes: plan.buffers.totalBytes)
             return report
         }
 

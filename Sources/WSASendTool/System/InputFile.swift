@@ -92,5 +92,4 @@ final class InputFile: @unchecked Sendable {
 struct SystemFileError: Error, Sendable {
     let path: String
     let code: Int32
-    var reason: String { systemMessage(code) }
 }
