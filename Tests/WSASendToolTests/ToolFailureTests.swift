@@ -8,7 +8,10 @@ struct ToolFailureTests {
     static let cases: [(ToolFailure, WSASendTool.ExitStatus, String, Int32?)] = [
         (.startup(WSAError(WSASYSNOTREADY)), .software, "WSAStartup failed: WSASYSNOTREADY (10091)", WSASYSNOTREADY),
         (.noDriver(.event), .usage, "--mode event has no driver", nil),
-        (.unreadableInput(path: "x.bin", errno: ENOENT), .noInput, "cannot read 'x.bin': No such file or directory", nil),
+        (
+            .unreadableInput(path: "x.bin", errno: ENOENT), .noInput, "cannot read 'x.bin': No such file or directory",
+            nil
+        ),
         (.buffersUnavailable(bytes: 4096), .software, "cannot allocate 4096 bytes for the buffers", nil),
         (.overlappedBuffersUnavailable(calls: 8), .software, "cannot allocate the buffers of 8 calls", nil),
         (.threadUnavailable(connection: 3), .software, "cannot start a thread for connection 3", nil),
