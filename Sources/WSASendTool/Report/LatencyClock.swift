@@ -11,23 +11,33 @@ import Winsock
 /// 0.84-0.96x the plain loop (median 0.90), with two TSC readings at 0.97-1.02x. Readings in ticks are converted to
 /// nanoseconds at the rate measured between `start()` and the conversion, against `MonotonicClock`: over a
 /// run of a millisecond or more that rate is exact to a few parts in 100,000.
+///
+/// Each run starts its own clock (`start()`) and converts with it: the calibration belongs to the run,
+/// and two runs in one process (a REPL's) never share one.
 public struct LatencyClock: Sendable {
     /// True when readings are ticks; false when they are already nanoseconds.
     public let countsTicks: Bool
-
-    /// The clock of this machine (decided once per process).
-    public static let machine = LatencyClock(countsTicks: kernelKeepsTimeWithTicks())
-
     /// The first pair of readings: where the rate is measured from.
-    private static let origin = (ticks: TickCounter.now(), nanoseconds: MonotonicClock.now())
+    private let originTicks: UInt64
+    private let originNanoseconds: UInt64
+
+    /// Whether this machine's readings are ticks (decided once per process).
+    private static let ticksHere = kernelKeepsTimeWithTicks()
 
     /// How long the rate is measured before it is used: over a millisecond, the two readings of each end
     /// (tens of nanoseconds apart) put it off by a few parts in 100,000 at most.
     static let settling: UInt64 = 1_000_000
 
-    /// Takes the first pair of readings; call before any worker reads the clock, so that the rate is
+    /// A clock whose rate is measured from now: start it before the run's first call, so that the rate is
     /// measured over the whole run.
-    public static func start() { _ = origin }
+    public static func start() -> LatencyClock {
+        LatencyClock(countsTicks: ticksHere, originTicks: TickCounter.now(), originNanoseconds: MonotonicClock.now())
+    }
+
+    /// A reading, in the units of every clock of this process: for a completion routine, which has no
+    /// clock at hand.
+    @inline(__always)
+    public static func reading() -> UInt64 { ticksHere ? TickCounter.now() : MonotonicClock.now() }
 
     /// A reading, in the clock's units.
     @inline(__always)
@@ -37,9 +47,9 @@ public struct LatencyClock: Sendable {
     /// (the first call after `start()` may wait for it).
     public func nanosecondsPerUnit() -> Double {
         guard countsTicks else { return 1 }
-        while MonotonicClock.now() &- Self.origin.nanoseconds < Self.settling {}
-        let ticks = TickCounter.now() &- Self.origin.ticks
-        let nanoseconds = MonotonicClock.now() &- Self.origin.nanoseconds
+        while MonotonicClock.now() &- originNanoseconds < Self.settling {}
+        let ticks = TickCounter.now() &- originTicks
+        let nanoseconds = MonotonicClock.now() &- originNanoseconds
         return ticks == 0 ? 1 : Double(nanoseconds) / Double(ticks)
     }
 

@@ -3,15 +3,15 @@ import Histogram
 /// Per-call latencies, in an HdrHistogram: a fixed array of counts, so recording allocates nothing and
 /// memory stays flat however many calls a run makes.
 ///
-/// The values are nanoseconds, or readings of the machine's `LatencyClock` (ticks, converted when the
-/// summary is made, at the rate measured over the run). One recorder belongs to one worker thread (a
+/// The values are nanoseconds, or readings of the run's `LatencyClock` (ticks, converted when the
+/// summary is made, at the rate the run's clock measured). One recorder belongs to one worker thread (a
 /// connection in the non-overlapped modes, the driving thread of the overlapped modes); recorders merge
 /// after the threads have ended.
 public struct LatencyRecorder: Sendable {
     /// What the recorded values count.
     public enum Unit: Sendable, Equatable {
         case nanoseconds
-        /// Readings of `LatencyClock.machine`.
+        /// Readings of a `LatencyClock`.
         case latencyClock
     }
 
@@ -45,10 +45,17 @@ public struct LatencyRecorder: Sendable {
         histogram.add(other.histogram)
     }
 
-    /// The summary the reports print, in nanoseconds; nil when nothing was recorded.
+    /// The summary of values in nanoseconds; nil when nothing was recorded.
     public var summary: LatencySummary? {
+        precondition(unit == .nanoseconds, "clock readings need the clock that made them: summary(clock:)")
+        return summary(clock: nil)
+    }
+
+    /// The summary the reports print, in nanoseconds, readings converted at `clock`'s rate (the run's
+    /// own calibration); nil when nothing was recorded.
+    public func summary(clock: LatencyClock?) -> LatencySummary? {
         guard histogram.totalCount > 0 else { return nil }
-        let scale = unit == .nanoseconds ? 1 : LatencyClock.machine.nanosecondsPerUnit()
+        let scale = unit == .nanoseconds ? 1 : (clock?.nanosecondsPerUnit() ?? 1)
         func nanoseconds(_ value: UInt64) -> UInt64 {
             scale == 1 ? value : UInt64((Double(value) * scale).rounded())
         }

@@ -64,7 +64,7 @@ struct NonOverlappedWorker: Sendable {
         let total = context.payload.totalBytes
         let flags = context.plan.flags
         let control = context.control
-        let clock = LatencyClock.machine
+        let clock = context.clock
         var progress = lineWriter()
         var end = deadline.map { clock.reading(at: $0) } ?? .max
         var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
@@ -137,7 +137,7 @@ struct NonOverlappedWorker: Sendable {
         let control = context.control
         let flags = context.plan.flags
         let lines = context.plan.verbose ? context.events.callLine : nil
-        let clock = LatencyClock.machine
+        let clock = context.clock
         while true {
             var sent: DWORD = 0
             let offered = cursor.remaining

@@ -16,7 +16,7 @@ struct OverlappedDriver: SendDriver {
 let overlappedSlotRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE = { error, bytes, overlapped, _ in
     guard let context = overlapped?.pointee.hEvent else { return }
     let slot = Unmanaged<OverlappedSlot>.fromOpaque(context).takeUnretainedValue()
-    slot.completedAt = LatencyClock.machine.now()
+    slot.completedAt = LatencyClock.reading()
     slot.status = Int32(bitPattern: error)
     slot.bytes = UInt64(bytes)
     slot.state = .completed
@@ -37,7 +37,7 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var connections: [OverlappedConnection] = []
     @exclusivity(unchecked) private var latency = LatencyRecorder(unit: .latencyClock)
     @exclusivity(unchecked) private var latencies = LatencyBatch()
-    private let clock = LatencyClock.machine
+    private let clock: LatencyClock
     private let deadline: UInt64?
     private let started = MonotonicClock.now()
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
@@ -52,6 +52,7 @@ final class OverlappedRun {
         plan = context.plan
         self.context = context
         self.routines = routines
+        clock = context.clock
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         verboseLines = plan.verbose ? context.events.callLine : nil
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))

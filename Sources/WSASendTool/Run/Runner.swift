@@ -25,7 +25,7 @@ public struct Runner: Sendable {
     }
 
     public func run() -> SendReport {
-        LatencyClock.start()
+        let clock = LatencyClock.start()
         var report = SendReport(plan: plan)
         let session: WinsockSession
         do {
@@ -72,7 +72,7 @@ public struct Runner: Sendable {
         let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
         let context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
-            supervisor: supervisor)
+            supervisor: supervisor, clock: clock)
         let supervisorThread = supervisor.startWatching(live: live, started: started)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
@@ -88,7 +88,7 @@ public struct Runner: Sendable {
             }
             report.summary.merge(result.counters[position])
         }
-        report.latency = result.latency.summary
+        report.latency = result.latency.summary(clock: clock)
         report.failure = result.failure
         report.backend = result.backend
         report.noteInterruption(control)

@@ -15,6 +15,8 @@ struct DriveContext: Sendable {
     /// How the run is watched: whether the lone connection's loop runs on the calling thread and writes
     /// its own progress lines.
     let supervisor: RunSupervisor
+    /// The run's latency clock: calls are timed, and their readings converted, with its calibration.
+    let clock: LatencyClock
 }
 
 /// What a driver hands back: each connection's counters, error and end, and the merged latencies.
