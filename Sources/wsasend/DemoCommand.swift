@@ -20,6 +20,6 @@ struct DemoCommand: ParsableCommand {
         let control = RunControl()
         Signals.onInterrupt { control.interrupt(by: $0) }
         let status = DemoTour(control: control) { Console.standardOutput.line($0) }.run()
-        throw CommandExit(status)
+        throw ExitCode(status)
     }
 }

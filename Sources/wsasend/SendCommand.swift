@@ -56,6 +56,6 @@ struct SendCommand: ParsableCommand {
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
         }
-        throw CommandExit(report.exitStatus)
+        throw ExitCode(report.exitStatus)
     }
 }

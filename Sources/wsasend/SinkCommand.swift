@@ -42,6 +42,6 @@ struct SinkCommand: ParsableCommand {
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
         }
-        throw CommandExit(report.exitStatus)
+        throw ExitCode(report.exitStatus)
     }
 }

@@ -1,5 +1,5 @@
-/// How WSASend is called: DESIGN.md's four modes. Only the non-overlapped two are built so far; the
-/// overlapped ones are parsed so that the grammar stays fixed and the refusal can name them.
+/// How WSASend is called (`--mode`): on a blocking or a non-blocking socket, or overlapped, with event
+/// objects or with completion routines.
 public enum SendMode: String, Sendable, CaseIterable {
     /// A blocking socket: each WSASend returns when every byte is consumed.
     case blocking
@@ -12,9 +12,6 @@ public enum SendMode: String, Sendable, CaseIterable {
 
     /// True for the modes that pass an lpOverlapped (event, routine).
     public var isOverlapped: Bool { self == .event || self == .routine }
-
-    /// True for the modes this build can run.
-    public var isAvailable: Bool { !isOverlapped }
 }
 
 /// The socket type the sender and the sink use.

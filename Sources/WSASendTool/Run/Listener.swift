@@ -2,6 +2,9 @@ import Winsock
 
 /// A bound (and, for TCP, listening) socket: the sink's, and the sender's with `--listen`.
 enum Listener {
+    /// Connections the kernel may queue before they are accepted (listen(2)'s backlog).
+    static let backlog: Int32 = 128
+
     /// Resolves `address`, binds a socket of `type` with SO_REUSEADDR and listens on stream sockets.
     ///
     /// - Returns: The socket (registered with `control`) and the address it is bound to, or a failure:
@@ -32,7 +35,7 @@ enum Listener {
                 _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer)
             }
             var status = candidate.withSockaddr { bind(handle, $0, $1) }
-            if status == 0 && type == SOCK_STREAM { status = listen(handle, 128) }
+            if status == 0 && type == SOCK_STREAM { status = listen(handle, Self.backlog) }
             if status == 0 { return .success((handle, SocketNames.local(handle) ?? candidate)) }
             lastCode = WSAGetLastError()
             control.release(handle)

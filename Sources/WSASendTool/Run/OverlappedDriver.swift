@@ -162,7 +162,7 @@ final class OverlappedRun {
     /// When the bytes the connection posted so far are due at `--rate`, which holds each connection
     /// (as each thread of the blocking modes is held by its own `Pacer`).
     private func due(_ bitsPerSecond: UInt64, on connection: OverlappedConnection) -> UInt64 {
-        started &+ UInt64(min(Double(connection.bytesPosted) * 8e9 / Double(bitsPerSecond), 1.8e19))
+        Pacer.due(connection.bytesPosted, at: bitsPerSecond, from: started)
     }
 
     /// The size of the slot's next set: the whole set with the pattern; with a file its next chunk, read
@@ -340,7 +340,7 @@ final class OverlappedRun {
                 next = min(next, due(rate, on: connection))
             }
             if next != .max {
-                let wait = next > now ? (next - now) / 1_000_000 + 1 : 0
+                let wait = next > now ? TimeUnits.millisecondsRoundedUp(next - now) : 0
                 timeout = min(timeout, DWORD(min(wait, UInt64(Self.tick))))
             }
         }

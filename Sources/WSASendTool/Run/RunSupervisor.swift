@@ -39,7 +39,7 @@ public final class RunSupervisor: Sendable {
     private let done = Atomic<Bool>(false)
 
     /// How long calls may stay blocked past the end of `--duration` before the run releases them.
-    static let grace: UInt64 = 1_000_000_000
+    static let grace: UInt64 = TimeUnits.nanosecondsPerSecond
     /// How often the watcher looks.
     static let tick: UInt64 = 20_000_000
 

@@ -91,8 +91,9 @@ public enum SignalStop {
 
     private static func setTimer(nanoseconds: UInt64) {
         var timer = itimerval()
-        timer.it_value.tv_sec = Int(nanoseconds / 1_000_000_000)
-        timer.it_value.tv_usec = Int(nanoseconds % 1_000_000_000 / 1000)
+        timer.it_value.tv_sec = Int(nanoseconds / TimeUnits.nanosecondsPerSecond)
+        timer.it_value.tv_usec = Int(
+            nanoseconds % TimeUnits.nanosecondsPerSecond / TimeUnits.nanosecondsPerMicrosecond)
         if nanoseconds > 0 && timer.it_value.tv_sec == 0 { timer.it_value.tv_usec = max(timer.it_value.tv_usec, 1) }
         setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
     }
