@@ -204,19 +204,25 @@ struct RunEndingTests {
         #expect(size == 3 * 200 * 4 * 16 * 1024)
     }
 
-    @Test("A connection that is done closes while the others still send", arguments: ["blocking", "event"])
+    /// The peer holds the first connection (its sender blocks) and reads the other two, which are done
+    /// long before the run ends: their peer must see the end of their streams while the run goes on.
+    @Test("A connection that is done closes while another still sends", arguments: modes)
     func doneConnectionClosesEarly(mode: String) throws {
-        let peer = try ScriptedPeer(.read)
+        let peer = try ScriptedPeer(.holdFirst)
         defer { peer.stop() }
-        // One set each: all three are done at once, long before --duration would end anything.
         let sender = try Background(
-            ["127.0.0.1:\(peer.port)", "--mode", mode, "--connections", "3", "--count", "1", "--json"])
-        #expect(peer.wait(timeout: 10) { $0.count == 3 && $0.allSatisfy { $0.count == 4096 } })
-        let outcome = try sender.finish(timeout: 10)
-        #expect(outcome.status == 0)
-        let deadline = Date().addingTimeInterval(5)
-        while peer.endedCount < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(peer.endedCount == 3)
+            [
+                "127.0.0.1:\(peer.port)", "--mode", mode, "--connections", "3", "--buffers", "1M", "--count", "20",
+                "--json",
+            ])
+        let deadline = Date().addingTimeInterval(15)
+        while peer.endedCount < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(peer.endedCount == 2, "connections ended: \(peer.endedCount)")
+        #expect(sender.process.isRunning, "the held connection keeps the run going")
+        sender.interrupt()
+        let report = try Self.json(try sender.finish(timeout: 10).stdout)
+        let finished = try Self.connections(report).compactMap { $0["finished_seconds"] as? Double }
+        #expect(finished.count == 3)
     }
 
     // MARK: --rate
@@ -235,6 +241,49 @@ struct RunEndingTests {
         for connection in try Self.connections(Self.json(outcome.stdout)) {
             let bytes = connection["bytes_sent"] as? Int ?? 0
             #expect(bytes >= 600_000 && bytes <= 1_300_000, "connection \(connection["index"] ?? "?"): \(bytes) bytes")
+        }
+    }
+
+    /// The same table as the buckets': every mode, 1 and 3 connections, every way a run ends. Each
+    /// connection keeps to 4 Mbit/s (500,000 bytes a second) over the run's elapsed time, give or take the
+    /// sets in flight, and (but for a reset, which cuts a connection short) sends at least 40 % of it.
+    @Test(
+        "--rate holds each connection to the rate in every mode, with 1 and 3 connections, however the run ends",
+        arguments: modesAndConnections, Ending.allCases)
+    func rateHoldsEveryConnection(run: (mode: String, connections: Int), ending: Ending) throws {
+        let (mode, connections) = run
+        let peer = try ScriptedPeer(ending == .reset ? .reset(afterBytes: 128 * 1024) : .read)
+        defer { peer.stop() }
+        var options = [
+            "--mode", mode, "--connections", "\(connections)", "--buffers", "16K", "--rate", "4M", "--json",
+        ]
+        let overlapped = mode == "event" || mode == "routine"
+        if overlapped { options += ["--outstanding", "2"] }
+        switch ending {
+        case .count: options += ["--count", "16"]
+        case .duration: options += ["--duration", "500ms"]
+        case .sigint, .sigterm, .reset: options += ["--count", "100000"]
+        }
+        let sender = try Background(["127.0.0.1:\(peer.port)"] + options)
+        if ending == .sigint || ending == .sigterm {
+            #expect(peer.waitForConnections(connections))
+            Thread.sleep(forTimeInterval: 0.5)
+            kill(sender.process.processIdentifier, ending == .sigint ? SIGINT : SIGTERM)
+        }
+        let outcome = try sender.finish(timeout: 30)
+        let report = try Self.json(outcome.stdout)
+        let elapsed = try #require(try SinkEndToEndTests.summary(report)["elapsed_seconds"] as? Double)
+        let allowance = 500_000 * elapsed
+        let inFlight = Double((overlapped ? 2 : 1) * 16 * 1024)
+        for connection in try Self.connections(report) {
+            let bytes = Double(connection["bytes_sent"] as? Int ?? -1)
+            let label = "connection \(connection["index"] ?? "?"): \(Int(bytes)) bytes in \(elapsed) s"
+            #expect(bytes <= allowance + inFlight, "\(label): above the rate")
+            if ending != .reset { #expect(bytes >= 0.4 * allowance, "\(label): far below the rate") }
+        }
+        if ending == .count {
+            // 16 sets of 16 KiB at 500,000 bytes a second: the rate, not the peer, sets the pace.
+            #expect(elapsed >= 0.4, "elapsed \(elapsed) s")
         }
     }
 

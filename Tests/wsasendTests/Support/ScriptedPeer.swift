@@ -11,6 +11,8 @@ final class ScriptedPeer: Sendable {
         case read
         case hold
         case reset(afterBytes: Int)
+        /// Holds the first connection it accepts and reads the others.
+        case holdFirst
     }
 
     let port: UInt16
@@ -72,7 +74,13 @@ final class ScriptedPeer: Sendable {
 
     private func serve(_ connection: Int32, index: Int) {
         defer { close(connection) }
-        if case .hold = behaviour {
+        let holds: Bool
+        switch behaviour {
+        case .hold: holds = true
+        case .holdFirst: holds = index == 0
+        case .read, .reset: holds = false
+        }
+        if holds {
             while !stopped.load(ordering: .relaxed) { usleep(10_000) }
             return
         }
