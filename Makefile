@@ -48,10 +48,10 @@ demo: release
 OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency|SocketCache)
 
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Examples Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Examples Fuzz Package.swift
 
 format:
-	$(SWIFT) format format -i -r Sources Tests Examples Package.swift
+	$(SWIFT) format format -i -r Sources Tests Examples Fuzz Package.swift
 
 test: test-deps lint
 	$(SWIFT) build --build-tests

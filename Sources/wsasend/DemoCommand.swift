@@ -18,8 +18,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let control = RunControl()
-        Signals.onInterrupt { control.interrupt() }
+        Signals.onInterrupt { control.interrupt(by: $0) }
         let status = DemoTour(control: control) { Console.standardOutput.line($0) }.run()
-        throw CommandExit(status)
+        throw ExitCode(status)
     }
 }

@@ -18,7 +18,8 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT (after the partial report).
+            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT, 143 SIGTERM, \
+            129 SIGHUP (each after the partial report).
 
             Examples:
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
@@ -34,11 +35,11 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
         let control = RunControl()
-        let alone = plan.sendsFromOneThread
-        if alone {
-            Signals.onInterrupt(stopping: control)
-        } else {
-            Signals.onInterrupt { control.interrupt() }
+        // A lone run keeps the process to one thread: the signal handlers stop it themselves.
+        let strategy = RunSupervisor.Strategy(plan: plan, signalHandlerStops: true)
+        switch strategy {
+        case .callerThread: Signals.onInterrupt(stopping: control)
+        case .watcherThread: Signals.onInterrupt { control.interrupt(by: $0) }
         }
         let quiet = options.quiet
         let callLines = options.json ? Console.standardError : Console.standardOutput
@@ -55,7 +56,7 @@ struct SendCommand: ParsableCommand {
                 }
             }
         }
-        let report = Runner(plan: plan, control: control, events: events, soleThread: alone).run()
+        let report = Runner(plan: plan, control: control, events: events, strategy: strategy).run()
         if options.json {
             Console.standardOutput.line(report.json.rendered())
         } else if !quiet && report.connected > 0 {
@@ -64,6 +65,6 @@ struct SendCommand: ParsableCommand {
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
         }
-        throw CommandExit(report.exitStatus)
+        throw ExitCode(report.exitStatus)
     }
 }

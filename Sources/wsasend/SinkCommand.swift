@@ -10,10 +10,12 @@ struct SinkCommand: ParsableCommand {
             The sink binds 127.0.0.1 unless an address is given, and prints "listening on ADDRESS" on \
             standard error once it is ready (port 0 picks a free port). TCP sockets keep urgent (MSG_OOB) \
             bytes in the stream (SO_OOBINLINE), so --output holds exactly the bytes sent; the report counts \
-            the urgent marks seen. SIGINT prints the report and exits with 130.
+            the urgent marks seen. SIGINT, SIGTERM or SIGHUP prints the report and exits with \
+            130, 143 or 129.
 
             Exit status: 0 every connection ended cleanly, 1 a connection ended with an error, 64 bad usage, \
-            69 the address cannot be bound, 73 --output cannot be created, 130 SIGINT (after the report).
+            69 the address cannot be bound, 73 --output cannot be created, 130 SIGINT, 143 SIGTERM, 129 SIGHUP \
+            (each after the report).
 
             Examples:
               wsasend sink 9000
@@ -26,7 +28,7 @@ struct SinkCommand: ParsableCommand {
     func run() throws {
         let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
         let control = RunControl()
-        Signals.onInterrupt { control.interrupt() }
+        Signals.onInterrupt { control.interrupt(by: $0) }
         let quiet = options.quiet
         var events = RunEvents()
         if !quiet {
@@ -44,6 +46,6 @@ struct SinkCommand: ParsableCommand {
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
         }
-        throw CommandExit(report.exitStatus)
+        throw ExitCode(report.exitStatus)
     }
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Glibc
 import WSASendTool
 
-// The process: signals, then the command tree; every exit status is decided here (DESIGN.md).
+// The process: signals, then the command tree; the process exits here, with the status each command
+// decided (the exit statuses `--help` and the manual list).
 Signals.install()
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let shell = DefaultCommandCompletion.requestedShell(arguments) {
@@ -13,8 +14,8 @@ do {
     var command = try WSASendCommand.parseAsRoot(arguments)
     try command.run()
     exit(ExitStatus.success.rawValue)
-} catch let done as CommandExit {
-    exit(done.status.rawValue)
+} catch let code as ExitCode {
+    exit(code.rawValue)
 } catch {
     UsageErrors.exit(for: error, arguments: arguments)
 }

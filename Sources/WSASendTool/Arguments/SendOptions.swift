@@ -79,13 +79,15 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("The number of connections, each sending the whole run, 1 to 10000.", valueName: "n"),
+        help: ArgumentHelp(
+            "The number of connections, each sending the whole run and closing when done, 1 to 10000.", valueName: "n"),
         transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...10000).parsed() })
     public var connections: UInt64 = 1
 
     @Option(
         help: ArgumentHelp(
-            "Send the bytes of this file (- for standard input) in consecutive buffers; the run ends with it.",
+            "Send the bytes of this file (- for standard input) in consecutive buffers; the run ends with it. "
+                + "A pipe's bytes are sent as they come.",
             valueName: "path"),
         completion: .file())
     public var file: String?

@@ -113,12 +113,12 @@ public struct DemoTour: Sendable {
             }
             output("")
             let failedAsExpected = step.expectsFailure == (report.exitStatus == .failure)
-            if report.exitStatus == .interrupted || control.wasInterrupted { return .interrupted }
+            if let signal = control.interruption { return signal.exitStatus }
             if !failedAsExpected {
                 output("wsasend demo: step \(number + 1) did not behave as expected")
                 return .failure
             }
         }
-        return control.wasInterrupted ? .interrupted : .success
+        return control.interruption?.exitStatus ?? .success
     }
 }

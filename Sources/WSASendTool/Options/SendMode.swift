@@ -1,5 +1,5 @@
-/// How WSASend is called: the four modes of the command line, named in any case (`--mode EVENT`), as
-/// flags and codes are.
+/// How WSASend is called (`--mode`): on a blocking or a non-blocking socket, or overlapped, with event
+/// objects or with completion routines; named in any case (`--mode EVENT`), as flags and codes are.
 public enum SendMode: String, Sendable, CaseIterable {
     /// A blocking socket: each WSASend returns when every byte is consumed.
     case blocking

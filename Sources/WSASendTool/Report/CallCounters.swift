@@ -1,8 +1,10 @@
 /// What one connection's WSASend calls did, counted on the per-call path (plain integers, no locks).
 ///
-/// `calls` = `completedImmediately` + `wouldBlock` + `pending` + the calls that failed at once. In the
-/// overlapped modes a pending call (or one that completed at once) may still complete with an error:
-/// it is counted in `failed` (or `interrupted`) as well, and its code in `completionCodes`. `partial` is the part of `completedImmediately` that took fewer bytes than
+/// Each call is counted in exactly one of five buckets, by how WSASend returned:
+/// `calls` = `completedImmediately` + `wouldBlock` + `pending` + `failed` + `interrupted`, in every mode and
+/// however the run ends. In the overlapped modes a pending call (or one that completed at once) may still
+/// complete with an error: that is how it completed, not how the call returned, so its code goes in
+/// `completionCodes` only. `partial` is the part of `completedImmediately` that took fewer bytes than
 /// offered (a non-blocking socket with little room); would-block and partial are flow control, not
 /// failures.
 public struct CallCounters: Sendable, Equatable {
@@ -29,10 +31,14 @@ public struct CallCounters: Sendable, Equatable {
     /// Every code that WSAGetLastError gave after SOCKET_ERROR.
     public var codes = CodeCounts()
     /// Overlapped calls that were initiated and then completed with an error: their codes (for example
-    /// WSA_OPERATION_ABORTED after closesocket). Counted in `failed` (or `interrupted`) too.
+    /// WSA_OPERATION_ABORTED after closesocket). The calls themselves are counted in `pending` or
+    /// `completedImmediately`.
     public var completionCodes = CodeCounts()
 
     public init() {}
+
+    /// The sum of the five buckets, which is `calls` when every call was counted once.
+    public var bucketTotal: UInt64 { completedImmediately &+ wouldBlock &+ pending &+ failed &+ interrupted }
 
     public mutating func merge(_ other: CallCounters) {
         calls += other.calls

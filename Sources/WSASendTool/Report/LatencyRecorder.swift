@@ -3,8 +3,8 @@ import Histogram
 /// Per-call latencies, in an HdrHistogram: a fixed array of counts, so recording allocates nothing and
 /// memory stays flat however many calls a run makes.
 ///
-/// The values are nanoseconds, or readings of the machine's `LatencyClock` (ticks, converted when the
-/// summary is made, at the rate measured over the run). One recorder belongs to one worker thread (a
+/// The values are nanoseconds, or readings of the run's `LatencyClock` (ticks, converted when the
+/// summary is made, at the rate the run's clock measured). One recorder belongs to one worker thread (a
 /// connection in the non-overlapped modes, the driving thread of the overlapped modes); recorders merge
 /// after the threads have ended.
 ///
@@ -16,7 +16,7 @@ public struct LatencyRecorder: Sendable {
     /// What the recorded values count.
     public enum Unit: Sendable, Equatable {
         case nanoseconds
-        /// Readings of `LatencyClock.machine`.
+        /// Readings of a `LatencyClock`.
         case latencyClock
     }
 
@@ -61,15 +61,22 @@ public struct LatencyRecorder: Sendable {
         total &+= other.total
     }
 
-    /// The summary the reports print, in nanoseconds; nil when nothing was recorded.
+    /// The summary of values in nanoseconds; nil when nothing was recorded.
+    public var summary: LatencySummary? {
+        precondition(unit == .nanoseconds, "clock readings need the clock that made them: summary(clock:)")
+        return summary(clock: nil)
+    }
+
+    /// The summary the reports print, in nanoseconds, readings converted by `clock` (the run's own
+    /// calibration); nil when nothing was recorded.
     ///
     /// Every figure goes through one conversion (`LatencyClock.nanoseconds(_:)`, the one the `-v` lines
     /// use), and the mean is converted before it is rounded, so that one call's figures are one figure.
-    public var summary: LatencySummary? {
+    public func summary(clock: LatencyClock?) -> LatencySummary? {
         let count = histogram.totalCount
         guard count > 0 else { return nil }
-        let clock = LatencyClock.machine
-        func nanoseconds(_ value: UInt64) -> UInt64 { unit == .nanoseconds ? value : clock.nanoseconds(value) }
+        let converting = unit != .nanoseconds ? clock : nil
+        func nanoseconds(_ value: UInt64) -> UInt64 { converting?.nanoseconds(value) ?? value }
         let low = nanoseconds(smallest)
         let high = nanoseconds(largest)
         func percentile(_ value: Double) -> UInt64 {
@@ -78,7 +85,7 @@ public struct LatencyRecorder: Sendable {
         // The exact mean, in the recorded units, converted and rounded as each value is, and held within
         // min..max against that rounding.
         let meanUnits = Double(total) / Double(count)
-        let converted = unit == .nanoseconds ? meanUnits : (meanUnits * clock.nanosecondsPerUnit()).rounded()
+        let converted = converting.map { (meanUnits * $0.nanosecondsPerUnit()).rounded() } ?? meanUnits
         let mean = Swift.min(Swift.max(converted, Double(low)), Double(high))
         return LatencySummary(
             min: low, p50: percentile(50), p90: percentile(90), p99: percentile(99), max: high, mean: mean,

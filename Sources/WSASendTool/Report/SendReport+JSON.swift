@@ -79,6 +79,8 @@ extension SendReport {
             ("would_block", .uint(counters.wouldBlock)),
             ("partial", .uint(counters.partial)),
             ("failed", .uint(counters.failed)),
+            ("interrupted", .uint(counters.interrupted)),
+            ("finished_seconds", connection.finishedNanoseconds.map { .seconds($0) } ?? .null),
             ("error", .error(connection.error)),
         ])
     }

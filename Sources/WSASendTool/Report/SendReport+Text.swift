@@ -101,6 +101,9 @@ extension SendReport {
             text +=
                 ": \(Units.count(connection.counters.bytesSent, "byte", "bytes")), "
                 + Units.count(connection.counters.calls, "call", "calls")
+            if let finished = connection.finishedNanoseconds {
+                text += ", closed at \(Units.fixed(Double(finished) / 1e9, decimals: 3)) s"
+            }
         }
         if let code = connection.error {
             let error = WSAError(code)

@@ -14,6 +14,8 @@ public struct ConnectionReport: Sendable {
     public var error: Int32?
     /// True when the connection could not be made (the error is the connect's).
     public var connectFailed = false
+    /// When the connection was done and closed, in nanoseconds from the start of sending.
+    public var finishedNanoseconds: UInt64?
 
     public init(index: Int) { self.index = index }
 }
@@ -47,8 +49,10 @@ public struct SendReport: Sendable {
     public var connections: [ConnectionReport] = []
     /// Set when the run ended early with a status other than 0 or 1 (66, 68, 69, 70).
     public var failure: ToolFailure?
-    /// True when SIGINT ended the run.
+    /// True when a signal (SIGINT, SIGTERM, SIGHUP) ended the run.
     public var interrupted = false
+    /// Which signal, when `interrupted`.
+    public var stopSignal = StopSignal.interrupt
     /// The overlapped engine's backend ("io_uring", or "poll" and why), in the overlapped modes.
     public var backend: String?
 
@@ -94,16 +98,18 @@ public struct SendReport: Sendable {
     /// The exit status for this report.
     public var exitStatus: ExitStatus {
         if let failure { return failure.status }
-        if interrupted { return .interrupted }
+        if interrupted { return stopSignal.exitStatus }
         if !connections.isEmpty && connected == 0 { return .unavailable }
-        if summary.failed > 0 || connections.contains(where: { $0.error != nil }) { return .failure }
+        if summary.failed > 0 || !summary.completionCodes.isEmpty || connections.contains(where: { $0.error != nil }) {
+            return .failure
+        }
         return .success
     }
 
     /// The one sentence for stderr when the exit status is not 0; nil otherwise.
     public var errorSentence: String? {
         if let failure { return failure.message }
-        if interrupted { return "interrupted: the report covers the calls made before SIGINT" }
+        if interrupted { return "interrupted: the report covers the calls made before \(stopSignal.name)" }
         let failedConnections = connections.filter(\.connectFailed)
         if !connections.isEmpty && failedConnections.count == connections.count {
             let error = WSAError(failedConnections[0].error ?? WSAECONNREFUSED)
@@ -119,6 +125,12 @@ public struct SendReport: Sendable {
             let codes = connections.compactMap { $0.connectFailed ? nil : $0.error }
             let names = Array(Set(codes)).sorted().map { WSAError($0).description }.joined(separator: ", ")
             parts.append("\(summary.failed) of \(summary.calls) WSASend calls failed: \(names)")
+        }
+        let completionFailures = summary.completionCodes.entries
+        if !completionFailures.isEmpty {
+            let total = completionFailures.reduce(0) { $0 + $1.count }
+            let names = completionFailures.map(\.error.description).joined(separator: ", ")
+            parts.append("\(total) overlapped calls completed with an error: \(names)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

@@ -45,6 +45,8 @@ public struct SinkReport: Sendable {
     public var connections: [SinkConnectionReport] = []
     public var failure: ToolFailure?
     public var interrupted = false
+    /// Which signal, when `interrupted`.
+    public var stopSignal = StopSignal.interrupt
 
     public init(plan: SinkPlan) {
         address = plan.address.description
@@ -95,13 +97,13 @@ public struct SinkReport: Sendable {
 
     public var exitStatus: ExitStatus {
         if let failure { return failure.status }
-        if interrupted { return .interrupted }
+        if interrupted { return stopSignal.exitStatus }
         return connections.contains { $0.error != nil } ? .failure : .success
     }
 
     public var errorSentence: String? {
         if let failure { return failure.message }
-        if interrupted { return "interrupted: the report covers what arrived before SIGINT" }
+        if interrupted { return "interrupted: the report covers what arrived before \(stopSignal.name)" }
         let failed = connections.filter { $0.error != nil }
         guard let first = failed.first, let code = first.error else { return nil }
         return "\(failed.count) of \(connections.count) connections ended with an error: \(WSAError(code))"

@@ -25,10 +25,7 @@ struct Connector {
         do {
             return .success(try SocketAddress.resolve(host: target.host, port: target.port, type: plan.socketType))
         } catch {
-            return .failure(
-                ToolFailure(
-                    .noHost, "cannot resolve '\(target.host)': \(error.name) (\(error.code)): \(error.summary)",
-                    code: error.code))
+            return .failure(.unresolvedHost(target.host, error))
         }
     }
 

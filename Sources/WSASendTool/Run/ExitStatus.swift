@@ -1,5 +1,5 @@
-/// The exit statuses of the command (sysexits.h's where one fits). The library only computes them; the
-/// executable exits.
+/// The tool's exit statuses (listed in `--help`, the manual and the README). The library only computes
+/// them; the executable exits.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Every call succeeded.
     case success = 0
@@ -19,20 +19,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case cannotCreate = 73
     /// Interrupted by SIGINT, after the partial report.
     case interrupted = 130
-}
-
-/// A failure that ends a command: the exit status and one sentence for `wsasend: <sentence>`.
-public struct ToolFailure: Error, Sendable, CustomStringConvertible {
-    public let status: ExitStatus
-    public let message: String
-    /// The Winsock code behind the failure, when there is one (for the JSON report).
-    public let code: Int32?
-
-    public init(_ status: ExitStatus, _ message: String, code: Int32? = nil) {
-        self.status = status
-        self.message = message
-        self.code = code
-    }
-
-    public var description: String { message }
+    /// Ended by SIGTERM (`timeout`), after the partial report.
+    case terminated = 143
+    /// Ended by SIGHUP (the terminal went away), after the partial report.
+    case hangUp = 129
 }

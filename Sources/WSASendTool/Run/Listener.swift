@@ -2,6 +2,9 @@ import Winsock
 
 /// A bound (and, for TCP, listening) socket: the sink's, and the sender's with `--listen`.
 enum Listener {
+    /// Connections the kernel may queue before they are accepted (listen(2)'s backlog).
+    static let backlog: Int32 = 128
+
     /// Resolves `address`, binds a socket of `type` with SO_REUSEADDR and listens on stream sockets.
     ///
     /// - Returns: The socket (registered with `control`) and the address it is bound to, or a failure:
@@ -16,10 +19,7 @@ enum Listener {
             do {
                 candidates = try SocketAddress.resolve(host: address.host, port: address.port, type: type)
             } catch {
-                return .failure(
-                    ToolFailure(
-                        .noHost, "cannot resolve '\(address.host)': \(error.name) (\(error.code)): \(error.summary)",
-                        code: error.code))
+                return .failure(.unresolvedHost(address.host, error))
             }
         }
         var lastCode = WSAEADDRNOTAVAIL
@@ -29,21 +29,17 @@ enum Listener {
                 lastCode = WSAGetLastError()
                 continue
             }
-            guard control.register(handle) else { return .failure(ToolFailure(.interrupted, "interrupted")) }
+            guard control.register(handle) else { return .failure(.interrupted) }
             _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
             if let receiveBuffer {
                 _ = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_RCVBUF, value: receiveBuffer)
             }
             var status = candidate.withSockaddr { bind(handle, $0, $1) }
-            if status == 0 && type == SOCK_STREAM { status = listen(handle, 128) }
+            if status == 0 && type == SOCK_STREAM { status = listen(handle, Self.backlog) }
             if status == 0 { return .success((handle, SocketNames.local(handle) ?? candidate)) }
             lastCode = WSAGetLastError()
             control.release(handle)
         }
-        let error = WSAError(lastCode)
-        return .failure(
-            ToolFailure(
-                .unavailable, "cannot listen on \(address): \(error.name) (\(error.code)): \(error.summary)",
-                code: lastCode))
+        return .failure(.cannotListen(address.description, WSAError(lastCode)))
     }
 }

@@ -4,7 +4,9 @@ import Winsock
 /// for a lone run, the one connection's worker on the calling thread.
 struct NonOverlappedDriver: SendDriver {
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult {
-        if context.soleThread && connections.count == 1 { return driveHere(connections[0], context: context) }
+        if context.supervisor.sendsOnCallerThread && connections.count == 1 {
+            return driveHere(connections[0], context: context)
+        }
         let slots = connections.map { _ in WorkerSlot() }
         var threads: [WorkerThread] = []
         var failure: ToolFailure?
@@ -12,8 +14,13 @@ struct NonOverlappedDriver: SendDriver {
             let worker = NonOverlappedWorker(
                 index: index, handle: handle, context: context, live: context.live[index])
             let slot = slots[index]
-            guard let thread = WorkerThread.start({ slot.result = worker.run() }) else {
-                failure = ToolFailure(.software, "cannot start a thread for connection \(index)")
+            let control = context.control
+            let started = WorkerThread.start {
+                slot.result = worker.run()
+                slot.ended = control.finish(handle)
+            }
+            guard let thread = started else {
+                failure = .threadUnavailable(connection: index)
                 context.control.requestStop()
                 break
             }
@@ -23,6 +30,7 @@ struct NonOverlappedDriver: SendDriver {
         var result = DriveResult(counters: [], errors: [])
         result.failure = failure
         for slot in slots {
+            result.ended.append(slot.ended)
             guard let worker = slot.result else {
                 result.counters.append(CallCounters())
                 result.errors.append(nil)
@@ -32,7 +40,7 @@ struct NonOverlappedDriver: SendDriver {
             result.errors.append(worker.error)
             result.latency.merge(worker.latency)
             if let fileError = worker.fileError, result.failure == nil {
-                result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+                result.failure = ToolFailure(unreadable: fileError)
             }
         }
         return result
@@ -40,16 +48,17 @@ struct NonOverlappedDriver: SendDriver {
 }
 
 extension NonOverlappedDriver {
-    /// The lone run: the worker on this thread, with `SignalStop` ready to shut its socket down (SIGINT,
-    /// or a call still blocked a grace period after the end of `--duration`).
+    /// The lone run: the worker on this thread, its blocked call ended as the supervisor arranges (a
+    /// stopping signal, or a call still blocked a grace period after the end of `--duration`).
     private func driveHere(_ handle: SOCKET, context: DriveContext) -> DriveResult {
         let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
-        let expiry = context.plan.duration.map { $0 &+ Supervisor.grace }
-        let outcome = SignalStop.sending(on: handle, expiry: expiry) { worker.run() }
-        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error])
+        let outcome = context.supervisor.sendOnCallerThread(on: handle) { worker.run() }
+        // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
+        let ended = context.control.finish(handle)
+        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
         result.latency = outcome.latency
         if let fileError = outcome.fileError {
-            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+            result.failure = ToolFailure(unreadable: fileError)
         }
         return result
     }
@@ -58,4 +67,5 @@ extension NonOverlappedDriver {
 /// Where a worker thread leaves its result; read only after the thread is joined.
 private final class WorkerSlot: @unchecked Sendable {
     var result: NonOverlappedWorker.Result?
+    var ended: UInt64?
 }

@@ -66,13 +66,13 @@ struct NonOverlappedWorker: Sendable {
         let total = context.payload.totalBytes
         let flags = context.plan.flags
         let control = context.control
-        let clock = LatencyClock.machine
+        let clock = context.clock
         var progress = lineWriter()
         var end = deadline.map { clock.reading(at: $0) } ?? .max
         var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
         var check = min(end, nextLine)
-        // A lone run has no supervisor to read the live counters.
-        let publishes = !context.soleThread
+        // A lone run has no watcher to read the live counters.
+        let publishes = context.supervisor.loopPublishesCounters
         var latencies = LatencyBatch()
         defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !control.isStopping {
@@ -88,7 +88,7 @@ struct NonOverlappedWorker: Sendable {
             result.counters.bytesSent &+= UInt64(sent)
             if publishes { live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls) }
             guard status == 0 else {
-                let code = WSAGetLastError()
+                let code = control.reportedCode(WSAGetLastError())
                 result.counters.codes.add(code)
                 if control.isStopping {
                     result.counters.interrupted += 1
@@ -139,14 +139,14 @@ struct NonOverlappedWorker: Sendable {
         let control = context.control
         let flags = context.plan.flags
         let lines = context.plan.verbose ? context.events.callLine : nil
-        let clock = LatencyClock.machine
+        let clock = context.clock
         while true {
             var sent: DWORD = 0
             let offered = cursor.remaining
             let before = clock.now()
             let status = context.send(handle, cursor.buffers, cursor.count, &sent, flags, nil, nil)
             let after = clock.now()
-            let code = status == 0 ? 0 : WSAGetLastError()
+            let code = status == 0 ? 0 : control.reportedCode(WSAGetLastError())
             latencies.record(after &- before, into: &result.latency)
             result.counters.calls += 1
             result.counters.bytesSent += UInt64(sent)
@@ -156,7 +156,7 @@ struct NonOverlappedWorker: Sendable {
                     now: MonotonicClock.now(), bytes: result.counters.bytesSent, calls: result.counters.calls)
             }
             if let lines {
-                let nanoseconds = UInt64((Double(after &- before) * clock.nanosecondsPerUnit()).rounded())
+                let nanoseconds = clock.nanoseconds(after &- before)
                 lines(line(status: status, code: code, sent: sent, offered: offered, nanoseconds))
             }
             // A failed call reports the bytes taken before the error too; never advance past the offer.
@@ -187,9 +187,10 @@ struct NonOverlappedWorker: Sendable {
         }
     }
 
-    /// The progress lines this loop writes itself: a lone run's (a run with threads has a supervisor).
+    /// The progress lines this loop writes itself, when the supervisor says so (a lone run's).
     private func lineWriter() -> ProgressLines? {
-        context.soleThread ? ProgressLines(plan: context.plan, events: context.events, started: context.started) : nil
+        guard context.supervisor.loopWritesProgress else { return nil }
+        return ProgressLines(plan: context.plan, events: context.events, started: context.started)
     }
 
     /// The `-v` line, prefixed with the connection's index when there are several.

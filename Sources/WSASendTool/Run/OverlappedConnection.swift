@@ -27,6 +27,10 @@ final class OverlappedConnection {
     @exclusivity(unchecked) var fileError: SystemFileError?
     /// Sets posted (what --count limits).
     @exclusivity(unchecked) var posted: UInt64 = 0
+    /// Bytes posted, which `--rate` holds this connection to.
+    @exclusivity(unchecked) var bytesPosted: UInt64 = 0
+    /// When the connection was shut down and closed, once it was finished with nothing in flight.
+    @exclusivity(unchecked) var ended: UInt64?
 
     init(index: Int, handle: SOCKET, live: LiveCounters, outstanding: Int) {
         self.index = index
@@ -66,69 +70,5 @@ final class OverlappedConnection {
     func release(_ slot: OverlappedSlot) {
         slot.state = .free
         free.push(slot.index)
-    }
-}
-
-/// A FIFO of slot indexes over storage sized once (a connection never has more than `outstanding`
-/// calls in flight): pushing and popping on the per-call path touch no Array and allocate nothing.
-final class RingIndexQueue {
-    private let storage: UnsafeMutablePointer<Int>
-    private let capacity: Int
-    private var head = 0
-    private(set) var count = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        storage = .allocate(capacity: self.capacity)
-    }
-
-    deinit { storage.deallocate() }
-
-    var isEmpty: Bool { count == 0 }
-    var first: Int? { count == 0 ? nil : storage[head] }
-
-    func append(_ value: Int) {
-        precondition(count < capacity, "more slots in flight than a connection has")
-        let tail = head + count
-        storage[tail < capacity ? tail : tail - capacity] = value
-        count += 1
-    }
-
-    @discardableResult
-    func removeFirst() -> Int? {
-        guard count > 0 else { return nil }
-        let value = storage[head]
-        head = head + 1 == capacity ? 0 : head + 1
-        count -= 1
-        return value
-    }
-}
-
-/// A stack of slot indexes over storage sized once.
-final class IndexStack {
-    private let storage: UnsafeMutablePointer<Int>
-    private let capacity: Int
-    private(set) var count = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        storage = .allocate(capacity: self.capacity)
-    }
-
-    deinit { storage.deallocate() }
-
-    var last: Int? { count == 0 ? nil : storage[count - 1] }
-
-    func push(_ value: Int) {
-        precondition(count < capacity, "more free slots than a connection has")
-        storage[count] = value
-        count += 1
-    }
-
-    @discardableResult
-    func pop() -> Int? {
-        guard count > 0 else { return nil }
-        count -= 1
-        return storage[count]
     }
 }

@@ -16,7 +16,7 @@ struct OverlappedDriver: SendDriver {
 let overlappedSlotRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE = { error, bytes, overlapped, _ in
     guard let context = overlapped?.pointee.hEvent else { return }
     let slot = Unmanaged<OverlappedSlot>.fromOpaque(context).takeUnretainedValue()
-    slot.completedAt = LatencyClock.machine.now()
+    slot.completedAt = LatencyClock.reading()
     slot.status = Int32(bitPattern: error)
     slot.bytes = UInt64(bytes)
     slot.state = .completed
@@ -37,10 +37,9 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var connections: [OverlappedConnection] = []
     @exclusivity(unchecked) private var latency = LatencyRecorder(unit: .latencyClock)
     @exclusivity(unchecked) private var latencies = LatencyBatch()
-    private let clock = LatencyClock.machine
+    private let clock: LatencyClock
     private let deadline: UInt64?
     private let started = MonotonicClock.now()
-    @exclusivity(unchecked) private var bytesPosted: UInt64 = 0
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
     @exclusivity(unchecked) private var waitStart = 0
@@ -53,6 +52,7 @@ final class OverlappedRun {
         plan = context.plan
         self.context = context
         self.routines = routines
+        clock = context.clock
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         verboseLines = plan.verbose ? context.events.callLine : nil
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
@@ -65,14 +65,13 @@ final class OverlappedRun {
                     let slot = OverlappedSlot(
                         template: context.payload.template, fileSpec: fileSpec, connection: connection)
                 else {
-                    setupFailure = ToolFailure(.software, "cannot allocate the buffers of \(plan.outstanding) calls")
+                    setupFailure = .overlappedBuffersUnavailable(calls: plan.outstanding)
                     break
                 }
                 if !routines {
                     slot.overlapped.pointee.hEvent = WSACreateEvent()
                     if slot.overlapped.pointee.hEvent == WSA_INVALID_EVENT {
-                        setupFailure = ToolFailure(
-                            .software, "WSACreateEvent failed: \(WSAError(WSAGetLastError()))", code: WSAGetLastError())
+                        setupFailure = .eventUnavailable(WSAError(WSAGetLastError()))
                         break
                     }
                 }
@@ -105,12 +104,13 @@ final class OverlappedRun {
             connection.counters.codes.add(WSA_IO_PENDING, count: connection.counters.pending)
         }
         latencies.flush(into: &latency)
-        var result = DriveResult(counters: connections.map(\.counters), errors: connections.map(\.error))
+        var result = DriveResult(
+            counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
         result.latency = latency
         result.failure = setupFailure
         result.backend = OverlappedIO.backend
         if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
-            result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
+            result.failure = ToolFailure(unreadable: fileError)
         }
         return result
     }
@@ -126,8 +126,16 @@ final class OverlappedRun {
                 any = true
                 if connection.finished { break }
             }
+            if connection.finished { endIfDone(connection) }
         }
         return any
+    }
+
+    /// A connection that will post no more and has nothing in flight is done: it ends now, not with the
+    /// run (`RunControl.finish`).
+    private func endIfDone(_ connection: OverlappedConnection) {
+        guard connection.finished && connection.ended == nil && connection.inFlight.isEmpty else { return }
+        connection.ended = context.control.finish(connection.handle)
     }
 
     /// Posts the next set with a free slot; false when the connection may not post now.
@@ -147,13 +155,14 @@ final class OverlappedRun {
         if let limit = plan.count, connection.posted >= limit { connection.finished = true }
         if let deadline, MonotonicClock.now() >= deadline { connection.finished = true }
         if connection.finished { return false }
-        if let rate = plan.rate { return MonotonicClock.now() >= due(rate) }
+        if let rate = plan.rate { return MonotonicClock.now() >= due(rate, on: connection) }
         return true
     }
 
-    /// When the bytes posted so far are due at `--rate`.
-    private func due(_ bitsPerSecond: UInt64) -> UInt64 {
-        started &+ UInt64(min(Double(bytesPosted) * 8e9 / Double(bitsPerSecond), 1.8e19))
+    /// When the bytes the connection posted so far are due at `--rate`, which holds each connection
+    /// (as each thread of the blocking modes is held by its own `Pacer`).
+    private func due(_ bitsPerSecond: UInt64, on connection: OverlappedConnection) -> UInt64 {
+        Pacer.due(connection.bytesPosted, at: bitsPerSecond, from: started)
     }
 
     /// The size of the slot's next set: the whole set with the pattern; with a file its next chunk, read
@@ -181,11 +190,12 @@ final class OverlappedRun {
         let status = context.send(
             connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
             routines ? overlappedSlotRoutine : nil)
+        slot.returnedAt = clock.now()
         let code = status == 0 ? 0 : WSAGetLastError()
         connection.counters.calls += 1
         connection.counters.bytesRequested += size
         connection.posted += 1
-        bytesPosted += size
+        connection.bytesPosted += size
         if status == 0 {
             connection.counters.completedImmediately += 1
             slot.immediate = true
@@ -198,7 +208,7 @@ final class OverlappedRun {
                 // "Any other error code indicates that the overlapped operation was not successfully initiated
                 // and no completion indication will occur."
                 slot.state = .free
-                record(code, on: connection, offered: size, after: clock.now() &- slot.postedAt)
+                record(code, on: connection, offered: size, after: slot.returnedAt &- slot.postedAt)
                 return
             }
         }
@@ -255,12 +265,13 @@ final class OverlappedRun {
         }
         connection.inFlight.removeFirst()
         finish(slot, on: connection)
+        if connection.finished { endIfDone(connection) }
         return true
     }
 
     private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
         connection.release(slot)
-        let elapsed = slot.completedAt &- slot.postedAt
+        let elapsed = slot.latency
         latencies.record(elapsed, into: &latency)
         connection.counters.bytesSent += slot.bytes
         connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
@@ -274,11 +285,10 @@ final class OverlappedRun {
             }
             return
         }
+        // The call is already counted, once, by how WSASend returned (pending, or completed immediately);
+        // how it completed goes in `completionCodes`, and a failure the run did not cause ends the connection.
         connection.counters.completionCodes.add(slot.status)
-        if context.control.isStopping {
-            connection.counters.interrupted += 1
-        } else {
-            connection.counters.failed += 1
+        if !context.control.isStopping {
             connection.error = connection.error ?? slot.status
         }
         if let lines = verboseLines {
@@ -308,10 +318,8 @@ final class OverlappedRun {
 
     private let verboseLines: (@Sendable (String) -> Void)?
 
-    /// A `-v` line's duration: clock units in nanoseconds.
-    private func nanoseconds(_ elapsed: UInt64) -> UInt64 {
-        UInt64((Double(elapsed) * clock.nanosecondsPerUnit()).rounded())
-    }
+    /// A `-v` line's duration: clock units in nanoseconds, converted as the summary converts them.
+    private func nanoseconds(_ elapsed: UInt64) -> UInt64 { clock.nanoseconds(elapsed) }
 
     private func prefix(_ connection: OverlappedConnection) -> String {
         connections.count > 1 ? "[\(connection.index)] " : ""
@@ -324,8 +332,15 @@ final class OverlappedRun {
         var timeout = Self.tick
         if let rate = plan.rate {
             let now = MonotonicClock.now()
-            let due = due(rate)
-            if due > now { timeout = min(timeout, DWORD(min((due - now) / 1_000_000 + 1, UInt64(Self.tick)))) }
+            // The wait ends when the first connection held by the rate may post again.
+            var next = UInt64.max
+            for connection in connections where !connection.finished && connection.free.last != nil {
+                next = min(next, due(rate, on: connection))
+            }
+            if next != .max {
+                let wait = next > now ? TimeUnits.millisecondsRoundedUp(next - now) : 0
+                timeout = min(timeout, DWORD(min(wait, UInt64(Self.tick))))
+            }
         }
         if routines {
             _ = SleepEx(timeout, TRUE)

@@ -19,8 +19,10 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var state = State.free
     /// The slot's place in its connection's `slots`.
     @exclusivity(unchecked) var index = 0
-    /// When the call was posted and when it completed, in `LatencyClock` readings.
+    /// When the call was posted, when WSASend returned, and when the driver learnt of its completion, in
+    /// `LatencyClock` readings.
     @exclusivity(unchecked) var postedAt: UInt64 = 0
+    @exclusivity(unchecked) var returnedAt: UInt64 = 0
     @exclusivity(unchecked) var completedAt: UInt64 = 0
     /// The set's size as offered to WSASend.
     @exclusivity(unchecked) var offered: UInt64 = 0
@@ -29,6 +31,11 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var bytes: UInt64 = 0
     /// WSASend's own return: true when the call completed immediately.
     @exclusivity(unchecked) var immediate = false
+
+    /// The call's latency in clock units: an immediate completion took the call's own time (the driver may
+    /// collect it much later, after serving other connections); a pending one ran from the post to the
+    /// completion.
+    var latency: UInt64 { (immediate ? returnedAt : completedAt) &- postedAt }
 
     init?(template: UnsafeMutableBufferPointer<WSABUF>, fileSpec: BufferSpec?, connection: OverlappedConnection) {
         self.connection = connection

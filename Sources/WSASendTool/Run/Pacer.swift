@@ -7,15 +7,27 @@ struct Pacer {
     let bitsPerSecond: UInt64
     let started = MonotonicClock.now()
 
-    /// Sleeps until `bytes` are due at the rate, in slices of at most 50 ms so that a stop or the end of
-    /// `--duration` is not held up.
+    /// The longest sleep of `wait`, so that a stop or the end of `--duration` is not held up.
+    static let slice: UInt64 = 50 * TimeUnits.nanosecondsPerMillisecond
+
+    /// Sleeps until `bytes` are due at the rate, in slices of at most `slice`.
     func wait(afterSending bytes: UInt64, deadline: UInt64?, control: RunControl) {
-        let due = started &+ UInt64(min(Double(bytes) * 8e9 / Double(bitsPerSecond), 1.8e19))
+        let due = Self.due(bytes, at: bitsPerSecond, from: started)
         while !control.isStopping {
             let now = MonotonicClock.now()
             let until = min(due, deadline ?? .max)
             guard until > now else { return }
-            sleepNanoseconds(min(until - now, 50_000_000))
+            sleepNanoseconds(min(until - now, Self.slice))
         }
     }
+
+    /// When `bytes` sent from `started` (monotonic nanoseconds) are due at `bitsPerSecond`, for this pacer
+    /// and for the overlapped driver, which paces each connection the same way without sleeping.
+    static func due(_ bytes: UInt64, at bitsPerSecond: UInt64, from started: UInt64) -> UInt64 {
+        let bitNanoseconds = 8 * Double(TimeUnits.nanosecondsPerSecond)
+        return started &+ UInt64(min(Double(bytes) * bitNanoseconds / Double(bitsPerSecond), Self.never))
+    }
+
+    /// Nanoseconds that stand for "never" (about 570 years, still inside UInt64).
+    private static let never = 1.8e19
 }

@@ -18,11 +18,13 @@ public final class RunControl: Sendable {
         case running = 0
         /// The run's own end (a duration, the end of a file, `--once`): not an interruption.
         case finished = 1
-        /// SIGINT: the report is partial and the exit status 130.
+        /// A signal (SIGINT, SIGTERM, SIGHUP): the report is partial and the exit status 128 + its number.
         case interrupted = 2
     }
 
     private let reason = Atomic<UInt8>(Reason.running.rawValue)
+    /// The number of the signal that interrupted the run; 0 before one did.
+    private let signalNumber = Atomic<Int32>(0)
     private let sockets = Mutex<Set<SOCKET>>([])
     /// Readable once the run is stopping (-1 if the pipe could not be made: waits then rely on EINTR).
     let stopDescriptor: Int32
@@ -56,8 +58,24 @@ public final class RunControl: Sendable {
 
     public var stopReason: Reason { Reason(rawValue: reason.load(ordering: .acquiring)) ?? .running }
 
-    /// True when SIGINT stopped the run.
+    /// True when a signal stopped the run.
     public var wasInterrupted: Bool { stopReason == .interrupted }
+
+    /// The signal that stopped the run (SIGINT when it was interrupted without one being named); nil when
+    /// it was not interrupted.
+    public var interruption: StopSignal? {
+        guard wasInterrupted else { return nil }
+        return StopSignal(number: signalNumber.load(ordering: .acquiring)) ?? .interrupt
+    }
+
+    /// The code to report for a call that failed with `code`: WSAEINTR when the run is stopping, for then
+    /// the tool itself released the call (a signal, or a call still blocked at the end of `--duration`), and
+    /// the code Linux gave for the socket closed or shut down under it (WSAECONNRESET, WSAENOTSOCK) would
+    /// blame the peer or the program. Windows reports a blocking call cancelled this way as WSAEINTR.
+    @inline(__always)
+    func reportedCode(_ code: Int32) -> Int32 {
+        isStopping && code != WSAEWOULDBLOCK ? WSAEINTR : code
+    }
 
     /// Asks the workers to stop after their current call.
     public func requestStop() {
@@ -66,17 +84,18 @@ public final class RunControl: Sendable {
         if stopped { announceStop() }
     }
 
-    /// SIGINT, from a signal handler: only the mark (an atomic store) and the stop pipe's byte (a write);
-    /// `SignalStop` wakes the call.
-    func markInterrupted() {
+    /// A signal, from its handler: only the marks (atomic stores) and the stop pipe's byte (a write);
+    /// `SignalStop` wakes the call. The first signal is the one the report names.
+    func markInterrupted(by signal: StopSignal = .interrupt) {
+        _ = signalNumber.compareExchange(expected: 0, desired: signal.number, ordering: .acquiringAndReleasing)
         reason.store(Reason.interrupted.rawValue, ordering: .releasing)
         announceStop()
     }
 
-    /// SIGINT: stop, and release every blocked call by closing the sockets.
-    public func interrupt() {
-        reason.store(Reason.interrupted.rawValue, ordering: .releasing)
-        announceStop()
+    /// A signal (or a REPL's Ctrl-C): stop, and release every blocked call by closing the sockets. The
+    /// process goes on; only this run ends, with a partial report.
+    public func interrupt(by signal: StopSignal = .interrupt) {
+        markInterrupted(by: signal)
         closeAll()
     }
 
@@ -99,6 +118,22 @@ public final class RunControl: Sendable {
         }
         if stopping { _ = closesocket(socket) }
         return !stopping
+    }
+
+    /// Ends a connection that is done sending: shuts down its sending side, so that the peer reads the end
+    /// of the stream after the last byte, and closes it, unless `closeAll` already did. Done at once, not
+    /// at the end of the run: a peer that serves one connection at a time (a sink writing `--output`, a
+    /// simple server) waits for that end before it accepts the next.
+    ///
+    /// - Returns: When the connection ended (monotonic nanoseconds).
+    @discardableResult
+    public func finish(_ socket: SOCKET) -> UInt64 {
+        let owned = sockets.withLock { $0.remove(socket) != nil }
+        if owned {
+            _ = shutdown(socket, SD_SEND)
+            _ = closesocket(socket)
+        }
+        return MonotonicClock.now()
     }
 
     /// Closes a socket its owner is done with, unless `closeAll` already did.

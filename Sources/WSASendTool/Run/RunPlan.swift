@@ -52,7 +52,7 @@ public struct RunPlan: Sendable {
     }
 
     /// True when the run can send from the process's only thread (`SignalStop` says why it should): one
-    /// connection in a non-overlapped mode.
+    /// connection in a non-overlapped mode. `RunSupervisor` decides whether it does.
     public var sendsFromOneThread: Bool {
         connections == 1 && (mode == .blocking || mode == .nonblocking)
     }

@@ -4,24 +4,24 @@ import Winsock
 ///
 /// The runner never prints and never exits: it returns a `SendReport` whose `exitStatus` and
 /// `errorSentence` say how the run ended, and tells its caller about progress through `RunEvents`.
-/// `control` lets another thread stop it (SIGINT).
+/// `control` lets another thread stop it (a signal, a REPL's Ctrl-C).
 ///
-/// With `soleThread` (for a plan that `sendsFromOneThread`, in a process whose SIGINT handler stops the
-/// run through `SignalStop`), the run starts no thread at all: no supervisor, and the connection's loop
-/// runs on the caller's thread.
+/// How the run is watched (whether its loop runs on the caller's thread, who writes progress lines, how
+/// a blocked call is ended) is the `RunSupervisor`'s choice, from the plan and `strategy`.
 public struct Runner: Sendable {
     public let plan: RunPlan
     public let control: RunControl
     public let events: RunEvents
-    public let soleThread: Bool
+    public let strategy: RunSupervisor.Strategy
 
     public init(
-        plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(), soleThread: Bool = false
+        plan: RunPlan, control: RunControl = RunControl(), events: RunEvents = RunEvents(),
+        strategy: RunSupervisor.Strategy = .watcherThread
     ) {
         self.plan = plan
         self.control = control
         self.events = events
-        self.soleThread = soleThread && plan.sendsFromOneThread
+        self.strategy = strategy
     }
 
     /// A buffer set this large takes a noticeable time to allocate and fill (seconds for gigabytes), so
@@ -29,18 +29,18 @@ public struct Runner: Sendable {
     static let largeBufferSet: UInt64 = 256 << 20
 
     public func run() -> SendReport {
-        LatencyClock.start()
+        let clock = LatencyClock.start()
         var report = SendReport(plan: plan)
         let session: WinsockSession
         do {
             session = try WinsockSession()
         } catch {
-            report.failure = ToolFailure(.software, "WSAStartup failed: \(error)", code: error.code)
+            report.failure = .startup(error)
             return report
         }
         defer { withExtendedLifetime(session) {} }
         guard let driver = sendDriver(for: plan.mode) else {
-            report.failure = ToolFailure(.usage, "--mode \(plan.mode.rawValue) has no driver")
+            report.failure = .noDriver(plan.mode)
             return report
         }
         var file: InputFile?
@@ -48,7 +48,7 @@ public struct Runner: Sendable {
             switch InputFile.open(path) {
             case .success(let opened): file = opened
             case .failure(let error):
-                report.failure = ToolFailure(.noInput, "cannot read '\(error.path)': \(error.reason)")
+                report.failure = ToolFailure(unreadable: error)
                 return report
             }
         }
@@ -56,7 +56,7 @@ public struct Runner: Sendable {
             events.notice?("preparing \(Units.size(plan.buffers.totalBytes)) of buffers for the set")
         }
         guard let payload = PayloadBuffers(spec: plan.buffers, pattern: file == nil) else {
-            report.failure = ToolFailure(.software, "cannot allocate \(plan.buffers.totalBytes) bytes for the buffers")
+            report.failure = .buffersUnavailable(bytes: plan.buffers.totalBytes)
             return report
         }
 
@@ -64,24 +64,25 @@ public struct Runner: Sendable {
         switch connect(&report) {
         case .success(let made): attempts = made
         case .failure(let failure):
-            report.failure = failure
-            report.interrupted = control.wasInterrupted
+            // A listen or connect cut short by a signal ends as the signal says, not as a failure.
+            report.failure = control.wasInterrupted ? nil : failure
+            report.noteInterruption(control)
             return report
         }
         report.connections = attempts.map(Self.connectionReport)
-        report.interrupted = control.wasInterrupted
+        report.noteInterruption(control)
         let open = attempts.compactMap { attempt in attempt.handle.map { (attempt.index, $0) } }
         guard !open.isEmpty else { return report }
         events.header?(report.header)
 
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()
+        let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
         var context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
-            soleThread: soleThread)
+            supervisor: supervisor, clock: clock)
         if plan.noConnect { context.destination = attempts.first { $0.handle != nil }?.remote }
-        let supervisor = Supervisor(plan: plan, control: control, events: events, live: live, started: started)
-        let supervisorThread = soleThread ? nil : WorkerThread.start { supervisor.watch() }
+        let supervisorThread = supervisor.startWatching(live: live, started: started)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         supervisor.finish()
@@ -91,12 +92,15 @@ public struct Runner: Sendable {
         for (position, (index, _)) in open.enumerated() {
             report.connections[index].counters = result.counters[position]
             report.connections[index].error = result.errors[position]
+            if position < result.ended.count, let ended = result.ended[position] {
+                report.connections[index].finishedNanoseconds = ended &- started
+            }
             report.summary.merge(result.counters[position])
         }
-        report.latency = result.latency.summary
+        report.latency = result.latency.summary(clock: clock)
         report.failure = result.failure
         report.backend = result.backend
-        report.interrupted = control.wasInterrupted
+        report.noteInterruption(control)
         return report
     }
 
@@ -143,5 +147,13 @@ public struct Runner: Sendable {
         connection.error = attempt.error
         connection.connectFailed = attempt.handle == nil
         return connection
+    }
+}
+
+extension SendReport {
+    /// Marks the report interrupted, and by which signal, when the run was.
+    mutating func noteInterruption(_ control: RunControl) {
+        interrupted = control.wasInterrupted
+        stopSignal = control.interruption ?? .interrupt
     }
 }

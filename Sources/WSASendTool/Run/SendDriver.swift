@@ -12,17 +12,22 @@ struct DriveContext: Sendable {
     let live: [LiveCounters]
     /// When the run started sending (monotonic nanoseconds).
     let started: UInt64
-    /// The run has no supervisor thread, and a one-connection driver sends from the calling thread, the
-    /// process's only one: its loop writes the progress lines, and `SignalStop` ends a blocked call.
-    let soleThread: Bool
+    /// How the run is watched: whether the lone connection's loop runs on the calling thread and writes
+    /// its own progress lines.
+    let supervisor: RunSupervisor
+    /// The run's latency clock: calls are timed, and their readings converted, with its calibration.
+    let clock: LatencyClock
     /// With `--no-connect`, where every datagram goes (by WSASendTo); nil sends on the connected socket.
     var destination: SocketAddress? = nil
 }
 
-/// What a driver hands back: each connection's counters and error, and the merged latencies.
+/// What a driver hands back: each connection's counters, error and end, and the merged latencies.
 struct DriveResult: Sendable {
     var counters: [CallCounters]
     var errors: [Int32?]
+    /// When each connection was shut down and closed (monotonic nanoseconds); nil if the driver left it
+    /// to the runner.
+    var ended: [UInt64?] = []
     var latency = LatencyRecorder()
     /// A failure that ends the run with its own status (an unreadable input file: 66).
     var failure: ToolFailure?
@@ -30,10 +35,11 @@ struct DriveResult: Sendable {
     var backend: String?
 }
 
-/// One way of calling WSASend on a set of connected sockets: DESIGN.md's modes. The non-overlapped modes
+/// One way of calling WSASend on a set of connected sockets: the tool's `--mode`. The non-overlapped modes
 /// use a thread per connection; the overlapped ones (event, routine) drive every connection from one
 /// thread with `outstanding` calls in flight. A driver returns when every connection has ended (its
-/// limit reached, its payload over, a failure, or a stop).
+/// limit reached, its payload over, a failure, or a stop), and ends each connection (`RunControl.finish`)
+/// as soon as it is done, not when the last one is.
 protocol SendDriver: Sendable {
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult
 }

@@ -4,14 +4,18 @@ import Winsock
 
 /// How a signal handler stops a run without any other thread: it marks the run's `RunControl` and shuts
 /// down the socket whose WSASend may be blocked, both safe in a handler (an atomic store, `shutdown(2)`).
+/// The handlers themselves belong to the executable, which calls `interrupt(by:)` from its SIGINT,
+/// SIGTERM and SIGHUP handler and `expire()` from its SIGALRM handler; this type only holds what they
+/// act on, and arms the timer.
 ///
 /// Why a run would have no other thread: on Linux every thread of a process shares its descriptor table,
 /// and while a second thread lives, each sendmsg takes and drops a reference on the socket's file and
 /// meets more contention on the socket lock. Measured on the bench machine: bench/c/sendloop.c with one
 /// idle extra thread ran at 0.85-0.89x the same loop alone, and wsasend's 1x64 blocking run went from a
 /// median 0.82x to 0.87x the C loop when it sent from its only thread. So a one-connection run in the
-/// non-overlapped modes sends from the main thread, and SIGINT (and the end of `--duration` when a call is
-/// blocked) must reach it through a handler instead of a waiting thread.
+/// non-overlapped modes sends from the main thread (`RunSupervisor.Strategy.callerThread`), and a stopping
+/// signal (and the end of `--duration` when a call is blocked) must reach it through a handler instead of
+/// a waiting thread.
 ///
 /// The handlers only read what `arm` and `sending` stored. `arm` keeps its control alive until the process
 /// exits: a handler on another thread may still hold the pointer it read.
@@ -20,23 +24,28 @@ public enum SignalStop {
     private static let control = Atomic<UInt>(0)
     /// The Linux descriptor of the socket a lone run is sending on; -1 when none.
     private static let descriptor = Atomic<Int32>(-1)
-    /// SIGALRM's handler, installed the first time a lone run has a `--duration`.
-    private static let expiryHandlerInstalled: Bool = {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            SignalStop.withArmedControl { $0.requestStop() }
-            SignalStop.shutDownArmedSocket()
-        }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        return sigaction(SIGALRM, &action, nil) == 0
-    }()
+    /// True once the executable has a SIGALRM handler that calls `expire()`: only then may a lone run arm
+    /// the timer (SIGALRM's default action would end the process).
+    private static let timerHandled = Atomic<Bool>(false)
 
     /// Touches the state, so that a handler never runs its lazy initialisation: call before a signal can
     /// come.
     public static func prepare() {
         _ = control.load(ordering: .relaxed)
         _ = descriptor.load(ordering: .relaxed)
+        _ = timerHandled.load(ordering: .relaxed)
+    }
+
+    /// Says that SIGALRM's handler calls `expire()`.
+    public static func timerHandlerInstalled() {
+        timerHandled.store(true, ordering: .releasing)
+    }
+
+    /// SIGALRM, from the handler: the lone run's `--duration` and its grace are over while a call is
+    /// blocked; the run stops (finished, not interrupted) and the call returns.
+    public static func expire() {
+        withArmedControl { $0.requestStop() }
+        shutDownArmedSocket()
     }
 
     /// Makes `runControl` the run that SIGINT (and a lone run's expiry) marks from a handler. Call once
@@ -48,9 +57,9 @@ public enum SignalStop {
         Unmanaged.passUnretained(runControl).release()
     }
 
-    /// SIGINT, from the handler: the armed run stops, interrupted, and its blocked call returns.
-    public static func interrupt() {
-        withArmedControl { $0.markInterrupted() }
+    /// A stopping signal, from its handler: the armed run stops, interrupted, and its blocked call returns.
+    public static func interrupt(by signal: StopSignal) {
+        withArmedControl { $0.markInterrupted(by: signal) }
         shutDownArmedSocket()
     }
 
@@ -59,7 +68,7 @@ public enum SignalStop {
     /// the process's only thread, whose control is armed: the handler then runs on this thread, between
     /// two of its instructions, so it never sees the socket closed under it.
     static func sending<Answer>(on socket: SOCKET, expiry: UInt64?, _ body: () -> Answer) -> Answer {
-        let timed = expiry != nil && expiryHandlerInstalled
+        let timed = expiry != nil && timerHandled.load(ordering: .acquiring)
         descriptor.store(linuxDescriptor(of: socket) ?? -1, ordering: .releasing)
         if timed, let expiry { setTimer(nanoseconds: max(expiry, 1)) }
         defer {
@@ -82,8 +91,9 @@ public enum SignalStop {
 
     private static func setTimer(nanoseconds: UInt64) {
         var timer = itimerval()
-        timer.it_value.tv_sec = Int(nanoseconds / 1_000_000_000)
-        timer.it_value.tv_usec = Int(nanoseconds % 1_000_000_000 / 1000)
+        timer.it_value.tv_sec = Int(nanoseconds / TimeUnits.nanosecondsPerSecond)
+        timer.it_value.tv_usec = Int(
+            nanoseconds % TimeUnits.nanosecondsPerSecond / TimeUnits.nanosecondsPerMicrosecond)
         if nanoseconds > 0 && timer.it_value.tv_sec == 0 { timer.it_value.tv_usec = max(timer.it_value.tv_usec, 1) }
         setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
     }

@@ -27,8 +27,11 @@ enum SocketOptions {
         return ioctlsocket(socket, FIONBIO, &argument) == 0 ? nil : WSAGetLastError()
     }
 
-    /// Waits until the socket is ready for `events` (WSAPoll), checking `control` every 100 ms so that a
-    /// stop is noticed (closesocket does not wake a WSAPoll).
+    /// How long one WSAPoll of `wait` lasts, in milliseconds, before it looks at the run's stop again.
+    static let waitSlice: Int32 = 100
+
+    /// Waits until the socket is ready for `events` (WSAPoll), checking `control` every `waitSlice` so
+    /// that a stop is noticed even where closing the socket would not wake the poll.
     ///
     /// - Returns: `.ready`, `.timedOut` when `deadline` (monotonic ns) passed, or `.stopped`.
     static func wait(
@@ -36,11 +39,11 @@ enum SocketOptions {
     ) -> WaitResult {
         while true {
             if control.isStopping { return .stopped }
-            var slice: Int32 = 100
+            var slice = Self.waitSlice
             if let deadline {
                 let now = MonotonicClock.now()
                 if now >= deadline { return .timedOut }
-                slice = Int32(min(UInt64(slice), (deadline - now + 999_999) / 1_000_000))
+                slice = Int32(min(UInt64(slice), TimeUnits.millisecondsRoundedUp(deadline - now)))
             }
             var entry = WSAPOLLFD(fd: socket, events: events)
             let ready = WSAPoll(&entry, 1, slice)

@@ -34,7 +34,7 @@ public struct SinkServer: Sendable {
         do {
             session = try WinsockSession()
         } catch {
-            report.failure = ToolFailure(.software, "WSAStartup failed: \(error)", code: error.code)
+            report.failure = .startup(error)
             return report
         }
         defer { withExtendedLifetime(session) {} }
@@ -43,8 +43,7 @@ public struct SinkServer: Sendable {
             switch OutputFile.create(path) {
             case .success(let file): output = file
             case .failure(let error):
-                report.failure = ToolFailure(
-                    .cannotCreate, "cannot create the output file '\(error.path)': \(error.reason)")
+                report.failure = .uncreatableOutput(path: error.path, errno: error.code)
                 return report
             }
         }
@@ -75,11 +74,11 @@ public struct SinkServer: Sendable {
         watcher.finish()
         watcherThread?.join()
         if let fileError {
-            report.failure = ToolFailure(
-                .failure, "cannot write the output file '\(fileError.path)': \(fileError.reason)")
+            report.failure = .unwritableOutput(path: fileError.path, errno: fileError.code)
         }
         report.connections = ledger.connections.sorted { $0.index < $1.index }
         report.interrupted = control.wasInterrupted
+        report.stopSignal = control.interruption ?? .interrupt
         return report
     }
 

@@ -42,13 +42,15 @@ final class InputFile: @unchecked Sendable {
         if ownsDescriptor { close(fd) }
     }
 
-    /// Fills `buffer` as far as the file allows.
+    /// Fills `buffer` as far as the file allows: a regular file (or a block device) fills it whole but at
+    /// its end; a pipe, a terminal or a socket gives what it has now, as a streaming tool must (nc sends
+    /// "hello" when it is typed, not when a buffer set is full).
     ///
     /// - Parameter control: The run whose stop (SIGINT, the end of `--duration`) ends the fill with what
     ///   it has, so that a quiet standard input does not hold the run: a read that may wait is made only
     ///   once poll(2) says the file has input or the run is not stopping.
-    /// - Returns: The bytes read: `buffer.count` except at the end of the file (0 once it is over), or
-    ///   the errno of a failed read.
+    /// - Returns: The bytes read: `buffer.count` except at the end of the file (0 once it is over) or when
+    ///   the file may wait and had less, or the errno of a failed read.
     func fill(_ buffer: UnsafeMutableRawBufferPointer, until control: RunControl? = nil) -> Result<Int, SystemFileError>
     {
         var filled = 0
@@ -64,6 +66,8 @@ final class InputFile: @unchecked Sendable {
                 return .failure(SystemFileError(path: path, code: errno))
             }
             filled += result
+            // What a pipe or a terminal has now is sent now; the next fill waits for more.
+            if mayWait { break }
         }
         return .success(filled)
     }
@@ -88,5 +92,4 @@ final class InputFile: @unchecked Sendable {
 struct SystemFileError: Error, Sendable {
     let path: String
     let code: Int32
-    var reason: String { systemMessage(code) }
 }

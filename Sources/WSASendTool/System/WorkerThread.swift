@@ -46,7 +46,9 @@ final class WorkerThread {
 
 /// Sleeps the calling thread; used by supervisors between checks, never on the per-call path.
 func sleepNanoseconds(_ nanoseconds: UInt64) {
-    var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+    var request = timespec(
+        tv_sec: Int(nanoseconds / TimeUnits.nanosecondsPerSecond),
+        tv_nsec: Int(nanoseconds % TimeUnits.nanosecondsPerSecond))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A loopback listener written in the test that accepts any number of connections and treats each the
+/// same way: reads it to the end, holds it without reading (so that the sender blocks), or resets it
+/// (SO_LINGER 0) once a number of bytes arrived. What each connection carried so far can be read at any
+/// time, in accept order.
+final class ScriptedPeer: Sendable {
+    enum Behaviour: Sendable {
+        case read
+        case hold
+        case reset(afterBytes: Int)
+        /// Holds the first connection it accepts and reads the others.
+        case holdFirst
+    }
+
+    let port: UInt16
+    private let listener: Int32
+    private let behaviour: Behaviour
+    private let streams = Mutex<[Data]>([])
+    /// When each connection saw its end of stream (seconds since the peer started), in accept order.
+    private let ends = Mutex<[Double?]>([])
+    private let stopped = Atomic<Bool>(false)
+    private let started = Date()
+
+    init(_ behaviour: Behaviour) throws {
+        self.behaviour = behaviour
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { throw ToolTestError("bind/listen: \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = UInt16(bigEndian: address.sin_port)
+        Thread { [self] in self.acceptAll() }.start()
+    }
+
+    deinit { stop() }
+
+    /// Stops accepting, and lets held connections close.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // shutdown wakes the accept(2) in progress; close alone would not.
+        Glibc.shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func acceptAll() {
+        while !stopped.load(ordering: .acquiring) {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else {
+                if errno == EINTR { continue }
+                return
+            }
+            let index = streams.withLock { streams in
+                streams.append(Data())
+                return streams.count - 1
+            }
+            ends.withLock { $0.append(nil) }
+            Thread { [self] in self.serve(connection, index: index) }.start()
+        }
+    }
+
+    private func serve(_ connection: Int32, index: Int) {
+        defer { close(connection) }
+        let holds: Bool
+        switch behaviour {
+        case .hold: holds = true
+        case .holdFirst: holds = index == 0
+        case .read, .reset: holds = false
+        }
+        if holds {
+            while !stopped.load(ordering: .relaxed) { usleep(10_000) }
+            return
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            total += count
+            streams.withLock { $0[index].append(contentsOf: buffer[..<count]) }
+            if case .reset(let limit) = behaviour, total >= limit {
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                return
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        ends.withLock { $0[index] = seconds }
+    }
+
+    /// What each connection carried so far, in accept order.
+    var received: [Data] { streams.withLock { $0 } }
+
+    /// How many connections reached their end of stream.
+    var endedCount: Int { ends.withLock { $0.compactMap { $0 }.count } }
+
+    /// Waits until `condition` holds for what arrived; false on timeout.
+    func wait(timeout: Double = 30, until condition: ([Data]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(received) { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return condition(received)
+    }
+
+    /// Waits until `count` connections were accepted; false on timeout.
+    func waitForConnections(_ count: Int, timeout: Double = 30) -> Bool {
+        wait(timeout: timeout) { $0.count >= count }
+    }
+}
