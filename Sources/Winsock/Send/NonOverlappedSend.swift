@@ -174,14 +174,7 @@ private func sendWhole(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
     mayBlock: Bool, message: UnsafeMutablePointer<msghdr>
 ) -> FirstSend {
-    let iov = message.pointee.msg_iov!
-    var used = 0
-    var total = 0
-    for index in 0..<count where buffers[index].len > 0 {
-        iov[used] = iovec(iov_base: buffers[index].buf, iov_len: Int(buffers[index].len))
-        total += Int(buffers[index].len)
-        used += 1
-    }
+    let (used, total, _) = SendCursor(buffers: buffers, count: count).fill(message.pointee.msg_iov!, limit: count)
     message.pointee.msg_iovlen = used
     let result = system_sendmsg(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
     if result >= 0 {
@@ -238,12 +231,8 @@ private func sendDatagram(
             iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
         } else {
             let scratch = context.datagramBuffer()
-            var offset = 0
-            for index in 0..<count where buffers[index].len > 0 {
-                (scratch + offset).copyMemory(from: buffers[index].buf!, byteCount: Int(buffers[index].len))
-                offset += Int(buffers[index].len)
-            }
-            iov[0] = iovec(iov_base: scratch, iov_len: offset)
+            let length = SendCursor(buffers: buffers, count: count).copyUnsent(to: scratch)
+            iov[0] = iovec(iov_base: scratch, iov_len: length)
             iovCount = 1
         }
     }

@@ -142,7 +142,7 @@ final class ThreadContext: @unchecked Sendable {
     /// 64 KiB + headroom for a datagram assembled from more than IOV_MAX buffers.
     func datagramBuffer() -> UnsafeMutableRawPointer {
         if let buffer = datagramScratch { return buffer }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 65536, alignment: 16)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: DatagramLimits.scratchCapacity, alignment: 16)
         datagramScratch = buffer
         return buffer
     }
