@@ -255,7 +255,9 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     private func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
         let target = thread.map { ObjectIdentifier($0) }
         let matches: @Sendable (OverlappedOperation) -> Bool = { target == nil || $0.issuerIdentity == target }
-        for operation in socket.record.sendQueue.removeOverlapped(where: matches, record: socket.record) {
+        let (queued, handoff) = socket.record.sendQueue.removeOverlapped(where: matches)
+        handoff.perform(for: socket.record)
+        for operation in queued {
             complete(operation, status: status, bytes: 0)
         }
         var marked = false
@@ -301,7 +303,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     private func transmit(_ socket: EngineSocket) {
         guard socket.state == .idle else { return }
         while true {
-            socket.record.sendQueue.takeOverlapped(into: socket.operations, record: socket.record)
+            socket.record.sendQueue.takeOverlapped(into: socket.operations).perform(for: socket.record)
             if socket.operations.isEmpty {
                 retireIfDone(socket)
                 return

@@ -79,13 +79,15 @@ func sendNow(
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
 
     var waited = false
-    switch record.sendQueue.admitCaller(blocking: blocking, context: context, record: record) {
+    switch record.sendQueue.admit(blocking: blocking, context: context, record: record) {
     case .granted:
         break
     case .busy:
         return .failure(WSAEWOULDBLOCK)
     case .closed:
         return .failure(WSAEINTR)
+    case .parkedAhead:
+        preconditionFailure("admit flushes parked sends before it answers")
     case .queued(let ticket):
         switch waitForTurn(ticket, record: record, context: context, deadline: deadline) {
         case .granted: waited = true
@@ -93,7 +95,7 @@ func sendNow(
         case .timedOut: return .failure(WSAETIMEDOUT)
         }
     }
-    defer { record.sendQueue.releaseCaller(record: record) }
+    defer { record.sendQueue.release(record: record) }
 
     if record.isDatagram {
         return sendDatagram(record, buffers, count, total: total, flags: flags, blocking: blocking, context: context)
@@ -117,11 +119,11 @@ private func waitForTurn(
     while !ticket.granted.load(ordering: .acquiring) {
         // withdraw gives the transmitter back if it was granted in the meantime.
         if record.closed.load(ordering: .acquiring) {
-            record.sendQueue.withdraw(ticket, record: record)
+            record.sendQueue.withdraw(ticket).perform(for: record)
             return .closed
         }
         if let deadline, deadline.hasPassed {
-            record.sendQueue.withdraw(ticket, record: record)
+            record.sendQueue.withdraw(ticket).perform(for: record)
             return .timedOut
         }
         _ = context.wait(until: deadline, alertable: true)
@@ -174,7 +176,7 @@ private func sendWhole(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
     mayBlock: Bool, message: UnsafeMutablePointer<msghdr>
 ) -> FirstSend {
-    let (used, total, _) = SendCursor(buffers: buffers, count: count).fill(message.pointee.msg_iov!, limit: count)
+    let (used, total) = SendCursor.fillWhole(buffers, count: count, into: message.pointee.msg_iov!)
     message.pointee.msg_iovlen = used
     let result = system_sendmsg(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
     if result >= 0 {

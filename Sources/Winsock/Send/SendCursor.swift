@@ -71,23 +71,46 @@ public struct SendCursor<Span: ByteSpan> {
     /// reach the end of the array (only empty entries, if any, come after them).
     @inline(__always)
     func fill(_ iov: UnsafeMutablePointer<iovec>, limit: Int) -> (count: Int, bytes: Int, reachesEnd: Bool) {
+        var (written, bytes, position) = Self.gather(buffers, from: index, skipping: offset, to: count, iov, limit)
+        while position < count && buffers[position].spanLength == 0 { position += 1 }
+        return (written, bytes, position >= count)
+    }
+
+    /// The iovecs of a whole array (at most `iov`'s room), from its first byte: what a send that
+    /// starts fresh offers the kernel, without making a cursor.
+    @inline(__always)
+    static func fillWhole(
+        _ buffers: UnsafePointer<Span>, count: Int, into iov: UnsafeMutablePointer<iovec>
+    ) -> (count: Int, bytes: Int) {
+        let (written, bytes, _) = gather(buffers, from: 0, skipping: 0, to: count, iov, count)
+        return (written, bytes)
+    }
+
+    /// The one loop that turns entries into iovecs: from entry `position`, `skip` bytes in, up to
+    /// `limit` iovecs; empty entries are left out. Returns the iovecs written, their bytes, and the entry
+    /// after the last one looked at.
+    @inline(__always)
+    private static func gather(
+        _ buffers: UnsafePointer<Span>, from start: Int, skipping offset: Int, to count: Int,
+        _ iov: UnsafeMutablePointer<iovec>, _ limit: Int
+    ) -> (written: Int, bytes: Int, position: Int) {
         var written = 0
         var bytes = 0
-        var position = index
+        var position = start
         var skip = offset
         while position < count && written < limit {
             let span = buffers[position]
             let length = span.spanLength - skip
             if length > 0 {
-                iov[written] = iovec(iov_base: span.spanStart! + skip, iov_len: length)
+                // A non-empty entry has a start (the facade refuses a nil buf with a length).
+                iov[written] = iovec(iov_base: span.spanStart.unsafelyUnwrapped + skip, iov_len: length)
                 written += 1
                 bytes += length
             }
             skip = 0
             position += 1
         }
-        while position < count && buffers[position].spanLength == 0 { position += 1 }
-        return (written, bytes, position >= count)
+        return (written, bytes, position)
     }
 
     /// Copies every unsent byte, in order, to `destination` (which must hold them); returns how many.
