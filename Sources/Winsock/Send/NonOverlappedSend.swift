@@ -72,10 +72,11 @@ func sendNow(
     context: ThreadContext
 ) -> SendResult {
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
-    // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
-    // call is undefined in the spec; here it fails.
+    // A blocking call made inside a completion routine that interrupted another blocking call is
+    // undefined in the documentation; here it fails ("Differences from Windows").
     if blocking && context.waiter.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
-    // SO_SNDTIMEO bounds the whole call (BEHAVIOUR.md), the wait behind other threads' sends included.
+    // SO_SNDTIMEO bounds the whole call, the wait behind other threads' sends included (Linux would
+    // restart it at every sendmsg; "Differences from Windows").
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
 
     var waited = false
@@ -184,7 +185,7 @@ private func sendWhole(
     }
     let code = Int32(-result)
     if code == EAGAIN || code == EWOULDBLOCK {
-        // Without MSG_DONTWAIT, EAGAIN means SO_SNDTIMEO ran out (NOTES.md); with it, a blocking call
+        // Without MSG_DONTWAIT, EAGAIN on a blocking Linux socket means SO_SNDTIMEO ran out; with it, a call
         // waits for room in the general loop.
         if !blocking { return .done(.failure(WSAEWOULDBLOCK)) }
         return mayBlock ? .done(.failure(WSAETIMEDOUT)) : .goOn(sent: 0)
