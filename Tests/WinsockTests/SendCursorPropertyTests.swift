@@ -30,6 +30,29 @@ private func randomSizes(_ random: inout SeededGenerator) -> [Int] {
     }
 }
 
+/// One random case: a generator from the seed, a buffer set over a known byte pattern, and a window
+/// size (iovecs per sendmsg).
+private struct RandomCase {
+    var random: SeededGenerator
+    let data: [UInt8]
+    let array: BufferArray
+    let limit: Int
+    let iov: UnsafeMutablePointer<iovec>
+
+    init(seed: UInt64) {
+        random = SeededGenerator(seed: seed)
+        let sizes = randomSizes(&random)
+        data = Pattern.bytes(count: sizes.reduce(0, +))
+        array = BufferArray(data, sizes: sizes)
+        limit = Int.random(in: 1...8, using: &random)
+        iov = .allocate(capacity: limit)
+    }
+
+    var total: Int { data.count }
+
+    func release() { iov.deallocate() }
+}
+
 /// The bytes of `filled` iovecs, up to `limit` of them.
 private func bytes(of iov: UnsafeMutablePointer<iovec>, count: Int, upTo limit: Int) -> [UInt8] {
     var output: [UInt8] = []
@@ -51,14 +74,9 @@ struct SendCursorPropertyTests {
 
     @Test("random windows and random partial answers rebuild the byte stream exactly", arguments: seeds)
     func everyByteOnceInOrder(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
-        let sizes = randomSizes(&random)
-        let total = sizes.reduce(0, +)
-        let data = Pattern.bytes(count: total)
-        let array = BufferArray(data, sizes: sizes)
-        let limit = Int.random(in: 1...8, using: &random)
-        let iov = UnsafeMutablePointer<iovec>.allocate(capacity: limit)
-        defer { iov.deallocate() }
+        var test = RandomCase(seed: seed)
+        defer { test.release() }
+        let (data, array, limit, iov, total) = (test.data, test.array, test.limit, test.iov, test.total)
         var cursor = SendCursor(buffers: array.buffers, count: array.count)
         var output: [UInt8] = []
         var calls = 0
@@ -67,7 +85,7 @@ struct SendCursorPropertyTests {
             #expect(window.count > 0, "an unfinished cursor offers bytes (seed \(seed))")
             #expect((0..<window.count).allSatisfy { iov[$0].iov_len > 0 }, "no empty iovec (seed \(seed))")
             // The kernel takes anything from nothing to the whole window.
-            let taken = Int.random(in: 0...window.bytes, using: &random)
+            let taken = Int.random(in: 0...window.bytes, using: &test.random)
             output += bytes(of: iov, count: window.count, upTo: taken)
             cursor.advance(by: taken)
             calls += 1
@@ -79,19 +97,15 @@ struct SendCursorPropertyTests {
 
     @Test("the window reaches the end exactly when no unsent byte lies past it", arguments: seeds)
     func reachesEndIsExact(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
-        let sizes = randomSizes(&random)
-        let total = sizes.reduce(0, +)
-        let array = BufferArray(Pattern.bytes(count: total), sizes: sizes)
-        let limit = Int.random(in: 1...8, using: &random)
-        let iov = UnsafeMutablePointer<iovec>.allocate(capacity: limit)
-        defer { iov.deallocate() }
+        var test = RandomCase(seed: seed)
+        defer { test.release() }
+        let (array, limit, iov, total) = (test.array, test.limit, test.iov, test.total)
         var cursor = SendCursor(buffers: array.buffers, count: array.count)
         var sent = 0
         while !cursor.isFinished {
             let window = cursor.fill(iov, limit: limit)
             #expect(window.reachesEnd == (sent + window.bytes == total), "seed \(seed), after \(sent) bytes")
-            let taken = Int.random(in: 1...window.bytes, using: &random)
+            let taken = Int.random(in: 1...window.bytes, using: &test.random)
             sent += taken
             cursor.advance(by: taken)
         }
@@ -99,13 +113,11 @@ struct SendCursorPropertyTests {
 
     @Test("copying what is unsent after random answers gives the rest of the stream", arguments: seeds)
     func copyUnsentIsTheRest(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
-        let sizes = randomSizes(&random)
-        let total = sizes.reduce(0, +)
-        let data = Pattern.bytes(count: total)
-        let array = BufferArray(data, sizes: sizes)
+        var test = RandomCase(seed: seed)
+        defer { test.release() }
+        let (data, array, total) = (test.data, test.array, test.total)
         var cursor = SendCursor(buffers: array.buffers, count: array.count)
-        let skipped = Int.random(in: 0...total, using: &random)
+        let skipped = Int.random(in: 0...total, using: &test.random)
         cursor.advance(by: skipped)
         let copy = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 16)
         defer { copy.deallocate() }
@@ -116,12 +128,10 @@ struct SendCursorPropertyTests {
 
     @Test("laying out the first N bytes keeps exactly those bytes, in order", arguments: seeds)
     func layOutKeepsPrefix(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
-        let sizes = randomSizes(&random)
-        let total = sizes.reduce(0, +)
-        let data = Pattern.bytes(count: total)
-        let array = BufferArray(data, sizes: sizes)
-        let limit = Int.random(in: 0...(total + 10), using: &random)
+        var test = RandomCase(seed: seed)
+        defer { test.release() }
+        let (data, array, total) = (test.data, test.array, test.total)
+        let limit = Int.random(in: 0...(total + 10), using: &test.random)
         let target = UnsafeMutableBufferPointer<WSABUF>.allocate(capacity: max(array.count, 1))
         defer { target.deallocate() }
         let laidOut = SendCursor.layOut(
@@ -136,14 +146,9 @@ struct SendCursorPropertyTests {
 
     @Test("an overlapped operation's captured iovecs follow the same arithmetic under random answers", arguments: seeds)
     func overlappedOperationEveryByteOnce(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
-        let sizes = randomSizes(&random)
-        let total = sizes.reduce(0, +)
-        let data = Pattern.bytes(count: total)
-        let array = BufferArray(data, sizes: sizes)
-        let limit = Int.random(in: 1...8, using: &random)
-        let iov = UnsafeMutablePointer<iovec>.allocate(capacity: limit)
-        defer { iov.deallocate() }
+        var test = RandomCase(seed: seed)
+        defer { test.release() }
+        let (data, array, limit, iov, total) = (test.data, test.array, test.limit, test.iov, test.total)
         let reference = OperationPool.take(ThreadContext.current)
         let output: [UInt8] = reference.with { operation in
             operation.capture(array.buffers, count: array.count, datagram: false)
@@ -151,7 +156,7 @@ struct SendCursorPropertyTests {
             while !operation.isFinished {
                 let count = operation.fillUnsent(iov, limit: limit)
                 let offered = (0..<count).reduce(0) { $0 + iov[$1].iov_len }
-                let taken = Int.random(in: 0...offered, using: &random)
+                let taken = Int.random(in: 0...offered, using: &test.random)
                 output += bytes(of: iov, count: count, upTo: taken)
                 operation.advance(by: taken)
             }
