@@ -150,7 +150,7 @@ func waitUntil(_ condition: () -> Bool) -> Bool {
     return true
 }
 
-// White-box views of the socket's send queue (Pipeline/SendQueue.swift), for knowing that a thread is
+// White-box views of the socket's send queue (Send/SendQueue.swift), for knowing that a thread is
 // inside WSASend before another closes the socket. Read only.
 private func sendQueueIsBusy(_ socket: SOCKET) -> Bool {
     Library.sockets.lookup(socket)?.sendQueue.isBusy ?? false

@@ -72,20 +72,20 @@ extension ThreadContext {
         // The routines may look up other sockets: the socket of the call that waits stays alive.
         var pinned: Unmanaged<SocketRecord>?
         defer { pinned?.release() }
-        while waiter.apcs.hasEntries, let next = waiter.apcs.popRunnable(excluding: waiter.socketsInRoutine) {
-            if !ran { pinned = handles.pinCachedSocket() }
+        while apcs.hasEntries, let next = apcs.popRunnable(excluding: socketsInRoutine) {
+            if !ran { pinned = pinCachedSocket() }
             ran = true
-            waiter.socketsInRoutine.append(next.socket)
-            let insideBlockingCall = waiter.inBlockingCall
-            if insideBlockingCall { waiter.routinesInsideBlockingCall += 1 }
-            let savedInBlockingCall = waiter.inBlockingCall
-            waiter.inBlockingCall = false
+            socketsInRoutine.append(next.socket)
+            let insideBlockingCall = inBlockingCall
+            if insideBlockingCall { routinesInsideBlockingCall += 1 }
+            let savedInBlockingCall = inBlockingCall
+            inBlockingCall = false
             // Collected before the routine runs: the routine may reuse the structure for its next send.
             if let record = next.record { CollectionMark.collect(next.overlapped, on: record) }
             next.routine(next.error, next.bytes, next.overlapped, 0)
-            waiter.inBlockingCall = savedInBlockingCall
-            if insideBlockingCall { waiter.routinesInsideBlockingCall -= 1 }
-            waiter.socketsInRoutine.removeLast()
+            inBlockingCall = savedInBlockingCall
+            if insideBlockingCall { routinesInsideBlockingCall -= 1 }
+            socketsInRoutine.removeLast()
         }
         return ran
     }

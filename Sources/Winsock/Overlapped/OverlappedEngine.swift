@@ -60,8 +60,8 @@ final class OverlappedEngine: Sendable {
         backendName = loop.backendName
         ThreadExitHooks.install { context in
             context.exited.store(true, ordering: .releasing)
-            _ = context.waiter.apcs.removeAll()
-            if context.operations.pending.load(ordering: .acquiring) > 0 {
+            _ = context.apcs.removeAll()
+            if context.pendingOperations.load(ordering: .acquiring) > 0 {
                 OverlappedEngine.shared.post(.threadExited(context))
             }
         }
@@ -126,12 +126,12 @@ final class CancelCompletion: Sendable {
     /// Must run on the thread of `context`: the wake descriptor exists before the engine can signal it.
     init(context: ThreadContext) {
         self.context = context
-        _ = context.waiter.wakeFD
+        _ = context.wakeFD
     }
 
     func signal() {
         finished.store(true, ordering: .releasing)
-        context.waiter.wake()
+        context.wake()
     }
 
     func wait() {

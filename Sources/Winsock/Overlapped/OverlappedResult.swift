@@ -36,7 +36,7 @@ private func overlappedResult(
     }
     if cwinsock_overlapped_load_status(lpOverlapped) == pending {
         guard fWait != FALSE else { return falseWith(WSA_IO_INCOMPLETE) }
-        if context.waiter.routinesInsideBlockingCall > 0 { return falseWith(WSAEINPROGRESS) }
+        if context.routinesInsideBlockingCall > 0 { return falseWith(WSAEINPROGRESS) }
         record.addCompletionWaiter(context)
         defer { record.removeCompletionWaiter(context) }
         while cwinsock_overlapped_load_status(lpOverlapped) == pending {

@@ -63,7 +63,7 @@ private func start(
     cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
     record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
     record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
-    context.operations.pending.wrappingAdd(1, ordering: .relaxed)
+    context.pendingOperations.wrappingAdd(1, ordering: .relaxed)
 
     let operation = OperationPool.take(context)
     operation.with { operation in
@@ -95,7 +95,7 @@ private func start(
     switch record.sendQueue.appendOverlapped(operation) {
     case .closed: return notInitiated(operation, code: WSAENOTSOCK)
     case .parked:
-        context.parked.sockets.append(record)
+        context.parkedSockets.append(record)
         Handoff.parked.perform(for: record)
     case .queued: break
     }
@@ -113,8 +113,8 @@ private enum InlineOutcome {
 private func tryInline(_ reference: OperationRef, record: SocketRecord, context: ThreadContext) -> InlineOutcome {
     reference.with { operation in
         var message = msghdr()
-        message.msg_iov = context.scratch.iovecs
-        message.msg_iovlen = operation.fillUnsent(context.scratch.iovecs, limit: ThreadContext.iovecCapacity)
+        message.msg_iov = context.iovecs
+        message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
         if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
         var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
         if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed)
@@ -142,7 +142,7 @@ private func notInitiated(_ reference: OperationRef, code: Int32) -> Int32 {
             record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
             record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
         }
-        operation.issuer?.operations.pending.wrappingSubtract(1, ordering: .relaxed)
+        operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
     }
     OperationPool.give(reference, onIssuingThread: true)
     return socketError(code)

@@ -62,7 +62,7 @@ private func completeAtOnce(
     cwinsock_overlapped_publish(overlapped, 0, UInt(bytes))
     if let routine {
         let context = ThreadContext.current
-        _ = context.waiter.apcs.push(
+        _ = context.apcs.push(
             QueuedRoutine(
                 routine: routine, error: 0, bytes: bytes, overlapped: overlapped, socket: record.handle, record: nil))
     } else if let event = EventTable.lookup(overlapped.pointee.hEvent) {

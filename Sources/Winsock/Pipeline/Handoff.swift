@@ -16,7 +16,7 @@ enum Handoff {
     func perform(for record: SocketRecord) {
         switch self {
         case .none: return
-        case .wake(let context): context.waiter.wake()
+        case .wake(let context): context.wake()
         case .parked: OverlappedEngine.shared.socketParked(record)
         case .engine: OverlappedEngine.shared.socketHasWork(record)
         }

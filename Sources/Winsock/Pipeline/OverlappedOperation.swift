@@ -180,19 +180,19 @@ struct OperationRef: Equatable, @unchecked Sendable {
 /// stack needs no tags. The records themselves stay owned by `ThreadContext.operations`.
 enum OperationPool {
     static func take(_ context: ThreadContext) -> OperationRef {
-        if let reused = context.operations.free.removeFirst() { return reused }
-        var raw = UnsafeMutableRawPointer(bitPattern: context.operations.returned.exchange(0, ordering: .acquiring))
+        if let reused = context.freeOperations.removeFirst() { return reused }
+        var raw = UnsafeMutableRawPointer(bitPattern: context.returnedOperations.exchange(0, ordering: .acquiring))
         while let current = raw {
             let reference = OperationRef(Unmanaged<OverlappedOperation>.fromOpaque(current).takeUnretainedValue())
             raw = reference.with { operation in
                 defer { operation.nextReturned = nil }
                 return operation.nextReturned
             }
-            context.operations.free.append(reference)
+            context.freeOperations.append(reference)
         }
-        if let returned = context.operations.free.removeFirst() { return returned }
+        if let returned = context.freeOperations.removeFirst() { return returned }
         let created = OverlappedOperation()
-        context.operations.all.append(created)
+        context.operations.append(created)
         return OperationRef(created)
     }
 
@@ -205,14 +205,14 @@ enum OperationPool {
             operation.clear()
             homeReference._withUnsafeGuaranteedRef { home in
                 if onIssuingThread {
-                    home.operations.free.append(reference)
+                    home.freeOperations.append(reference)
                     return
                 }
                 let raw = reference.unmanaged.toOpaque()
-                var head = home.operations.returned.load(ordering: .relaxed)
+                var head = home.returnedOperations.load(ordering: .relaxed)
                 while true {
                     operation.nextReturned = UnsafeMutableRawPointer(bitPattern: head)
-                    let (exchanged, current) = home.operations.returned.compareExchange(
+                    let (exchanged, current) = home.returnedOperations.compareExchange(
                         expected: head, desired: UInt(bitPattern: raw), ordering: .releasing)
                     if exchanged { return }
                     head = current

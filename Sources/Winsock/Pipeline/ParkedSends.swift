@@ -11,9 +11,9 @@ enum ParkedSends {
     /// Sends the parked operations of every socket this thread parked; true when any completed.
     @discardableResult
     static func flush(_ context: ThreadContext) -> Bool {
-        guard !context.parked.sockets.isEmpty else { return false }
+        guard !context.parkedSockets.isEmpty else { return false }
         var any = false
-        while let record = context.parked.sockets.popLast() {
+        while let record = context.parkedSockets.popLast() {
             if flush(record, context: context) { any = true }
         }
         return any
@@ -24,7 +24,7 @@ enum ParkedSends {
     @discardableResult
     static func flush(_ record: SocketRecord, context: ThreadContext) -> Bool {
         guard record.sendQueue.claimParked(as: .caller) else { return false }
-        let batch = context.parked.batch
+        let batch = context.flushBatch
         record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
         while true {
             if record.isStream {

@@ -74,7 +74,7 @@ func sendNow(
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
     // A blocking call made inside a completion routine that interrupted another blocking call is
     // undefined in the documentation; here it fails ("Differences from Windows").
-    if blocking && context.waiter.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
+    if blocking && context.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
     // SO_SNDTIMEO bounds the whole call, the wait behind other threads' sends included (Linux would
     // restart it at every sendmsg; "Differences from Windows").
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
@@ -115,8 +115,8 @@ private enum Turn { case granted, closed, timedOut }
 private func waitForTurn(
     _ ticket: SendQueue.Ticket, record: SocketRecord, context: ThreadContext, deadline: Deadline?
 ) -> Turn {
-    context.waiter.inBlockingCall = true
-    defer { context.waiter.inBlockingCall = false }
+    context.inBlockingCall = true
+    defer { context.inBlockingCall = false }
     while !ticket.granted.load(ordering: .acquiring) {
         // withdraw gives the transmitter back if it was granted in the meantime.
         if record.closed.load(ordering: .acquiring) {
@@ -140,7 +140,7 @@ private func sendStreamNow(
     // thread has no overlapped operation pending); otherwise the loop waits alertably itself. After a
     // wait in the queue, part of the timeout is spent, and a sendmsg blocking in the kernel would get all
     // of SO_SNDTIMEO again.
-    let alertable = context.operations.pending.load(ordering: .relaxed) > 0 || context.waiter.apcs.hasEntries
+    let alertable = context.pendingOperations.load(ordering: .relaxed) > 0 || context.apcs.hasEntries
     let firstMayBlock = !alertable && !(waited && deadline != nil)
     if count <= ThreadContext.iovecCapacity {
         // The common case: one sendmsg that the transport takes whole (or the only answer a non-blocking
@@ -148,7 +148,7 @@ private func sendStreamNow(
         // alertably, goes on in the general loop below from the bytes already taken.
         let first = sendWhole(
             record, buffers, count, flags: flags, blocking: blocking, mayBlock: blocking && firstMayBlock,
-            message: context.scratch.message)
+            message: context.message)
         switch first {
         case .done(let result):
             return result
@@ -203,10 +203,10 @@ private func sendRest(
     var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
     var cursor = SendCursor(buffers: buffers, count: count)
     cursor.advance(by: skipping)
-    if blocking { context.waiter.inBlockingCall = true }
-    defer { context.waiter.inBlockingCall = false }
+    if blocking { context.inBlockingCall = true }
+    defer { context.inBlockingCall = false }
     let outcome = sendStream(
-        &cursor, iov: context.scratch.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
+        &cursor, iov: context.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
         firstMayBlock: firstMayBlock, deadline: deadline, transport: &transport)
     switch outcome {
     case .complete(let sent), .partial(let sent):
@@ -227,13 +227,13 @@ private func sendDatagram(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
     blocking: Bool, context: ThreadContext
 ) -> SendResult {
-    let iov = context.scratch.iovecs
+    let iov = context.iovecs
     var iovCount = 0
     if let buffers {
         if count <= ThreadContext.iovecCapacity {
             iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
         } else {
-            let scratch = context.scratch.datagramBuffer()
+            let scratch = context.datagramBuffer()
             let length = SendCursor(buffers: buffers, count: count).copyUnsent(to: scratch)
             iov[0] = iovec(iov_base: scratch, iov_len: length)
             iovCount = 1

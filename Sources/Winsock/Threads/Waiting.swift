@@ -19,22 +19,22 @@ extension ThreadContext {
         if ParkedSends.flush(self) { return alertable && runQueuedRoutines() ? .routinesRan : .woken }
         if alertable && runQueuedRoutines() { return .routinesRan }
         var fds = (
-            pollfd(fd: waiter.wakeFD, events: Int16(POLLIN_LINUX), revents: 0),
+            pollfd(fd: wakeFD, events: Int16(POLLIN_LINUX), revents: 0),
             pollfd(fd: fd, events: events, revents: 0)
         )
         let count = fd >= 0 ? 2 : 1
-        if alertable { waiter.isAlertable.store(true, ordering: .sequentiallyConsistent) }
+        if alertable { isAlertable.store(true, ordering: .sequentiallyConsistent) }
         // A routine queued between the check above and the store is seen here, or its wake-up is.
-        if alertable && waiter.apcs.hasEntries {
-            waiter.isAlertable.store(false, ordering: .sequentiallyConsistent)
+        if alertable && apcs.hasEntries {
+            isAlertable.store(false, ordering: .sequentiallyConsistent)
             return runQueuedRoutines() ? .routinesRan : .woken
         }
         let timeout = deadline.map { $0.remainingMilliseconds } ?? -1
         let ready = withUnsafeMutablePointer(to: &fds) {
             $0.withMemoryRebound(to: pollfd.self, capacity: 2) { system_poll($0, count, timeout) }
         }
-        if alertable { waiter.isAlertable.store(false, ordering: .sequentiallyConsistent) }
-        if fds.0.revents != 0 { waiter.drainWakeups() }
+        if alertable { isAlertable.store(false, ordering: .sequentiallyConsistent) }
+        if fds.0.revents != 0 { drainWakeups() }
         if alertable && runQueuedRoutines() { return .routinesRan }
         if ready > 0 && count == 2 && fds.1.revents != 0 { return .descriptorReady }
         if ready == 0, let deadline, deadline.hasPassed { return .timedOut }

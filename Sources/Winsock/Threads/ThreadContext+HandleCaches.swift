@@ -1,22 +1,20 @@
-/// A thread's caches of handles, so that the per-call lookups take no lock: the socket it looked up
-/// last (retained) and its recently used event handles.
-struct HandleCaches: ~Copyable {
-    /// Recently used event handles (see `EventCache`).
-    let events = EventCache()
-    private var cachedHandle: SOCKET = 0
-    private var cachedRecord: Unmanaged<SocketRecord>?
-
-    init() {}
-
-    deinit {
-        cachedRecord?.release()
-    }
-
+/// The handle caches part of a thread's context: the socket it looked up last (retained) and its
+/// recently used event handles, so that the per-call lookups take no lock.
+extension ThreadContext {
     /// The open socket of a handle: the last one looked up on this thread, or the table's (then
     /// remembered). A closed socket in the cache is never handed out.
     @inline(__always)
-    mutating func lookupSocket(_ handle: SOCKET) -> SocketRecord? {
-        lookupSocketUnretained(handle)?.takeUnretainedValue()
+    func lookupSocket(_ handle: SOCKET) -> SocketRecord? {
+        if cachedHandle == handle, let cached = cachedRecord,
+            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+        {
+            return cached.takeUnretainedValue()
+        }
+        guard let record = Library.sockets.lookup(handle) else { return nil }
+        cachedRecord?.release()
+        cachedRecord = .passRetained(record)
+        cachedHandle = handle
+        return record
     }
 
     /// `lookupSocket` without a retain for the caller: the record stays alive as long as it stays in
@@ -24,7 +22,7 @@ struct HandleCaches: ~Copyable {
     /// lookup inside a call, and the completion routines that may (run in an alertable wait) run with
     /// the cached record pinned (`pinCachedSocket`).
     @inline(__always)
-    mutating func lookupSocketUnretained(_ handle: SOCKET) -> Unmanaged<SocketRecord>? {
+    func lookupSocketUnretained(_ handle: SOCKET) -> Unmanaged<SocketRecord>? {
         if cachedHandle == handle, let cached = cachedRecord,
             !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
         {
