@@ -28,11 +28,13 @@ final class OverlappedOperation: @unchecked Sendable {
 
     var issuer: ThreadContext? { issuerReference?.takeUnretainedValue() }
 
+    @inline(__always)
     func retain(issuer context: ThreadContext) {
         issuerReference = .passRetained(context)
         issuerIdentity = ObjectIdentifier(context)
     }
 
+    @inline(__always)
     func retain(event: Unmanaged<EventObject>?) {
         eventReference = event?.retain()
     }
@@ -86,20 +88,19 @@ final class OverlappedOperation: @unchecked Sendable {
         sent = 0
         defer { cursor = SendCursor(buffers: iov, count: iovCount) }
         guard let buffers, count > 0 else { return }
-        let caller = SendCursor(buffers: buffers, count: count)
         if datagram && count > ThreadContext.iovecCapacity {
             let copy =
                 coalesced
                 ?? UnsafeMutableRawPointer.allocate(byteCount: DatagramLimits.scratchCapacity, alignment: 16)
             coalesced = copy
             reserve(1)
-            total = caller.copyUnsent(to: copy)
+            total = SendCursor(buffers: buffers, count: count).copyUnsent(to: copy)
             iov[0] = iovec(iov_base: copy, iov_len: total)
             iovCount = 1
             return
         }
         reserve(count)
-        (iovCount, total, _) = caller.fill(iov, limit: count)
+        (iovCount, total) = SendCursor.fillWhole(buffers, count: count, into: iov)
     }
 
     private func reserve(_ needed: Int) {
@@ -112,7 +113,7 @@ final class OverlappedOperation: @unchecked Sendable {
     /// Writes the unsent part's iovecs into `target` (at most `limit`); returns how many.
     @inline(__always)
     func fillUnsent(_ target: UnsafeMutablePointer<iovec>, limit: Int) -> Int {
-        cursor.fill(target, limit: limit).count
+        cursor.fillWindow(target, limit: limit).count
     }
 
     /// Records `bytes` more taken by the transport (at most `remaining`).

@@ -76,6 +76,14 @@ public struct SendCursor<Span: ByteSpan> {
         return (written, bytes, position >= count)
     }
 
+    /// `fill` without the look past the window: the iovecs and their bytes, for callers that do not
+    /// need to know whether the window reaches the end (an overlapped operation's next sendmsg).
+    @inline(__always)
+    func fillWindow(_ iov: UnsafeMutablePointer<iovec>, limit: Int) -> (count: Int, bytes: Int) {
+        let (written, bytes, _) = Self.gather(buffers, from: index, skipping: offset, to: count, iov, limit)
+        return (written, bytes)
+    }
+
     /// The iovecs of a whole array (at most `iov`'s room), from its first byte: what a send that
     /// starts fresh offers the kernel, without making a cursor.
     @inline(__always)
