@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DEB_PKGS   := liburing-dev libreadline-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions
+.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions docs
 
 all: build
 
@@ -112,6 +112,12 @@ install: release
 	install -D -m 0644 completions/wsasend.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/wsasend
 	install -D -m 0644 completions/_wsasend $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_wsasend
 	install -D -m 0644 completions/wsasend.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/wsasend.fish
+
+# The Winsock library's documentation (Sources/Winsock/Winsock.docc and the doc comments), as a static
+# site in .build/docs.
+docs:
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target Winsock \
+	  --output-path .build/docs --transform-for-static-hosting
 
 # Regenerates the committed shell completions from the parser (a test checks that they match).
 completions: build

@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // `make docs`: the Winsock library's DocC catalog (Sources/Winsock/Winsock.docc). A plugin only:
+        // nothing of it is built by `swift build`.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // winsock2.h's C structs (WSABUF, WSAOVERLAPPED, WSADATA) and the few helpers that must be C:
@@ -37,7 +40,7 @@ let package = Package(
             name: "wsasend",
             dependencies: ["WSASendTool"]
         ),
-        // WSASend.txt's example, ported line for line; WinsockTests runs it against a loopback client.
+        // The example of "WSASend function (winsock2.h)", ported line for line; WinsockTests runs it against a loopback client.
         .executableTarget(
             name: "WSASendExample",
             dependencies: ["Winsock"],

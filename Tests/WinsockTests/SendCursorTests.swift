@@ -4,7 +4,7 @@ import Testing
 @testable import Winsock
 
 /// The iovec windows a cursor fills, as (offset into the data, length) pairs.
-private func window(_ cursor: SendCursor, over array: BufferArray, limit: Int) -> (spans: [Span], bytes: Int) {
+private func window(_ cursor: SendCursor<WSABUF>, over array: BufferArray, limit: Int) -> (spans: [Span], bytes: Int) {
     let iov = UnsafeMutablePointer<iovec>.allocate(capacity: max(limit, 1))
     defer { iov.deallocate() }
     let filled = cursor.fill(iov, limit: limit)

@@ -29,18 +29,10 @@ public struct BufferCursor {
     /// Starts a new set of at most `limit` bytes: the template's buffers in order, the one that crosses
     /// the limit shortened and the ones after it left out (the short last call of a file).
     public mutating func reset(limit: UInt64) {
-        var left = limit
-        var count = 0
-        for entry in template {
-            if left == 0 && entry.len > 0 { break }
-            let length = UInt32(min(UInt64(entry.len), left))
-            working[count] = WSABUF(len: length, buf: entry.buf)
-            left -= UInt64(length)
-            count += 1
-        }
+        let laidOut = SendCursor.layOut(template, limit: Int(clamping: limit), into: working)
         start = 0
-        end = count
-        remaining = limit - left
+        end = laidOut.count
+        remaining = UInt64(laidOut.bytes)
     }
 
     /// The WSABUF array for the next call.
@@ -63,15 +55,13 @@ public struct BufferCursor {
             start = end
             return
         }
-        var left = bytes
-        // Some buffer ahead still has bytes, so this stops inside the array.
-        while UInt64(working[start].len) <= left {
-            left -= UInt64(working[start].len)
-            start += 1
-        }
-        if left > 0 {
-            working[start].buf += Int(left)
-            working[start].len -= UInt32(left)
+        // The library's cursor says where the next byte is; the working array then starts there.
+        var cursor = SendCursor(buffers: working.baseAddress! + start, count: end - start)
+        cursor.advance(by: Int(bytes))
+        start += cursor.index
+        if cursor.offset > 0 {
+            working[start].buf += cursor.offset
+            working[start].len -= UInt32(cursor.offset)
         }
     }
 }

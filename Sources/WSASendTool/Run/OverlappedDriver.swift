@@ -218,16 +218,9 @@ final class OverlappedRun {
     /// Lays the slot's WSABUF array out for a set of `size` bytes (a file's last set may be short).
     private func cut(_ slot: OverlappedSlot, to size: UInt64) -> DWORD {
         let template = slot.fileBuffers?.template ?? context.payload.template
-        var left = size
-        var count = 0
-        for entry in template {
-            if left == 0 && entry.len > 0 { break }
-            let length = UInt32(min(UInt64(entry.len), left))
-            slot.buffers[count] = WSABUF(len: length, buf: entry.buf)
-            left -= UInt64(length)
-            count += 1
-        }
-        return DWORD(count)
+        let laidOut = SendCursor.layOut(
+            UnsafeBufferPointer(template), limit: Int(clamping: size), into: slot.buffers)
+        return DWORD(laidOut.count)
     }
 
     // MARK: Completions

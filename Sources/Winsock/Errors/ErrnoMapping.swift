@@ -20,9 +20,9 @@ public struct ErrnoSituation: Sendable, Hashable {
     }
 }
 
-/// The one errno → Winsock mapping of the library (BEHAVIOUR.md, "errno to WSA code"), and beside it
-/// the library's own conditions that produce a code without any errno. Together they cover every code
-/// of WSASend.txt's error table.
+/// The one errno → Winsock mapping of the library (see the "Errors" section of "Differences from
+/// Windows" in the documentation catalog), and beside it the library's own conditions that produce a
+/// code without any errno. Together they cover every code of WSASend's documented error table.
 public enum ErrnoMapping {
     /// When a row applies.
     public enum Condition: Sendable, Hashable {
@@ -137,7 +137,7 @@ public enum ErrnoMapping {
             case .datagramTooLarge: WSAEMSGSIZE
             case .overlappedOnNonOverlappedSocket: WSAEINVAL
             case .tooManyOutstanding: WSAEWOULDBLOCK
-            // BEHAVIOUR.md: the spec calls this undefined; this library defines it as a failure.
+            // The documentation calls this undefined; this library defines it as a failure.
             case .blockingCallInsideCompletionRoutine: WSAEINPROGRESS
             // As Winsock 1.1 did for a blocking call cancelled under it.
             case .blockingCallCancelledByClose: WSAEINTR

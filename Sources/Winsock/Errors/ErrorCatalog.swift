@@ -1,13 +1,14 @@
 /// One row of the catalog: a Winsock code, its name, a short title and its meaning.
 ///
-/// `message` is the spec's own sentence (WSASend.txt's error table) for the codes WSASend returns, and
+/// `message` is the documentation's own sentence (the error table of "WSASend function (winsock2.h)")
+/// for the codes WSASend returns, and
 /// Windows' description for the rest; `summary` is Windows' short title ("Connection reset by peer.").
 public struct WSAErrorInfo: Sendable, Hashable {
     public let code: Int32
     public let name: String
     public let summary: String
     public let message: String
-    /// True when `message` is a sentence of WSASend.txt.
+    /// True when `message` is a sentence of WSASend's error table.
     public let fromSpec: Bool
 }
 

@@ -18,7 +18,7 @@ public struct WSAError: RawRepresentable, Error, Hashable, Sendable {
     /// The code's name, such as "WSAECONNRESET"; "WSA error N" for a code the catalog does not know.
     public var name: String { WSAErrorCatalog.info(for: rawValue)?.name ?? "WSA error \(rawValue)" }
 
-    /// What the code means: the spec's own sentence where WSASend.txt has one.
+    /// What the code means: the sentence of WSASend's documented error table where it has one.
     public var message: String { WSAErrorCatalog.info(for: rawValue)?.message ?? "Unknown Winsock error." }
 
     /// Windows' short title for the code ("Connection reset by peer.").

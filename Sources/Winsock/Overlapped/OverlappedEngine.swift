@@ -146,14 +146,14 @@ protocol EngineLoopRunning: AnyObject {
 
 /// The engine thread's loop over one backend (generic, so the backend's calls are direct).
 final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Sendable {
-    @exclusivity(unchecked) private var backend: Backend
+    @exclusivity(unchecked) var backend: Backend
     @exclusivity(unchecked) private var sockets: [ObjectIdentifier: EngineSocket] = [:]
     /// Sockets whose next transmission should start.
-    @exclusivity(unchecked) private var ready: [EngineSocket] = []
+    @exclusivity(unchecked) var ready: [EngineSocket] = []
     @exclusivity(unchecked) private var pendingRequests: [OverlappedEngine.Request] = []
     @exclusivity(unchecked) private var events: [EngineEvent] = []
     /// Cancellations still waiting for an in-flight transmission to come back.
-    @exclusivity(unchecked) private var waitingCancels: [(EngineSocket, CancelCompletion)] = []
+    @exclusivity(unchecked) var waitingCancels: [(EngineSocket, CancelCompletion)] = []
     /// Parked sockets and when their grace period ends.
     @exclusivity(unchecked) private var parked: [(socket: EngineSocket, due: UInt64)] = []
     /// When the engine last had something to do.
@@ -250,58 +250,11 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
         }
     }
 
-    /// Cancels the matching operations: those still in the socket's queue at once, those the engine
-    /// holds once nothing of theirs is in flight.
-    private func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
-        let target = thread.map { ObjectIdentifier($0) }
-        let matches: @Sendable (OverlappedOperation) -> Bool = { target == nil || $0.issuerIdentity == target }
-        for operation in socket.record.sendQueue.removeOverlapped(where: matches, record: socket.record) {
-            complete(operation, status: status, bytes: 0)
-        }
-        var marked = false
-        for index in 0..<socket.operations.count {
-            socket.operations[index].with { operation in
-                if matches(operation) {
-                    operation.cancelStatus = status
-                    marked = true
-                }
-            }
-        }
-        if socket.state == .idle {
-            finishCancelled(socket)
-            done?.signal()
-            ready.append(socket)
-        } else {
-            if marked && !socket.cancelRequested {
-                socket.cancelRequested = true
-                backend.cancel(socket)
-            }
-            if let done {
-                if marked { waitingCancels.append((socket, done)) } else { done.signal() }
-            }
-        }
-    }
-
-    private func finishCancelled(_ socket: EngineSocket) {
-        socket.cancelRequested = false
-        for operation in socket.batch.removeCancelled() {
-            let (status, sent) = operation.with { ($0.cancelStatus, $0.sent) }
-            complete(operation, status: status, bytes: sent)
-        }
-        if !waitingCancels.isEmpty {
-            waitingCancels.removeAll { entry in
-                guard entry.0 === socket else { return false }
-                entry.1.signal()
-                return true
-            }
-        }
-    }
-
     /// Starts the socket's next transmission, or gives its transmitter back when it has nothing left.
     private func transmit(_ socket: EngineSocket) {
         guard socket.state == .idle else { return }
         while true {
-            socket.record.sendQueue.takeOverlapped(into: socket.operations, record: socket.record)
+            socket.record.sendQueue.takeOverlapped(into: socket.operations).perform(for: socket.record)
             if socket.operations.isEmpty {
                 retireIfDone(socket)
                 return

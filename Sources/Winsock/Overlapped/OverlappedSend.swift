@@ -82,25 +82,27 @@ private func start(
         operation.setDestination(destination)
     }
 
-    if mayTryInline, case .granted = record.sendQueue.admitCaller(blocking: false, context: context, record: record) {
+    if mayTryInline, case .granted = record.sendQueue.admit(blocking: false, context: context, record: record) {
         switch tryInline(operation, record: record, context: context) {
         case .completed(let bytes):
-            record.sendQueue.releaseCaller(record: record)
+            record.sendQueue.release(record: record)
             complete(operation, status: 0, bytes: bytes, inline: true)
             bytesSent?.pointee = DWORD(truncatingIfNeeded: bytes)
             WSASetLastError(0)
             return 0
         case .unfinished:
-            record.sendQueue.releaseCaller(record: record, leaving: operation)
+            record.sendQueue.releaseCaller(leaving: operation).perform(for: record)
             return socketError(WSA_IO_PENDING)
         case .failed(let code):
-            record.sendQueue.releaseCaller(record: record)
+            record.sendQueue.release(record: record)
             return notInitiated(operation, code: code)
         }
     }
-    switch record.sendQueue.appendOverlapped(operation, record: record) {
+    switch record.sendQueue.appendOverlapped(operation) {
     case .closed: return notInitiated(operation, code: WSAENOTSOCK)
-    case .parked: context.parkedSockets.append(record)
+    case .parked:
+        context.parkedSockets.append(record)
+        Handoff.parked.perform(for: record)
     case .queued: break
     }
     // "In this case, lpNumberOfBytesSent is not updated."

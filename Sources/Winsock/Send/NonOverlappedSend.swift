@@ -77,20 +77,23 @@ func sendNow(
     context: ThreadContext, to destination: UnsafePointer<SendDestination>? = nil
 ) -> SendResult {
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
-    // BEHAVIOUR.md: a blocking call made inside a completion routine that interrupted another blocking
-    // call is undefined in the spec; here it fails.
+    // A blocking call made inside a completion routine that interrupted another blocking call is
+    // undefined in the documentation; here it fails ("Differences from Windows").
     if blocking && context.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
-    // SO_SNDTIMEO bounds the whole call (BEHAVIOUR.md), the wait behind other threads' sends included.
+    // SO_SNDTIMEO bounds the whole call, the wait behind other threads' sends included (Linux would
+    // restart it at every sendmsg; "Differences from Windows").
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
 
     var waited = false
-    switch record.sendQueue.admitCaller(blocking: blocking, context: context, record: record) {
+    switch record.sendQueue.admit(blocking: blocking, context: context, record: record) {
     case .granted:
         break
     case .busy:
         return .failure(WSAEWOULDBLOCK)
     case .closed:
         return .failure(WSAEINTR)
+    case .parkedAhead:
+        preconditionFailure("admit flushes parked sends before it answers")
     case .queued(let ticket):
         switch waitForTurn(ticket, record: record, context: context, deadline: deadline) {
         case .granted: waited = true
@@ -98,7 +101,7 @@ func sendNow(
         case .timedOut: return .failure(WSAETIMEDOUT)
         }
     }
-    defer { record.sendQueue.releaseCaller(record: record) }
+    defer { record.sendQueue.release(record: record) }
 
     if record.isDatagram {
         return sendDatagram(
@@ -123,11 +126,11 @@ private func waitForTurn(
     while !ticket.granted.load(ordering: .acquiring) {
         // withdraw gives the transmitter back if it was granted in the meantime.
         if record.closed.load(ordering: .acquiring) {
-            record.sendQueue.withdraw(ticket, record: record)
+            record.sendQueue.withdraw(ticket).perform(for: record)
             return .closed
         }
         if let deadline, deadline.hasPassed {
-            record.sendQueue.withdraw(ticket, record: record)
+            record.sendQueue.withdraw(ticket).perform(for: record)
             return .timedOut
         }
         _ = context.wait(until: deadline, alertable: true)
@@ -180,14 +183,7 @@ private func sendWhole(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
     mayBlock: Bool, message: UnsafeMutablePointer<msghdr>
 ) -> FirstSend {
-    let iov = message.pointee.msg_iov!
-    var used = 0
-    var total = 0
-    for index in 0..<count where buffers[index].len > 0 {
-        iov[used] = iovec(iov_base: buffers[index].buf, iov_len: Int(buffers[index].len))
-        total += Int(buffers[index].len)
-        used += 1
-    }
+    let (used, total) = SendCursor.fillWhole(buffers, count: count, into: message.pointee.msg_iov!)
     message.pointee.msg_iovlen = used
     let result = system_sendmsg(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
     if result >= 0 {
@@ -195,7 +191,7 @@ private func sendWhole(
     }
     let code = Int32(-result)
     if code == EAGAIN || code == EWOULDBLOCK {
-        // Without MSG_DONTWAIT, EAGAIN means SO_SNDTIMEO ran out (NOTES.md); with it, a blocking call
+        // Without MSG_DONTWAIT, EAGAIN on a blocking Linux socket means SO_SNDTIMEO ran out; with it, a call
         // waits for room in the general loop.
         if !blocking { return .done(.failure(WSAEWOULDBLOCK)) }
         return mayBlock ? .done(.failure(WSAETIMEDOUT)) : .goOn(sent: 0)
@@ -244,12 +240,8 @@ private func sendDatagram(
             iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
         } else {
             let scratch = context.datagramBuffer()
-            var offset = 0
-            for index in 0..<count where buffers[index].len > 0 {
-                (scratch + offset).copyMemory(from: buffers[index].buf!, byteCount: Int(buffers[index].len))
-                offset += Int(buffers[index].len)
-            }
-            iov[0] = iovec(iov_base: scratch, iov_len: offset)
+            let length = SendCursor(buffers: buffers, count: count).copyUnsent(to: scratch)
+            iov[0] = iovec(iov_base: scratch, iov_len: length)
             iovCount = 1
         }
     }

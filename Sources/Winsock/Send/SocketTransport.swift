@@ -55,11 +55,3 @@ struct SocketTransport: StreamTransport {
         }
     }
 }
-
-/// Linux's POLLOUT (Winsock's POLLOUT, a different number, is what WSAPoll callers pass).
-let POLLOUT_LINUX: Int32 = 0x004
-let POLLIN_LINUX: Int32 = 0x001
-let POLLPRI_LINUX: Int32 = 0x002
-let POLLERR_LINUX: Int32 = 0x008
-let POLLHUP_LINUX: Int32 = 0x010
-let POLLNVAL_LINUX: Int32 = 0x020

@@ -46,8 +46,8 @@ enum StreamSendOutcome: Equatable {
 /// the wait can be alertable. A non-blocking socket sends
 /// slices until the kernel takes less than offered. Each sendmsg is told whether its window ends the
 /// call, so that MSG_OOB marks the call's last byte and no other (see `SocketTransport`).
-func sendStream<Transport: StreamTransport>(
-    _ cursor: inout SendCursor, iov: UnsafeMutablePointer<iovec>, limit: Int, blocking: Bool,
+func sendStream<Span: ByteSpan, Transport: StreamTransport>(
+    _ cursor: inout SendCursor<Span>, iov: UnsafeMutablePointer<iovec>, limit: Int, blocking: Bool,
     firstMayBlock: Bool, deadline: Deadline?, transport: inout Transport
 ) -> StreamSendOutcome {
     var sent = 0

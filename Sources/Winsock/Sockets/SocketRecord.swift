@@ -120,7 +120,9 @@ final class SocketRecord: @unchecked Sendable {
     }
 
     /// The largest datagram Winsock lets through (SO_MAX_MSG_SIZE): the IP maximum less the headers.
-    var maxMessageSize: Int { family == AF_INET6 ? 65527 : 65507 }
+    var maxMessageSize: Int {
+        family == AF_INET6 ? DatagramLimits.maximumIPv6Payload : DatagramLimits.maximumIPv4Payload
+    }
 
     /// What the errno mapping needs to know about this socket.
     func situation(_ call: ErrnoSituation.Call) -> ErrnoSituation {

@@ -83,31 +83,6 @@ public let WSA_WAIT_FAILED: DWORD = 0xFFFF_FFFF
 /// What `SleepEx` returns when completion routines ran.
 public let WAIT_IO_COMPLETION: DWORD = 0xC0
 
-// MARK: WSAPoll (Windows values)
-
-public let POLLRDNORM: Int16 = 0x0100
-public let POLLRDBAND: Int16 = 0x0200
-public let POLLIN: Int16 = POLLRDNORM | POLLRDBAND
-public let POLLPRI: Int16 = 0x0400
-public let POLLWRNORM: Int16 = 0x0010
-public let POLLOUT: Int16 = POLLWRNORM
-public let POLLWRBAND: Int16 = 0x0020
-public let POLLERR: Int16 = 0x0001
-public let POLLHUP: Int16 = 0x0002
-public let POLLNVAL: Int16 = 0x0004
-
-/// winsock2.h's `WSAPOLLFD`.
-public struct WSAPOLLFD: Sendable {
-    public var fd: SOCKET
-    public var events: Int16
-    public var revents: Int16
-    public init(fd: SOCKET = INVALID_SOCKET, events: Int16 = 0, revents: Int16 = 0) {
-        self.fd = fd
-        self.events = events
-        self.revents = revents
-    }
-}
-
 // MARK: Address families, socket types and protocols (Linux's numbers, as plain Int32)
 
 // Glibc imports SOCK_STREAM as an enum case and IPPROTO_TCP as Int; these Int32 spellings let

@@ -22,13 +22,13 @@ struct UringBackend: EngineBackend {
 
     /// Sets up the ring, or says why it cannot (EPERM under many containers' seccomp, ENOSYS on old
     /// kernels), so that the engine falls back to the poll backend.
-    static func make(wakeFD: Int32, entries: UInt32 = 4096) -> Result<UringBackend, Errno> {
+    static func make(wakeFD: Int32, entries: UInt32 = 4096) -> Result<UringBackend, UringSetupError> {
         let ring = UnsafeMutablePointer<io_uring>.allocate(capacity: 1)
         ring.initialize(to: io_uring())
         let status = io_uring_queue_init(entries, ring, 0)
         guard status == 0 else {
             ring.deallocate()
-            return .failure(Errno(-status))
+            return .failure(UringSetupError(-status))
         }
         return .success(UringBackend(ring: ring, wakeFD: wakeFD))
     }
@@ -112,8 +112,9 @@ struct UringBackend: EngineBackend {
     }
 }
 
-/// An errno value, for the reason a backend could not start.
-struct Errno: Error, CustomStringConvertible {
+/// Why io_uring could not be set up: the errno of io_uring_queue_init, named for the report (a name
+/// of its own, so as not to shadow swift-system's `Errno`).
+struct UringSetupError: Error, CustomStringConvertible {
     let code: Int32
     init(_ code: Int32) { self.code = code }
     var description: String {

@@ -17,6 +17,10 @@ import Synchronization
 /// The uncontended case takes no lock: the transmitter, "entries waiting" and "closed" live in one
 /// atomic word, and a caller takes an idle transmitter (and gives it back when nobody waits) with one
 /// compare-and-swap. Whenever entries wait or the socket is closed, the word changes only under the lock.
+///
+/// The queue is ordering state and nothing else: it never wakes a thread, calls the engine or sends.
+/// Each transition returns what has to happen next (a `Handoff`), and the caller (a send, a flushing
+/// thread, the engine) performs it once the queue's lock is released (SendQueueTests script them).
 final class SendQueue: Sendable {
     /// Who is transmitting on the socket now.
     enum Transmitter: UInt8, Sendable {
@@ -94,77 +98,80 @@ final class SendQueue: Sendable {
         case busy
         case closed
         case queued(Ticket)
+        /// Overlapped sends are parked ahead of the caller: it flushes them (`ParkedSends`), then asks
+        /// again with `admitCallerBehindQueue`.
+        case parkedAhead
     }
 
     /// Takes the transmitter for a non-overlapped send (or an inline overlapped attempt) if it is free;
-    /// otherwise queues a blocking caller (who then waits for `Ticket.granted`) or refuses.
+    /// otherwise says that parked sends go first, or queues a blocking caller (who then waits for
+    /// `Ticket.granted`), or refuses.
     @inline(__always)
-    func admitCaller(blocking: Bool, context: ThreadContext, record: SocketRecord) -> Admission {
+    func admitCaller(blocking: Bool, context: ThreadContext) -> (Admission, Handoff) {
         if word.compareExchange(expected: 0, desired: Transmitter.caller.rawValue, ordering: .acquiringAndReleasing)
             .exchanged
         {
-            return .granted
+            return (.granted, .none)
         }
-        return admitCallerSlowly(blocking: blocking, context: context, record: record)
+        // Overlapped sends parked ahead of this call go first: the caller sends them itself.
+        if transmitter == .parked { return (.parkedAhead, .none) }
+        return admitCallerBehindQueue(blocking: blocking, context: context)
     }
 
-    private func admitCallerSlowly(blocking: Bool, context: ThreadContext, record: SocketRecord) -> Admission {
-        // Overlapped sends parked ahead of this call go first: the caller sends them itself.
-        if transmitter == .parked { ParkedSends.flush(record, context: context) }
-        return entries.withLock { state in
-            if state.closed { return .closed }
-            if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return .granted }
-            guard blocking else { return .busy }
+    /// Admission under the lock, once nothing parked is ahead of the caller (or it was flushed).
+    func admitCallerBehindQueue(blocking: Bool, context: ThreadContext) -> (Admission, Handoff) {
+        entries.withLock { state in
+            if state.closed { return (.closed, .none) }
+            if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return (.granted, .none) }
+            guard blocking else { return (.busy, .none) }
             _ = context.wakeFD  // created before another thread may signal it
             let ticket = Ticket(context: context)
             state.queue.append(.caller(ticket))
             syncWaiting(state)
-            settle(&state, record: record)
-            return .queued(ticket)
+            return (.queued(ticket), settle(&state))
         }
     }
 
     /// After the queue changed under the lock: a transmitter that went idle meanwhile (a caller's
     /// lock-free release that ran before "entries wait" was set) passes to the head of the queue. Once
     /// that bit is set, only lock holders change the transmitter, so nothing can slip between the two.
-    private func settle(_ state: inout Entries, record: SocketRecord) {
-        if Self.transmitter(word.load(ordering: .acquiring)) == .idle { handOver(&state, record: record) }
+    private func settle(_ state: inout Entries) -> Handoff {
+        Self.transmitter(word.load(ordering: .acquiring)) == .idle ? handOver(&state) : .none
     }
 
     /// Gives up a queued place (the socket closed while the caller waited).
-    func withdraw(_ ticket: Ticket, record: SocketRecord) {
+    func withdraw(_ ticket: Ticket) -> Handoff {
         entries.withLock { state in
             if ticket.granted.load(ordering: .acquiring) {
                 setTransmitter(.idle)
-                handOver(&state, record: record)
-            } else {
-                _ = state.queue.removeAll { entry in
-                    if case .caller(let other) = entry { return other === ticket }
-                    return false
-                }
-                syncWaiting(state)
-                settle(&state, record: record)
+                return handOver(&state)
             }
+            _ = state.queue.removeAll { entry in
+                if case .caller(let other) = entry { return other === ticket }
+                return false
+            }
+            syncWaiting(state)
+            return settle(&state)
         }
     }
 
     /// Ends a non-overlapped send: the next caller or the engine gets the transmitter.
     @inline(__always)
-    func releaseCaller(record: SocketRecord) {
+    func releaseCaller() -> Handoff {
         if word.compareExchange(expected: Transmitter.caller.rawValue, desired: 0, ordering: .acquiringAndReleasing)
             .exchanged
         {
-            return
+            return .none
         }
-        entries.withLock { state in
+        return entries.withLock { state in
             setTransmitter(.idle)
-            handOver(&state, record: record)
+            return handOver(&state)
         }
     }
 
     /// Ends an inline overlapped attempt that left `operation` unfinished: it goes first in line, and the
     /// engine takes the transmitter.
-    func releaseCaller(record: SocketRecord, leaving operation: OperationRef) {
+    func releaseCaller(leaving operation: OperationRef) -> Handoff {
         entries.withLock { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
@@ -173,28 +180,26 @@ final class SendQueue: Sendable {
             syncWaiting(state)
             setTransmitter(.engine)
         }
-        OverlappedEngine.shared.socketHasWork(record)
+        return .engine
     }
 
     enum Appended { case closed, queued, parked }
 
     /// Queues an overlapped operation behind everything before it. On an idle socket the operation is
-    /// parked: the caller records the socket for its next wait, and the engine is told so that it can
-    /// take over after the grace period.
-    func appendOverlapped(_ operation: OperationRef, record: SocketRecord) -> Appended {
-        let appended: Appended = entries.withLock { state in
+    /// parked: the caller records the socket for its next wait and tells the engine (`Handoff.parked`),
+    /// so that it can take over after the grace period.
+    func appendOverlapped(_ operation: OperationRef) -> Appended {
+        entries.withLock { state in
             if state.closed { return .closed }
             state.queue.append(.overlapped(operation))
             syncWaiting(state)
             return setTransmitter(.parked, if: { $0 == .idle }) == .idle ? .parked : .queued
         }
-        if appended == .parked { OverlappedEngine.shared.socketParked(record) }
-        return appended
     }
 
     /// A flushing caller that could not send everything (the send buffer is full) hands the rest to the
     /// engine, first in line.
-    func giveToEngine(_ operations: RingBuffer<OperationRef>, record: SocketRecord) {
+    func giveToEngine(_ operations: RingBuffer<OperationRef>) -> Handoff {
         entries.withLock { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
@@ -203,7 +208,7 @@ final class SendQueue: Sendable {
             syncWaiting(state)
             setTransmitter(.engine)
         }
-        OverlappedEngine.shared.socketHasWork(record)
+        return .engine
     }
 
     /// The engine takes the overlapped operations at the head of the queue, up to the first waiting
@@ -211,56 +216,52 @@ final class SendQueue: Sendable {
     ///
     /// `holder` is who takes them: the engine, or a caller flushing parked sends (which gives the
     /// transmitter back itself, with `releaseCaller`).
-    func takeOverlapped(
-        into operations: RingBuffer<OperationRef>, record: SocketRecord, holder: Transmitter = .engine
-    ) {
+    func takeOverlapped(into operations: RingBuffer<OperationRef>, holder: Transmitter = .engine) -> Handoff {
         entries.withLock { state in
             // Only while the taker holds the transmitter: another thread may be sending right now.
-            guard Self.transmitter(word.load(ordering: .acquiring)) == holder else { return }
+            guard Self.transmitter(word.load(ordering: .acquiring)) == holder else { return .none }
             while case .overlapped(let operation)? = state.queue.first {
                 state.queue.removeFirst()
                 operations.append(operation)
             }
             syncWaiting(state)
-            if operations.isEmpty && holder == .engine {
-                setTransmitter(.idle)
-                handOver(&state, record: record)
-            }
+            guard operations.isEmpty && holder == .engine else { return .none }
+            setTransmitter(.idle)
+            return handOver(&state)
         }
     }
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
-    func removeOverlapped(
-        where matches: (OverlappedOperation) -> Bool, record: SocketRecord
-    ) -> [OperationRef] {
-        entries.withLock { state in
+    func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> (removed: [OperationRef], then: Handoff) {
+        let (removed, handoff) = entries.withLock { state in
             let removed = state.queue.removeAll { entry in
                 if case .overlapped(let operation) = entry { return operation.with(matches) }
                 return false
             }
             syncWaiting(state)
-            settle(&state, record: record)
-            return removed
-        }.compactMap { entry in
+            return (removed, settle(&state))
+        }
+        let operations = removed.compactMap { entry -> OperationRef? in
             if case .overlapped(let operation) = entry { return operation }
             return nil
         }
+        return (operations, handoff)
     }
 
-    /// Gives the idle transmitter to whatever heads the queue (under the lock).
-    private func handOver(_ state: inout Entries, record: SocketRecord) {
-        guard let head = state.queue.first else { return }
+    /// Gives the idle transmitter to whatever heads the queue (under the lock), and says who must hear.
+    private func handOver(_ state: inout Entries) -> Handoff {
+        guard let head = state.queue.first else { return .none }
         switch head {
         case .caller(let ticket):
-            guard setTransmitter(.caller, if: { $0 == .idle }) == .idle else { return }
+            guard setTransmitter(.caller, if: { $0 == .idle }) == .idle else { return .none }
             state.queue.removeFirst()
             syncWaiting(state)
             ticket.granted.store(true, ordering: .releasing)
-            ticket.context.wake()
+            return .wake(ticket.context)
         case .overlapped:
             // Parked for whoever waits next, or the engine after the grace period.
-            guard setTransmitter(.parked, if: { $0 == .idle }) == .idle else { return }
-            OverlappedEngine.shared.socketParked(record)
+            guard setTransmitter(.parked, if: { $0 == .idle }) == .idle else { return .none }
+            return .parked
         }
     }
 
@@ -282,10 +283,10 @@ final class SendQueue: Sendable {
     /// How many entries wait in the queue (for tests and diagnostics).
     var waitingCount: Int { entries.withLock { $0.queue.count } }
 
-    /// closesocket: refuses new sends, cancels the pending overlapped ones (WSA_OPERATION_ABORTED) and
-    /// wakes queued callers, who then fail with WSAEINTR.
-    func socketClosed(_ record: SocketRecord) {
-        let woken: [Ticket] = entries.withLock { state in
+    /// closesocket: refuses new sends. Returns the queued callers, whom the caller wakes (they then fail
+    /// with WSAEINTR); the pending overlapped sends are the engine's to cancel.
+    func socketClosed() -> [Ticket] {
+        entries.withLock { state in
             state.closed = true
             word.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing)
             var tickets: [Ticket] = []
@@ -294,7 +295,5 @@ final class SendQueue: Sendable {
             }
             return tickets
         }
-        for ticket in woken { ticket.context.wake() }
-        OverlappedEngine.cancelAll(on: record, status: WSA_OPERATION_ABORTED, forget: true)
     }
 }

@@ -28,11 +28,13 @@ final class OverlappedOperation: @unchecked Sendable {
 
     var issuer: ThreadContext? { issuerReference?.takeUnretainedValue() }
 
+    @inline(__always)
     func retain(issuer context: ThreadContext) {
         issuerReference = .passRetained(context)
         issuerIdentity = ObjectIdentifier(context)
     }
 
+    @inline(__always)
     func retain(event: Unmanaged<EventObject>?) {
         eventReference = event?.retain()
     }
@@ -54,10 +56,10 @@ final class OverlappedOperation: @unchecked Sendable {
     @exclusivity(unchecked) private var coalesced: UnsafeMutableRawPointer?
     @exclusivity(unchecked) private(set) var total = 0
 
-    /// Bytes the transport has taken; the next unsent byte is `offset` into `iov[index]`.
+    /// Bytes the transport has taken.
     @exclusivity(unchecked) private(set) var sent = 0
-    @exclusivity(unchecked) private var index = 0
-    @exclusivity(unchecked) private var offset = 0
+    /// Where the transport stands in `iov`.
+    @exclusivity(unchecked) private var cursor: SendCursor<iovec>
     /// Non-zero when the operation was cancelled (its completion status).
     @exclusivity(unchecked) var cancelStatus: Int32 = 0
     /// A WSASendTo datagram's address (`setDestination`), on the heap for the kernel to read.
@@ -72,6 +74,7 @@ final class OverlappedOperation: @unchecked Sendable {
         iov = .allocate(capacity: iovCapacity)
         destination = .allocate(capacity: 1)
         destination.initialize(to: SendDestination())
+        cursor = SendCursor(buffers: iov, count: 0)
     }
 
     deinit {
@@ -89,30 +92,21 @@ final class OverlappedOperation: @unchecked Sendable {
         iovCount = 0
         total = 0
         sent = 0
-        index = 0
-        offset = 0
+        defer { cursor = SendCursor(buffers: iov, count: iovCount) }
         guard let buffers, count > 0 else { return }
         if datagram && count > ThreadContext.iovecCapacity {
-            let copy = coalesced ?? UnsafeMutableRawPointer.allocate(byteCount: 65536, alignment: 16)
+            let copy =
+                coalesced
+                ?? UnsafeMutableRawPointer.allocate(byteCount: DatagramLimits.scratchCapacity, alignment: 16)
             coalesced = copy
-            var length = 0
-            for position in 0..<count where buffers[position].len > 0 {
-                (copy + length).copyMemory(from: buffers[position].buf!, byteCount: Int(buffers[position].len))
-                length += Int(buffers[position].len)
-            }
             reserve(1)
-            iov[0] = iovec(iov_base: copy, iov_len: length)
+            total = SendCursor(buffers: buffers, count: count).copyUnsent(to: copy)
+            iov[0] = iovec(iov_base: copy, iov_len: total)
             iovCount = 1
-            total = length
             return
         }
         reserve(count)
-        for position in 0..<count where buffers[position].len > 0 {
-            iov[iovCount] = iovec(
-                iov_base: UnsafeMutableRawPointer(buffers[position].buf!), iov_len: Int(buffers[position].len))
-            iovCount += 1
-            total += Int(buffers[position].len)
-        }
+        (iovCount, total) = SendCursor.fillWhole(buffers, count: count, into: iov)
     }
 
     private func reserve(_ needed: Int) {
@@ -123,39 +117,20 @@ final class OverlappedOperation: @unchecked Sendable {
     }
 
     /// Writes the unsent part's iovecs into `target` (at most `limit`); returns how many.
+    @inline(__always)
     func fillUnsent(_ target: UnsafeMutablePointer<iovec>, limit: Int) -> Int {
-        var written = 0
-        var position = index
-        var skip = offset
-        while position < iovCount && written < limit {
-            let base = iov[position].iov_base! + skip
-            target[written] = iovec(iov_base: base, iov_len: iov[position].iov_len - skip)
-            written += 1
-            skip = 0
-            position += 1
-        }
-        return written
+        cursor.fillWindow(target, limit: limit).count
     }
 
     /// Records `bytes` more taken by the transport (at most `remaining`).
+    @inline(__always)
     func advance(by bytes: Int) {
         sent += bytes
-        var left = bytes
-        while left > 0 && index < iovCount {
-            let available = iov[index].iov_len - offset
-            if left >= available {
-                left -= available
-                index += 1
-                offset = 0
-            } else {
-                offset += left
-                left = 0
-            }
-        }
+        cursor.advance(by: bytes)
     }
 
     /// The number of iovecs still unsent.
-    var unsentIovecs: Int { iovCount - index }
+    var unsentIovecs: Int { cursor.unsentEntries }
 
     /// Hands over the issuer's retain (for `give`, which releases it after using it).
     fileprivate func takeIssuer() -> Unmanaged<ThreadContext>? {
@@ -181,8 +156,7 @@ final class OverlappedOperation: @unchecked Sendable {
         iovCount = 0
         total = 0
         sent = 0
-        index = 0
-        offset = 0
+        cursor = SendCursor(buffers: iov, count: 0)
     }
 }
 

@@ -25,7 +25,7 @@ enum ParkedSends {
     static func flush(_ record: SocketRecord, context: ThreadContext) -> Bool {
         guard record.sendQueue.claimParked(as: .caller) else { return false }
         let batch = context.flushBatch
-        record.sendQueue.takeOverlapped(into: batch.operations, record: record, holder: .caller)
+        record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
         while true {
             if record.isStream {
                 // An empty stream send is done at once: there is nothing to give the transport.
@@ -37,18 +37,18 @@ enum ParkedSends {
             }
             if batch.operations.isEmpty {
                 // Sends queued while this thread was writing follow in the same turn.
-                record.sendQueue.takeOverlapped(into: batch.operations, record: record, holder: .caller)
+                record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
                 if batch.operations.isEmpty { break }
                 continue
             }
             _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
             let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
             if batch.absorb(result, record: record, issuer: context) == .waitWritable {
-                record.sendQueue.giveToEngine(batch.operations, record: record)
+                record.sendQueue.giveToEngine(batch.operations).perform(for: record)
                 return true
             }
         }
-        record.sendQueue.releaseCaller(record: record)
+        record.sendQueue.release(record: record)
         return true
     }
 }

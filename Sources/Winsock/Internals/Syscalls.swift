@@ -105,8 +105,8 @@ func system_poll(_ fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: I
     return result
 }
 
-/// WSAPoll's poll: a signal that interrupts it does not end the wait early ("EINTR: retried, never
-/// surfaced", BEHAVIOUR.md; Windows has no signals), so the retry waits for what is left of the timeout.
+/// WSAPoll's poll: a signal that interrupts it does not end the wait early (EINTR is retried and never
+/// surfaced: Windows has no signals), so the retry waits for what is left of the timeout.
 func system_pollWaitingOutSignals(_ fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: Int32) -> Int32 {
     let deadline = timeout > 0 ? Deadline.after(milliseconds: UInt32(timeout)) : nil
     var wait = timeout

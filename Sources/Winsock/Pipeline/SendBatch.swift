@@ -149,7 +149,9 @@ final class SendBatch {
             let (sent, issuer) = operation.with { ($0.sent, $0.issuerIdentity) }
             complete(operation, status: status, bytes: sent, inline: issuer == here)
         }
-        for operation in record.sendQueue.removeOverlapped(where: { _ in true }, record: record) {
+        let (queued, handoff) = record.sendQueue.removeOverlapped(where: { _ in true })
+        handoff.perform(for: record)
+        for operation in queued {
             complete(operation, status: status, bytes: 0, inline: operation.with { $0.issuerIdentity } == here)
         }
     }

@@ -5,7 +5,7 @@ import Glibc
 /// Synchronization.Mutex locks with its own futex code, which ThreadSanitizer cannot see on Linux:
 /// every access under it was reported as a race (checked with a two-thread counter), so the suite could
 /// not be clean under `--sanitize=thread`. pthread mutexes are intercepted by the sanitizer, and a heap
-/// mutex avoids the exclusivity trap of `&storedMutex` (NOTES.md).
+/// mutex avoids the exclusivity trap of passing a mutex stored in a class as `&storedMutex`.
 final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     @exclusivity(unchecked) private var value: Value

@@ -1,0 +1,44 @@
+/// The handle caches part of a thread's context: the socket it looked up last (retained) and its
+/// recently used event handles, so that the per-call lookups take no lock.
+extension ThreadContext {
+    /// The open socket of a handle: the last one looked up on this thread, or the table's (then
+    /// remembered). A closed socket in the cache is never handed out.
+    @inline(__always)
+    func lookupSocket(_ handle: SOCKET) -> SocketRecord? {
+        if cachedHandle == handle, let cached = cachedRecord,
+            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+        {
+            return cached.takeUnretainedValue()
+        }
+        guard let record = Library.sockets.lookup(handle) else { return nil }
+        cachedRecord?.release()
+        cachedRecord = .passRetained(record)
+        cachedHandle = handle
+        return record
+    }
+
+    /// `lookupSocket` without a retain for the caller: the record stays alive as long as it stays in
+    /// this cache, that is, until this thread looks up another handle. Winsock code makes no other
+    /// lookup inside a call, and the completion routines that may (run in an alertable wait) run with
+    /// the cached record pinned (`pinCachedSocket`).
+    @inline(__always)
+    func lookupSocketUnretained(_ handle: SOCKET) -> Unmanaged<SocketRecord>? {
+        if cachedHandle == handle, let cached = cachedRecord,
+            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+        {
+            return cached
+        }
+        guard let record = Library.sockets.lookup(handle) else { return nil }
+        let retained = Unmanaged.passRetained(record)
+        cachedRecord?.release()
+        cachedRecord = retained
+        cachedHandle = handle
+        return retained
+    }
+
+    /// Retains the cached socket for the caller (nil when there is none), so that a call using it
+    /// unretained survives completion routines that evict it from the cache.
+    func pinCachedSocket() -> Unmanaged<SocketRecord>? {
+        cachedRecord?.retain()
+    }
+}
