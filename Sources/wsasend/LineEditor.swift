@@ -64,8 +64,8 @@ struct LineEditor {
     private func abandonLine() {
         rl_free_line_state()
         rl_callback_sigcleanup()
-        rl_replace_line("", 0)
         rl_crlf()
+        rl_replace_line("", 0)
         rl_on_new_line()
         rl_redisplay()
     }
@@ -82,7 +82,10 @@ enum LineEditorState {
     /// rl_readline_name keeps the pointer: a copy that lives as long as the process.
     nonisolated(unsafe) static let name: UnsafePointer<CChar> = UnsafePointer(strdup("wsasend")!)
 
+    /// Takes the line (nil at Ctrl-D) and removes the handler at once, so that readline does not show
+    /// the prompt again before the command has run.
     static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { text in
+        rl_callback_handler_remove()
         guard let text else {
             ended = true
             return

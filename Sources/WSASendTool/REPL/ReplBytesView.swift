@@ -3,11 +3,10 @@
 public enum ReplBytesView {
     public static func lines(_ bytes: [UInt8]) -> [String] {
         if bytes.allSatisfy(isText) {
-            var text = String(decoding: bytes, as: UTF8.self)
-            if text.hasSuffix("\n") { text.removeLast() }
-            return text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-            }
+            // Split on the bytes: "\r\n" is one Character to Swift, so a String would not split at its "\n".
+            var rows = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            if bytes.last == 0x0A { rows.removeLast() }
+            return rows.map { row in String(decoding: row.last == 0x0D ? row.dropLast() : row, as: UTF8.self) }
         }
         var lines: [String] = []
         for start in stride(from: 0, to: bytes.count, by: 16) {

@@ -29,7 +29,7 @@ public enum ReplCompletion {
         case ("nodelay", 0): return ["on", "off"]
         case ("send", 0): return ["hex"]
         case ("stats", 0): return ["--json"]
-        case ("codes", 0): return WSAErrorCatalog.all.map(\.name)
+        case ("codes", 0): return WSAErrorCatalog.all.map(\.name).sorted()
         case ("result", 0): return pendingIDs.map(String.init)
         case ("result", 1): return ["wait"]
         case ("help", 0): return ReplGrammar.commandNames

@@ -119,7 +119,7 @@ public enum ReplGrammar {
             return .wait(timeout: try value(DurationGrammar.parse(text, allowZero: true)))
         case "result":
             guard let id = words.first else { throw .missingArgument(command: name, what: "a send's ID") }
-            let number = try value(NumberGrammar.parse(id, what: "a send's ID", in: 1...UInt64(Int64.max)))
+            let number = try value(NumberGrammar.parse(id, what: "result's ID", in: 1...UInt64(Int64.max)))
             guard words.count <= 2 else { throw .extraArgument(command: name, word: words[2]) }
             if words.count == 2 && words[1] != "wait" {
                 throw .badChoice(command: name, word: words[1], choices: "wait, or nothing")

@@ -86,7 +86,8 @@ public enum ReplTokenizer {
                 guard digits.count == 2, let high = HexGrammar.digit(digits.first!),
                     let low = HexGrammar.digit(digits.last!)
                 else {
-                    let shown = String(decoding: bytes[index..<min(index + 4, bytes.count)], as: UTF8.self)
+                    let typed = bytes[(index + 2)..<min(index + 4, bytes.count)].prefix { $0 != UInt8(ascii: "\"") }
+                    let shown = "\\x" + String(decoding: typed, as: UTF8.self)
                     return .failure(.badHexEscape(shown))
                 }
                 value.append(high << 4 | low)
