@@ -19,6 +19,8 @@ struct LineEditor {
         wsasend_rl_set_completion(LineEditorState.complete)
         // Pasted lines run one by one, as typed ones do (bracketed paste would gather them into one line).
         rl_variable_bind("enable-bracketed-paste", "off")
+        // One TAB lists the choices when there are several (se<TAB>: send, settings).
+        rl_variable_bind("show-all-if-ambiguous", "on")
         stifle_history(Int32(ReplHistoryLocation.limit))
         var lastLine = driver.session.history.last
         while true {
