@@ -149,6 +149,7 @@ extension ReplSession {
         emit("#\(operation.id) \(how) \(result), \(operation.bytes) bytes, \(after) after the call")
         outcome.completions.append(
             ReplOutcome.Completion(id: operation.id, code: operation.status, bytes: operation.bytes))
+        lastCallAt = MonotonicClock.now()
         guard !operation.immediate else { return }
         counters.bytesSent += operation.bytes
         if operation.status == 0 {

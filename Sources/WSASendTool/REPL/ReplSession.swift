@@ -27,7 +27,10 @@ public final class ReplSession {
     var pattern: ReplPayload?
     var counters = CallCounters()
     var firstCallAt: UInt64?
+    /// The end of the last call or completion, so that the elapsed time covers the overlapped sends.
     var lastCallAt: UInt64 = 0
+    /// True once `finish` ran (quit, then the end of the input, must not print the stats twice).
+    var ended = false
 
     /// True when WSAStartup succeeded (every call fails with WSANOTINITIALISED otherwise, and says so).
     private let started: Bool
@@ -110,6 +113,8 @@ public final class ReplSession {
     /// The end of the session (quit, Ctrl-D, the end of a script): closes the socket, printing what
     /// that aborts, then the stats when any call was made.
     public func finish(emit: (String) -> Void) -> ReplOutcome {
+        guard !ended else { return ReplOutcome() }
+        ended = true
         var outcome = ReplOutcome()
         if socket != nil { outcome = close(emit: emit) }
         if counters.calls > 0 { report.text.split(separator: "\n").forEach { emit(String($0)) } }
