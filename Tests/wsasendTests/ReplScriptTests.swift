@@ -45,6 +45,30 @@ struct ReplScriptTests {
         Int(line.dropFirst().prefix { $0.isNumber }) ?? -1
     }
 
+    @Test("Event mode: result of a pending send is WSA_IO_INCOMPLETE (996); flush signals each event with 995")
+    func resultAndFlush() throws {
+        let peer = try ReplPeer(.silent)
+        let script = """
+            mode event
+            outstanding 4
+            sndbuf 16K
+            buffers 4x64K
+            send 4
+            result 4
+            flush
+            pending
+            """
+        let outcome = try repl(["127.0.0.1:\(peer.port)"], script: script)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("WSAGetOverlappedResult(#4, fWait FALSE) = FALSE, WSA_IO_INCOMPLETE (996)"))
+        let flushed = lines.filter {
+            $0.contains("event signalled: WSAGetOverlappedResult = FALSE, WSA_OPERATION_ABORTED (995)")
+        }
+        #expect(flushed.map(id) == [1, 2, 3, 4], "stdout: \(outcome.stdout)")
+        #expect(lines.contains("no sends pending"))
+    }
+
     @Test("Against an echo peer, send \"ping\\n\" then recv prints ping")
     func echo() throws {
         let peer = try ReplPeer(.echo)
