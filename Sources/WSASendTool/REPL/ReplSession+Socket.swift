@@ -25,14 +25,48 @@ extension ReplSession {
         case .success(let resolved): addresses = resolved
         case .failure(let failure): return .failure(failure.message)
         }
-        let attempt = connector.connect(index: 0, to: addresses)
-        guard let handle = attempt.handle else {
-            let error = WSAError(attempt.error ?? WSAECONNREFUSED)
-            return .failure("cannot connect to \(target): \(error.name) (\(error.code)): \(error.summary)")
+        var lastError = WSAError(WSAEHOSTUNREACH)
+        for address in addresses {
+            switch connectOne(address, connector: connector) {
+            case .success(let handle):
+                adopt(handle, endpoint: .connect(target), transport: plan.transport, remote: address)
+                emit("connected to \(address) from \(local?.description ?? "-")")
+                return applySendTimeout()
+            case .failure(let error):
+                lastError = error
+                if error.code == WSAEINTR { return .failure("connect to \(target) interrupted") }
+            }
         }
-        adopt(handle, endpoint: .connect(target), transport: plan.transport, remote: attempt.remote)
-        emit("connected to \(attempt.remote?.description ?? target.description) from \(local?.description ?? "-")")
-        return applySendTimeout()
+        return .failure("cannot connect to \(target): \(lastError.name) (\(lastError.code)): \(lastError.summary)")
+    }
+
+    /// socket, the settings' options, and a non-blocking connect waited for in WSAPoll slices, so that
+    /// Ctrl-C (WSAEINTR here) and the connect timeout both end it.
+    private func connectOne(_ address: SocketAddress, connector: Connector) -> Result<SOCKET, WSAError> {
+        let handle = Winsock.socket(address.family, connector.plan.socketType, 0)
+        guard handle != INVALID_SOCKET else { return .failure(WSAError(WSAGetLastError())) }
+        guard control.register(handle) else { return .failure(WSAError(WSAEINTR)) }
+        let fail = { (code: Int32) -> Result<SOCKET, WSAError> in
+            self.control.release(handle)
+            return .failure(WSAError(code))
+        }
+        if let code = connector.configure(handle) ?? SocketOptions.setNonBlocking(handle, true) { return fail(code) }
+        if address.withSockaddr({ Winsock.connect(handle, $0, $1) }) == SOCKET_ERROR {
+            let code = WSAGetLastError()
+            guard code == WSAEWOULDBLOCK else { return fail(code) }
+            let deadline = settings.connectTimeout.map { MonotonicClock.now() &+ $0 }
+            while true {
+                if interrupt.take() { return fail(WSAEINTR) }
+                var entry = WSAPOLLFD(fd: handle, events: POLLWRNORM)
+                if WSAPoll(&entry, 1, Int32(ReplInterrupt.slice)) != 0 { break }
+                if let deadline, MonotonicClock.now() >= deadline { return fail(WSAETIMEDOUT) }
+            }
+            guard let pending = SocketOptions.get(handle, level: SOL_SOCKET, name: SO_ERROR) else {
+                return fail(WSAGetLastError())
+            }
+            if pending != 0 { return fail(pending) }
+        }
+        return .success(handle)
     }
 
     func listen(_ address: ListenAddress, emit: (String) -> Void) -> ReplOutcome {
