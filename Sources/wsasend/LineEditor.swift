@@ -35,7 +35,9 @@ struct LineEditor {
                 lastLine = trimmed
             }
             guard driver.handle(line) else { return }
+            // A Ctrl-C the command did not take (it ended first) is forgotten, not left to double the next.
             ReplSignals.drain()
+            ReplSignals.interrupt.clear()
         }
     }
 

@@ -4,7 +4,8 @@ import WSASendTool
 /// SIGINT during a REPL session: it never ends the process. The handler raises the session's
 /// interrupt (a running `send N`, `wait` or `recv` returns to the prompt between two calls or wait
 /// slices) and writes a byte to a pipe, which wakes the line editor so that it abandons the line being
-/// typed. It replaces the handler `Signals.install` set, for the rest of the process.
+/// typed. A second SIGINT before the first was seen exits with 130: a blocking send that the peer does
+/// not take never looks. It replaces the handler `Signals.install` set, for the rest of the process.
 enum ReplSignals {
     static let interrupt = ReplInterrupt()
     /// The pipe the handler writes; the line editor polls the read end. Set once, before the handler.
@@ -21,7 +22,9 @@ enum ReplSignals {
         }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
-            ReplSignals.interrupt.raise()
+            // A second Ctrl-C while the first is still unseen: the session is stuck in a call that
+            // cannot be interrupted (a blocking send the peer does not take); leave, as SIGINT does.
+            if ReplSignals.interrupt.raise() { _exit(130) }
             var byte: UInt8 = 1
             _ = write(ReplSignals.pipeEnds.write, &byte, 1)
         }

@@ -95,6 +95,24 @@ struct ReplTerminalTests {
         try terminal.waitFor("peer        127.0.0.1:\(peer.port)")
     }
 
+    @Test("A blocking send the peer does not take: the first Ctrl-C waits for it, a second leaves with 130")
+    func interruptBlockedSend() throws {
+        let peer = try ReplPeer(.silent)
+        let terminal = try TerminalSession(["repl", "127.0.0.1:\(peer.port)"], environment: environment)
+        defer { terminal.close() }
+        defer { try? FileManager.default.removeItem(at: state) }
+        try terminal.waitFor("tcp blocking>")
+        try terminal.type("buffers 4x1M\n")
+        try terminal.waitFor("tcp blocking> buffers 4x1M\nwsasend 127.0.0.1:\(peer.port) tcp blocking>")
+        try terminal.type("send\n")
+        // The send fills both sockets' buffers and then blocks.
+        Thread.sleep(forTimeInterval: 1)
+        try terminal.send("C-c")
+        #expect(try terminal.exitStatus(timeout: 1) == nil)
+        try terminal.send("C-c")
+        #expect(try terminal.exitStatus() == 130)
+    }
+
     @Test("Ctrl-C abandons the line being typed; Ctrl-D on an empty line leaves with exit 0")
     func controlKeys() throws {
         let terminal = try TerminalSession(["repl"], environment: environment)
@@ -103,6 +121,11 @@ struct ReplTerminalTests {
         try terminal.waitFor("blocking>")
         try terminal.type("mode routine")
         try terminal.send("C-c")
+        // Ctrl-C at the prompt, again and again, never ends the session.
+        for _ in 0..<3 {
+            Thread.sleep(forTimeInterval: 0.2)
+            try terminal.send("C-c")
+        }
         try terminal.type("settings\n")
         let screen = try terminal.waitFor("outstanding 1")
         #expect(screen.contains("mode        blocking"))

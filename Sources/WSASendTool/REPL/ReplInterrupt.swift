@@ -8,8 +8,10 @@ public final class ReplInterrupt: Sendable {
 
     public init() {}
 
-    /// From the signal handler.
-    public func raise() { raised.store(true, ordering: .releasing) }
+    /// From the signal handler; true when an interrupt was already raised and not yet taken (a call
+    /// that does not come back to look, such as a blocking send the peer does not take).
+    @discardableResult
+    public func raise() -> Bool { raised.exchange(true, ordering: .acquiringAndReleasing) }
 
     /// True once, after a raise: the interrupt is taken.
     public func take() -> Bool { raised.exchange(false, ordering: .acquiringAndReleasing) }

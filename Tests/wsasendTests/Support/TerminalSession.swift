@@ -77,10 +77,9 @@ final class TerminalSession {
     /// The exit status once the program has ended, waiting up to `timeout` seconds; nil if it did not end.
     func exitStatus(timeout: Double = 10) throws -> Int32? {
         let screen = try? waitFor("wsasend exited with ", timeout: timeout)
-        guard let line = screen?.split(separator: "\n").last(where: { $0.hasPrefix("wsasend exited with ") }) else {
-            return nil
-        }
-        return Int32(line.dropFirst("wsasend exited with ".count))
+        // The line may begin with what the terminal echoed, such as ^C.
+        guard let range = screen?.range(of: "wsasend exited with ", options: .backwards), let screen else { return nil }
+        return Int32(screen[range.upperBound...].prefix { $0.isNumber })
     }
 
     @discardableResult
