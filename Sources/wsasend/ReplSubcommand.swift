@@ -44,8 +44,15 @@ struct ReplSubcommand: ParsableCommand {
         if interactive {
             LineEditor(driver: driver, keepsHistory: !options.noHistory).run()
         } else {
-            while let line = readLine(strippingNewline: true) {
+            var lines = ScriptLines()
+            while let line = lines.next() {
                 guard driver.handle(line) else { break }
+            }
+            // SIGINT while the script waited for its next line ends the read (EINTR) and the script.
+            if ReplSignals.interrupt.take() {
+                driver.finish()
+                Console.standardError.line("wsasend: interrupted while reading the script")
+                throw CommandExit(.interrupted)
             }
         }
         driver.finish()

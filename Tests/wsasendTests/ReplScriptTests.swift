@@ -122,6 +122,24 @@ struct ReplScriptTests {
         #expect(outcome.stdout.contains("mode        event"))
     }
 
+    @Test("SIGINT while a script waits for its next line ends it with 130 (it spun before)")
+    func interruptedRead() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-fifo-\(UUID().uuidString)")
+        guard mkfifo(fifo.path, 0o600) == 0 else { throw ToolTestError("mkfifo: \(errno)") }
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        // Held open for writing (and reading), so that the tool's read waits instead of ending.
+        let holder = open(fifo.path, O_RDWR)
+        defer { close(holder) }
+        let tool = try Background(["repl"], stdin: fifo)
+        _ = "settings\n".withCString { write(holder, $0, 9) }
+        Thread.sleep(forTimeInterval: 0.5)
+        tool.interrupt()
+        let outcome = try tool.finish(timeout: 10)
+        #expect(outcome.status == 130)
+        #expect(outcome.stdout.hasPrefix("buffers     4096"))
+        #expect(outcome.stderrLines == ["wsasend: interrupted while reading the script"])
+    }
+
     @Test("Every command succeeding gives 0")
     func success() throws {
         let peer = try ReplPeer(.echo)
