@@ -18,7 +18,7 @@ struct ReplSubcommand: ParsableCommand {
 
             When standard input is not a terminal, its lines run in order without a prompt (# starts a \
             comment). Exit status: 0 when every command succeeded, 1 otherwise, 64 for a malformed line under \
-            --stop-on-error.
+            --stop-on-error, 130 for SIGINT while the script waits for its next line.
 
             Examples:
               wsasend repl 127.0.0.1:9000 --mode routine --outstanding 8
