@@ -40,7 +40,7 @@ public final class ReplDriver {
         self.errors = errors
     }
 
-    /// DESIGN.md's status for the session: 0 when every command succeeded, 1 otherwise, 64 when
+    /// The session's exit status: 0 when every command succeeded, 1 otherwise, 64 when
     /// `--stop-on-error` stopped at a malformed line; 0 for an interactive session.
     public var exitStatus: ExitStatus {
         if options.interactive { return .success }
