@@ -24,6 +24,9 @@ let package = Package(
             pkgConfig: "liburing",
             providers: [.apt(["liburing-dev"])]
         ),
+        // GNU readline, for the REPL's line editing (Debian's libreadline-dev; `make deps` installs it).
+        // No pkgConfig: readline.pc pulls in tinfo's -D_XOPEN_SOURCE, which SwiftPM refuses.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .target(
             name: "Winsock",
             dependencies: ["CWinsock", "CLiburing"]
@@ -38,7 +41,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "wsasend",
-            dependencies: ["WSASendTool"]
+            dependencies: ["WSASendTool", "CReadline"]
         ),
         // The example of "WSASend function (winsock2.h)", ported line for line; WinsockTests runs it against a loopback client.
         .executableTarget(

@@ -173,14 +173,14 @@ _wsasend() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|sink|demo|codes|help)
+    send|sink|demo|codes|repl|help)
         # Offer subcommand argument completions
         "_wsasend_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
         COMPREPLY=()
-        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes repl help' -- "${cur}"))
         # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
         unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
         _wsasend_send
@@ -278,6 +278,41 @@ _wsasend_codes() {
     repeating_options=()
     non_repeating_options=()
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
+}
+
+_wsasend_repl() {
+    repeating_flags=()
+    non_repeating_flags=(--udp --nodelay --no-history --echo --stop-on-error --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--buffers --flags --mode --outstanding --sndbuf --sndtimeo --connect-timeout)
+    __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
+
+    # Offer option value completions
+    case "${prev}" in
+    '--buffers')
+        return
+        ;;
+    '--flags')
+        __wsasend_add_completions -W 'oob'$'\n''dontroute'$'\n''partial'
+        return
+        ;;
+    '--mode')
+        __wsasend_add_completions -W 'blocking'$'\n''nonblocking'$'\n''event'$'\n''routine'
+        return
+        ;;
+    '--outstanding')
+        return
+        ;;
+    '--sndbuf')
+        return
+        ;;
+    '--sndtimeo')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
 }
 
 _wsasend_help() {

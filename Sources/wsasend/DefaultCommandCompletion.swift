@@ -23,6 +23,11 @@ enum DefaultCommandCompletion {
         return CompletionShell(rawValue: name)
     }
 
+    /// The subcommands in the order the generated scripts list them, `help` last.
+    static var subcommandNames: [String] {
+        WSASendCommand.configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+
     static func script(for shell: CompletionShell) -> String {
         let generated = WSASendCommand.completionScript(for: shell)
         switch shell {
@@ -41,7 +46,7 @@ enum DefaultCommandCompletion {
         let anchor = """
                 *)
                     # Offer subcommand completions
-                    COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+                    COMPREPLY+=($(compgen -W '\(subcommandNames.joined(separator: " "))' -- "${cur}"))
                     ;;
 
             """
@@ -49,7 +54,7 @@ enum DefaultCommandCompletion {
                 *)
                     # Offer subcommand completions
                     COMPREPLY=()
-                    [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+                    [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W '\(subcommandNames.joined(separator: " "))' -- "${cur}"))
                     # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
                     unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
                     _wsasend_send
@@ -65,7 +70,7 @@ enum DefaultCommandCompletion {
     /// offered subcommand names only, so `wsasend --bu<Tab>` found nothing.
     static func zsh(_ script: String) -> String {
         let argAnchor = """
-                    send|sink|demo|codes|help)
+                    \(subcommandNames.joined(separator: "|")))
                         "_wsasend_${words[1]}" && ret=0
                         ;;
 
