@@ -38,7 +38,7 @@ struct ReplSubcommand: ParsableCommand {
             let line = "connect \(target)\(options.udp ? " --udp" : "")"
             if !driver.handle(line, remember: false) {
                 driver.finish()
-                throw CommandExit(interactive ? .unavailable : driver.exitStatus)
+                throw ExitCode(interactive ? ExitStatus.unavailable : driver.exitStatus)
             }
         }
         if interactive {
@@ -52,10 +52,10 @@ struct ReplSubcommand: ParsableCommand {
             if ReplSignals.interrupt.take() {
                 driver.finish()
                 Console.standardError.line("wsasend: interrupted while reading the script")
-                throw CommandExit(.interrupted)
+                throw ExitCode(ExitStatus.interrupted)
             }
         }
         driver.finish()
-        throw CommandExit(driver.exitStatus)
+        throw ExitCode(driver.exitStatus)
     }
 }

@@ -67,7 +67,7 @@ struct ReplGrammarTests {
         ("bogus", "'bogus' is not a command: type help for the list"),
         ("\"send\"", "'\"send\"' is not a command: type help for the list"),
         ("send 0", "send's count 0 is out of range: it must be 1 to 1000000000"),
-        ("send -1", "'-1' is not a whole number (send's count)"),
+        ("send -1", "'-1' is negative: send's count cannot be below zero"),
         ("send 1000000001", "send's count 1000000001 is out of range: it must be 1 to 1000000000"),
         ("send abc", "'abc' is not a whole number (send's count)"),
         ("send 3 4", "'4' is one word too many for send: usage: send [N] | send \"TEXT\" | send hex BYTES"),
@@ -131,7 +131,10 @@ struct ReplGrammarTests {
         ("nodelay yes", "'yes' is not a choice of nodelay: use on or off"),
         ("nodelay", "nodelay needs on or off: usage: nodelay on|off"),
         ("sndtimeo 5parsecs", "'5parsecs' has an unknown unit 'parsecs': use ns, us, ms, s, m or h"),
-        ("sndtimeo abc", "'abc' is not a duration: write a number and a unit, such as 10s, 500ms or 2m"),
+        (
+            "sndtimeo abc",
+            "'abc' is not a duration: write a number and a unit, such as 10s, 500ms, 2m or 1h30m (a bare number is seconds)"
+        ),
         ("sndtimeo 30d", "'30d' has an unknown unit 'd': use ns, us, ms, s, m or h"),
         ("settings all", "'all' is one word too many for settings: usage: settings"),
         ("recv 0", "recv's size 0 is out of range: it must be 1 byte to 16M"),
@@ -237,13 +240,5 @@ struct ReplGrammarTests {
             let entry = ReplHelp.entry(named: name)
             #expect(entry?.usage.hasPrefix(name == "exit" ? "quit" : name) == true, "\(name)")
         }
-    }
-}
-
-extension Result {
-    /// The failure, or nil.
-    fileprivate var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
     }
 }

@@ -120,4 +120,31 @@ struct CancellationTests {
         }.join()
         #expect(outcome == Array(repeating: DWORD(WSA_OPERATION_ABORTED), count: 3))
     }
+
+    /// Routines of one socket may run in any order on Windows; the library keeps the order of the calls,
+    /// so that a program (or the REPL) sees its cancelled sends oldest first.
+    @Test("closesocket runs the cancelled sends' routines in the order of the calls, the one in flight first")
+    func closeCancelsInOrder() throws {
+        let pair = try OverlappedPair()
+        try fillSendBuffer(pair)
+        let handle = pair.client.handle
+        let (order, slotAddresses) = try Worker { () -> ([UInt], [UInt]) in
+            let slots = SendSlots(16)
+            let payload = Payload(count: 9000)
+            let log = RoutineLog()
+            var buffer = payload.wsabuf
+            for index in 0..<16 {
+                slots[index].pointee.hEvent = log.context
+                _ = WSASend(handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
+                // The engine takes the first send into flight alone; the others wait in the queue behind it.
+                if index == 0 { _ = SleepEx(50, FALSE) }
+            }
+            _ = closesocket(handle)
+            while log.calls.count < 16 {
+                if SleepEx(10_000, TRUE) != WAIT_IO_COMPLETION { break }
+            }
+            return (log.calls.map(\.overlapped), (0..<16).map { UInt(bitPattern: slots[$0]) })
+        }.join()
+        #expect(order == slotAddresses)
+    }
 }

@@ -1,18 +1,15 @@
 /// Cancellation of overlapped sends, on the engine thread: closesocket, SIO_FLUSH and the exit of the
 /// issuing thread all post a request to the engine, which completes every matching operation with the
-/// given status (WSA_OPERATION_ABORTED): those still in the socket's queue at once, those it holds once
-/// nothing of theirs is in flight (the backend is asked to stop the transmission).
+/// given status (WSA_OPERATION_ABORTED), in the order of the calls: those it holds once nothing of theirs
+/// is in flight (the backend is asked to stop the transmission), then those still in the socket's queue.
 extension EngineLoop {
-    /// Cancels the matching operations: those still in the socket's queue at once, those the engine
-    /// holds once nothing of theirs is in flight.
+    /// Cancels the matching operations: those the engine holds once nothing of theirs is in flight, and
+    /// after them those still in the socket's queue (at once when nothing older is in flight).
     func cancel(_ socket: EngineSocket, thread: ThreadContext?, status: Int32, done: CancelCompletion?) {
         let target = thread.map { ObjectIdentifier($0) }
         let matches: @Sendable (OverlappedOperation) -> Bool = { target == nil || $0.issuerIdentity == target }
         let (queued, handoff) = socket.record.sendQueue.removeOverlapped(where: matches)
         handoff.perform(for: socket.record)
-        for operation in queued {
-            complete(operation, status: status, bytes: 0)
-        }
         var marked = false
         for index in 0..<socket.operations.count {
             socket.operations[index].with { operation in
@@ -22,18 +19,23 @@ extension EngineLoop {
                 }
             }
         }
+        // Completions keep the order of the calls: the operations the engine holds were issued before
+        // those still in the queue, so they complete first.
         if socket.state == .idle {
             finishCancelled(socket)
+            for operation in queued { complete(operation, status: status, bytes: 0) }
             done?.signal()
             ready.append(socket)
-        } else {
-            if marked && !socket.cancelRequested {
+        } else if marked {
+            socket.cancelledBehind.append(contentsOf: queued.map { ($0, status) })
+            if !socket.cancelRequested {
                 socket.cancelRequested = true
                 backend.cancel(socket)
             }
-            if let done {
-                if marked { waitingCancels.append((socket, done)) } else { done.signal() }
-            }
+            if let done { waitingCancels.append((socket, done)) }
+        } else {
+            for operation in queued { complete(operation, status: status, bytes: 0) }
+            done?.signal()
         }
     }
 
@@ -42,6 +44,11 @@ extension EngineLoop {
         for operation in socket.batch.removeCancelled() {
             let (status, sent) = operation.with { ($0.cancelStatus, $0.sent) }
             complete(operation, status: status, bytes: sent)
+        }
+        if !socket.cancelledBehind.isEmpty {
+            let behind = socket.cancelledBehind
+            socket.cancelledBehind.removeAll()
+            for (operation, status) in behind { complete(operation, status: status, bytes: 0) }
         }
         if !waitingCancels.isEmpty {
             waitingCancels.removeAll { entry in

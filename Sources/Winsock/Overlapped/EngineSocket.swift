@@ -19,6 +19,9 @@ final class EngineSocket {
     @exclusivity(unchecked) var forgotten = false
     /// A cancellation asked the kernel to stop the in-flight transmission.
     @exclusivity(unchecked) var cancelRequested = false
+    /// Operations a cancellation took from the socket's queue while older ones were in flight: they
+    /// complete after those, so that completions keep the order of the calls.
+    @exclusivity(unchecked) var cancelledBehind: [(operation: OperationRef, status: Int32)] = []
 
     init(record: SocketRecord) {
         self.record = record
