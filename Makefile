@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DEB_PKGS   := liburing-dev libreadline-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions
+.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench bench-deps clean completions
 
 all: build
 
@@ -112,6 +112,25 @@ install: release
 	install -D -m 0644 completions/wsasend.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/wsasend
 	install -D -m 0644 completions/_wsasend $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_wsasend
 	install -D -m 0644 completions/wsasend.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/wsasend.fish
+
+# The peers the benchmark table compares with (Debian packages): iperf3, sockperf and socat. bench/run.py
+# skips a peer's rows, saying so, when it is missing.
+bench-deps: deps
+	@missing=""; \
+	for tool in iperf3 sockperf socat; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing (Debian packages, via apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Every benchmark row, each a median ratio of alternating rounds against a C program or a peer tool
+# (bench/run.py --help; ROUNDS sets the rounds, 3 finish in under 10 minutes on 2 cores).
+ROUNDS ?= 3
+bench: bench-deps
+	python3 bench/run.py --rounds $(ROUNDS)
 
 # Regenerates the committed shell completions from the parser (a test checks that they match).
 completions: build
