@@ -467,7 +467,7 @@ def bench_cost(port, rounds):
     for exponent in range(3, 8):
         measure(f"1 connection, 1e{exponent} calls", "--buffers", "1x64", "--count", str(10 ** exponent))
     for connections in (1, 10, 100, 1_000, 10_000):
-        measure(f"{connections} connections, event", "--mode", "event", "--connections", str(connections),
+        measure(f"{connections:,} connection{'s' if connections > 1 else ''}, event, 1e6 calls in all", "--mode", "event", "--connections", str(connections),
                 "--buffers", "1x64", "--count", str(1_000_000 // connections))
     lines = ["| work | calls | ns per call | peak RSS (KiB) |", "|---|---:|---:|---:|"]
     lines += [f"| {r['work']} | {r['calls']:,} | {r['ns_per_call']:.0f} | {r['rss_kib']:,} |" for r in rows]
@@ -523,10 +523,14 @@ def main():
               flush=True)
     with Sink() as sink:
         for name in names:
+            began = time.monotonic()
             produced = BENCHES[name](sink.port, options.rounds)
             for result in produced if isinstance(produced, list) else [produced]:
+                result["seconds"] = round(time.monotonic() - began, 1)
                 results.append(result)
                 report(result, options.json)
+            if not options.json:
+                print(f"time  {name}: {time.monotonic() - began:.1f} s", flush=True)
     if options.json:
         print(json.dumps({"machine": host, "rounds": options.rounds, "results": results}, indent=2))
     else:
