@@ -23,6 +23,7 @@ compare the senders.
 """
 import argparse
 import json
+import random
 import os
 import re
 import resource
@@ -45,7 +46,9 @@ def sh(args, **kwargs):
 
 def build():
     os.makedirs(OUT, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend"], cwd=ROOT, check=True)
+    # swift build's progress goes to stderr, so that --json leaves stdout one JSON document.
+    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend"], cwd=ROOT, check=True,
+                   stdout=sys.stderr)
     for name in PROGRAMS:
         sh(["cc", "-O2", "-o", os.path.join(OUT, name), os.path.join(ROOT, "bench", "c", name + ".c")])
 
@@ -386,15 +389,17 @@ def bench_socat(port, rounds):
 
 
 # Each run of many connections binds to a fresh set of loopback source addresses: closed connections wait
-# in TIME_WAIT for a minute and hold their ports, and a source address has only about 28,000 of them.
-_SOURCE_SETS = iter(range(10, 250))
+# in TIME_WAIT for a minute and hold their ports, a source address has only about 28,000 of them, and
+# bind() looks longer for a free port as they fill up. The 127.A.B.0/24 blocks are drawn at random, so that
+# an invocation started within a minute of the last one does not meet its ports either.
+_SOURCE_BLOCKS = random.Random().sample(range(10 * 256, 250 * 256), 200)
 
 
 def fresh_sources(connections):
-    """Enough 127.N.0.x source addresses for `connections`, none used before in this run, 14,000 to an
-    address: half its ports, so that a second run within TIME_WAIT's minute still finds the other half."""
-    block = next(_SOURCE_SETS)
-    return [f"127.{block}.0.{i + 1}" for i in range(max(1, -(-connections // 14_000)))]
+    """Enough 127.A.B.x source addresses for `connections`, none used lately, 14,000 to an address (half
+    its ports)."""
+    high, low = divmod(_SOURCE_BLOCKS.pop(), 256)
+    return [f"127.{high}.{low}.{i + 1}" for i in range(max(1, -(-connections // 14_000)))]
 
 
 def open_file_limits():

@@ -53,6 +53,14 @@ struct BindEndToEndTests {
         #expect(outcome.stderr.contains("WSAEADDRNOTAVAIL (10049)"), "\(outcome.stderr)")
     }
 
+    @Test("An IPv4 source for an IPv6 target fails the connection with WSAEAFNOSUPPORT (exit 69)")
+    func familyMismatch() throws {
+        let outcome = try Tool.run(["[::1]:9", "--bind", "127.0.0.2"])
+        #expect(outcome.status == 69)
+        #expect(outcome.stderrLines.count == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("WSAEAFNOSUPPORT (10047)"), "\(outcome.stderr)")
+    }
+
     @Test("A soft open-file limit of 100 is raised to the hard one for 200 connections")
     func softLimitIsRaised() throws {
         let listener = try BacklogListener(backlog: 512)

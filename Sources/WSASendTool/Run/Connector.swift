@@ -63,7 +63,9 @@ struct Connector {
             control.release(handle)
             return .failure(WSAError(code))
         }
-        if let code = configure(handle) ?? bindSource(handle, index: index) { return fail(code) }
+        if let code = configure(handle) ?? bindSource(handle, index: index, family: address.family) {
+            return fail(code)
+        }
         if let code = SocketOptions.setNonBlocking(handle, true) { return fail(code) }
         let status = address.withSockaddr { Winsock.connect(handle, $0, $1) }
         if status == SOCKET_ERROR {
