@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DEB_PKGS   := liburing-dev libreadline-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions docs
+.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench bench-deps clean completions docs
 
 all: build
 
@@ -118,6 +118,25 @@ install: release
 docs:
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target Winsock \
 	  --output-path .build/docs --transform-for-static-hosting
+
+# The peers the benchmark table compares with (Debian packages): iperf3, sockperf and socat. bench/run.py
+# skips a peer's rows, saying so, when it is missing.
+bench-deps: deps
+	@missing=""; \
+	for tool in iperf3 sockperf socat; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing (Debian packages, via apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Every benchmark row, each a median ratio of alternating rounds against a C program or a peer tool
+# (bench/run.py --help; ROUNDS sets the rounds, 3 finish in under 10 minutes on 2 cores).
+ROUNDS ?= 3
+bench: bench-deps
+	python3 bench/run.py --rounds $(ROUNDS)
 
 # Regenerates the committed shell completions from the parser (a test checks that they match).
 completions: build

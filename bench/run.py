@@ -1,21 +1,34 @@
 #!/usr/bin/env python3
-"""wsasend benchmarks: every figure is a ratio against a plain C program measured in the same run.
+"""wsasend benchmarks: every figure is a ratio against a plain C program or a peer tool measured in the same run.
 
-Builds wsasend (release) and two C programs with cc (bench/c/sendloop.c: one blocking sendmsg per call;
-bench/c/sink.c: an epoll receiver that discards), starts the C sink on loopback, then runs wsasend and
-the C loop alternately into it, several rounds, and prints each goal with its measured ratio.
+Builds wsasend (release) and the C programs in bench/c/ with cc (sendloop.c: one blocking sendmsg per call;
+nbsendloop.c: the same on a non-blocking socket, polling on EAGAIN; udpsendloop.c: one send per datagram on
+a connected UDP socket; connectloop.c: non-blocking connects one after another; sink.c: an epoll receiver
+for TCP and UDP that discards), starts the C sink on loopback, then runs wsasend and its opponent
+alternately, several rounds, and prints each row with the median of the per-round ratios and their spread
+(min-max), after one line that names the machine.
 
 Usage: bench/run.py [--rounds N] [--only NAME[,NAME...]] [--json]
-Names: throughput, calls, syscalls, allocations, rss, overlapped-calls, overlapped-throughput, connections
-Loopback throughput varies a lot between runs minutes apart (NOTES.md), so only ratios of runs taken
-side by side mean anything; the median of the per-round ratios is the figure.
+Names: throughput, calls, syscalls, allocations, rss, overlapped-calls, overlapped-throughput, connections,
+       nonblocking, udp, iperf3, sockperf, socat, connection-memory, connect-rate, cost
+Loopback throughput varies a lot between runs minutes apart, so only ratios of runs taken side by side
+mean anything; the median of the per-round ratios is the figure. The peers (iperf3, sockperf, socat;
+`make bench-deps` installs them) are skipped, saying so, where they are not installed. `cost` runs once
+whatever --rounds says and prints a table of per-call cost and peak RSS as the calls and connections grow.
+
+Datagrams are counted at the sender, for wsasend and the C loop alike: both send into the same C sink,
+which drains its socket with recvmmsg so that every datagram takes the whole path to a receiving socket,
+but a datagram the receiver drops when its buffer is full has cost the sender just as much, and the rows
+compare the senders.
 """
 import argparse
 import json
+import random
 import os
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,9 +46,24 @@ def sh(args, **kwargs):
 
 def build():
     os.makedirs(OUT, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend"], cwd=ROOT, check=True)
-    for name in ("sink", "sendloop"):
+    # swift build's progress goes to stderr, so that --json leaves stdout one JSON document.
+    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend"], cwd=ROOT, check=True,
+                   stdout=sys.stderr)
+    for name in PROGRAMS:
         sh(["cc", "-O2", "-o", os.path.join(OUT, name), os.path.join(ROOT, "bench", "c", name + ".c")])
+
+
+PROGRAMS = ("sink", "sendloop", "nbsendloop", "udpsendloop", "connectloop")
+
+
+def machine():
+    """nproc, the CPU model and the kernel: the line every table is printed under."""
+    model = "unknown CPU"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return {"nproc": os.cpu_count(), "cpu": model, "kernel": os.uname().release}
 
 
 class Sink:
@@ -62,10 +90,23 @@ def raise_fd_limit():
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def c_loop(port, buffers, size, count):
-    out = sh([os.path.join(OUT, "sendloop"), str(port), str(buffers), str(size), str(count)]).stdout
-    fields = dict(item.split("=") for item in out.split())
+def c_program(name, *args):
+    """Runs one of the C programs and returns its key=value fields."""
+    out = sh([os.path.join(OUT, name), *[str(a) for a in args]], preexec_fn=raise_fd_limit).stdout
+    return dict(item.split("=") for item in out.split())
+
+
+def c_loop(port, buffers, size, count, program="sendloop"):
+    fields = c_program(program, port, buffers, size, count)
     seconds = float(fields["seconds"])
+    return {"calls_per_second": int(fields["calls"]) / seconds, "bytes_per_second": int(fields["bytes"]) / seconds}
+
+
+def c_udp_loop(port, size, count):
+    fields = c_program("udpsendloop", port, size, count)
+    seconds = float(fields["seconds"])
+    if int(fields["errors"]):
+        sys.exit(f"bench: the C UDP loop had {fields['errors']} failed sends")
     return {"calls_per_second": int(fields["calls"]) / seconds, "bytes_per_second": int(fields["bytes"]) / seconds}
 
 
@@ -88,20 +129,27 @@ def summary(result):
     }
 
 
-def alternate(port, rounds, c_args, ws_args, key):
+def alternate(port, rounds, c_args, ws_args, key, c_run=None):
     """Runs the C loop and wsasend alternately; returns the per-round ratios and both medians."""
+    c_run = c_run or (lambda: c_loop(port, *c_args)[key])
+    return alternate_runs(rounds, c_run, lambda: summary(wsasend(port, *ws_args))[key])
+
+
+def alternate_runs(rounds, theirs_run, ours_run, name="c"):
+    """Runs the opponent and wsasend alternately, each round a ratio ours / theirs (higher is better)."""
     ratios, ours, theirs = [], [], []
     for _ in range(rounds):
-        c = c_loop(port, *c_args)[key]
-        w = summary(wsasend(port, *ws_args))[key]
-        theirs.append(c)
+        t = theirs_run()
+        w = ours_run()
+        theirs.append(t)
         ours.append(w)
-        ratios.append(w / c)
+        ratios.append(w / t)
     return {
         "ratio": statistics.median(ratios),
+        "spread": [round(min(ratios), 3), round(max(ratios), 3)],
         "ratios": [round(r, 3) for r in ratios],
         "wsasend": statistics.median(ours),
-        "c": statistics.median(theirs),
+        name: statistics.median(theirs),
     }
 
 
@@ -192,6 +240,247 @@ def bench_connections(port, rounds):
                 {"rss_kib": kib}, "")
 
 
+def bench_nonblocking(port, rounds):
+    # Sends that took data per second: a call that says WSAEWOULDBLOCK (EAGAIN in C) is a wait, not a send,
+    # so both sides are compared on bytes, 64 to a send.
+    count = 300_000
+    r = alternate_runs(
+        rounds, lambda: c_loop(port, 1, 64, count, "nbsendloop")["bytes_per_second"] / 64,
+        lambda: summary(wsasend(port, "--mode", "nonblocking", "--buffers", "1x64", "--count", str(count)))[
+            "bytes_per_second"] / 64)
+    return goal("sends/s at 1x64, non-blocking, vs a C loop polling on EAGAIN", r["ratio"], ">=", 0.95, r,
+                "sends/s")
+
+
+def udp_row(port, rounds, size, overlapped):
+    count = 200_000
+    options = ["--udp", "--buffers", f"1x{size}", "--count", str(count)]
+    if overlapped:
+        options += ["--mode", "event", "--outstanding", "64"]
+
+    def ours():
+        result = summary_full(wsasend(port, *options))
+        if result["failed"]:
+            sys.exit(f"bench: wsasend {' '.join(options)}: {result['failed']} calls failed")
+        return result["calls_per_second"]
+
+    r = alternate_runs(rounds, lambda: c_udp_loop(port, size, count)["calls_per_second"], ours)
+    how = "overlapped, 64 outstanding" if overlapped else "blocking"
+    return goal(f"datagrams/s, connected UDP 1x{size}, {how}, vs a C send loop", r["ratio"], ">=", 0.95, r,
+                "datagrams/s")
+
+
+def bench_udp(port, rounds):
+    return [udp_row(port, rounds, size, overlapped) for size in (1400, 64) for overlapped in (False, True)]
+
+
+def summary_full(result):
+    report = json.loads(result.stdout)
+    s = report["summary"]
+    figures = summary(result)
+    figures["failed"] = s["failed"]
+    figures["calls"] = s["calls"]
+    return figures
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A peer's own receiver, started for one row and killed after it."""
+
+    def __init__(self, args, port, probe=True):
+        self.args, self.port, self.probe = args, port, probe
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 5
+        while self.probe and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        if not self.probe:
+            time.sleep(0.3)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.kill()
+        self.process.wait()
+
+
+def bench_iperf3(port, rounds):
+    """iperf3 -c -l 16K into iperf3 -s; wsasend --buffers 1x16K into the C sink (iperf3's server speaks
+    its own protocol, so wsasend cannot send into it). Same bytes; each tool's own elapsed time."""
+    name = "bytes/s at 1x16K, TCP, vs iperf3 -c -l 16K (each into its own receiver)"
+    if not shutil.which("iperf3"):
+        return skipped(name, "iperf3 is not installed (make bench-deps)")
+    total = 1 << 30
+
+    def theirs():
+        server_port = free_port()
+        # No probe connection: iperf3 -s -1 would take it for its one client.
+        with Server(["iperf3", "-s", "-1", "-p", str(server_port)], server_port, probe=False):
+            for _ in range(3):
+                result = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(server_port), "-l", "16K",
+                                         "-n", str(total), "-J"], capture_output=True, text=True)
+                if result.returncode == 0:
+                    sent = json.loads(result.stdout)["end"]["sum_sent"]
+                    return sent["bytes"] / sent["seconds"]
+                time.sleep(0.2)
+            sys.exit(f"bench: iperf3 -c failed: {result.stdout[-300:]} {result.stderr.strip()}")
+
+    r = alternate_runs(rounds, theirs, lambda: summary(
+        wsasend(port, "--buffers", "1x16K", "--count", str(total // 16384)))["bytes_per_second"], "iperf3")
+    return goal(name, r["ratio"], ">=", 1.0, r, "B/s")
+
+
+def bench_sockperf(port, rounds):
+    """sockperf tp into sockperf sr for 2 s; wsasend --duration 2s into the C sink. sockperf's server
+    refuses other senders' bytes (it resets a TCP connection whose first bytes are no sockperf header, and
+    logs every foreign datagram as an error), so each goes into its own receiver."""
+    rows = []
+    for transport in ("tcp", "udp"):
+        for size in (64, 1400):
+            name = f"messages/s, {transport.upper()} 1x{size}, vs sockperf tp (each into its own receiver)"
+            if not shutil.which("sockperf"):
+                rows.append(skipped(name, "sockperf is not installed (make bench-deps)"))
+                continue
+            flag = ["--tcp"] if transport == "tcp" else []
+
+            def theirs():
+                server_port = free_port()
+                with Server(["sockperf", "sr", *flag, "-i", "127.0.0.1", "-p", str(server_port)], server_port,
+                            probe=transport == "tcp"):
+                    out = sh(["sockperf", "tp", *flag, "-i", "127.0.0.1", "-p", str(server_port),
+                              "-m", str(size), "-t", "2"]).stdout
+                return float(re.search(r"Message Rate is (\d+)", out).group(1))
+
+            options = ["--buffers", f"1x{size}", "--duration", "2s"] + (["--udp"] if transport == "udp" else [])
+            r = alternate_runs(rounds, theirs, lambda: summary(wsasend(port, *options))["calls_per_second"],
+                               "sockperf")
+            rows.append(goal(name, r["ratio"], ">=", 1.0, r, "messages/s"))
+    return rows
+
+
+def bench_socat(port, rounds):
+    """socat -b 16384 from /dev/zero and wsasend --buffers 1x16K, the same bytes into the same C sink,
+    each timed as a whole process (socat reports no figures of its own)."""
+    name = "bytes/s at 16 KiB reads/calls, TCP, vs socat -b 16384 from /dev/zero (same receiver)"
+    if not shutil.which("socat"):
+        return skipped(name, "socat is not installed (make bench-deps)")
+    total = 1 << 30
+
+    def timed(args):
+        started = time.monotonic()
+        sh(args)
+        return total / (time.monotonic() - started)
+
+    r = alternate_runs(
+        rounds,
+        lambda: timed(["socat", "-u", "-b", "16384", f"OPEN:/dev/zero,readbytes={total}", f"TCP:127.0.0.1:{port}"]),
+        lambda: timed([WSASEND, f"127.0.0.1:{port}", "-q", "--buffers", "1x16K", "--count", str(total // 16384)]),
+        "socat")
+    return goal(name, r["ratio"], ">=", 1.0, r, "B/s")
+
+
+# Each run of many connections binds to a fresh set of loopback source addresses: closed connections wait
+# in TIME_WAIT for a minute and hold their ports, a source address has only about 28,000 of them, and
+# bind() looks longer for a free port as they fill up. The 127.A.B.0/24 blocks are drawn at random, so that
+# an invocation started within a minute of the last one does not meet its ports either.
+_SOURCE_BLOCKS = random.Random().sample(range(10 * 256, 250 * 256), 200)
+
+
+def fresh_sources(connections):
+    """Enough 127.A.B.x source addresses for `connections`, none used lately, 14,000 to an address (half
+    its ports)."""
+    high, low = divmod(_SOURCE_BLOCKS.pop(), 256)
+    return [f"127.{high}.{low}.{i + 1}" for i in range(max(1, -(-connections // 14_000)))]
+
+
+def open_file_limits():
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def connections_run(port, connections, wrapper=()):
+    sources = ",".join(fresh_sources(connections))
+    args = list(wrapper) + [WSASEND, f"127.0.0.1:{port}", "--json", "-q", "--mode", "event", "--connections",
+                            str(connections), "--bind", sources, "--buffers", "1x64", "--count", "1"]
+    return subprocess.run(args, capture_output=True, text=True, preexec_fn=raise_fd_limit)
+
+
+def bench_connection_memory(port, rounds):
+    """Peak RSS at N connections in event mode (one 64-byte call each) less the peak at one connection,
+    per connection. 100,000 needs an open-file limit above 100,000 in wsasend and in the sink."""
+    base = peak_rss(port, "--mode", "event", "--buffers", "1x64", "--count", "1")
+    rows = []
+    for connections, budget_mib in ((1_000, None), (10_000, 24), (100_000, 256)):
+        name = f"peak RSS of {connections:,} connections, event mode (MiB), and KiB per connection"
+        result = connections_run(port, connections, wrapper=("/usr/bin/time", "-f", "MAXRSS %M"))
+        if result.returncode != 0:
+            reason = result.stderr.strip().splitlines()
+            reason = next((line for line in reason if line.startswith("wsasend:")), " ".join(reason[-1:]))
+            rows.append(skipped(name, f"wsasend exited {result.returncode}: {reason}"))
+            continue
+        kib = int(re.search(r"MAXRSS (\d+)", result.stderr).group(1))
+        details = {"rss_kib": kib, "rss_kib_one_connection": base,
+                   "kib_per_connection": round((kib - base) / connections, 2)}
+        if budget_mib is None:
+            rows.append({"name": name, "value": kib / 1024, "goal": None, "met": None, "details": details,
+                         "unit": "MiB"})
+        else:
+            rows.append(goal(name, kib / 1024, "<=", budget_mib, details, "MiB"))
+    return rows
+
+
+def bench_connect_rate(port, rounds):
+    """Connections set up per second: wsasend's (the sum of its connections' connect_seconds) against the
+    C non-blocking connect loop making the same number the same way, each from fresh source addresses."""
+    connections = 10_000
+
+    def theirs():
+        fields = c_program("connectloop", port, connections, ",".join(fresh_sources(connections)))
+        return int(fields["connections"]) / float(fields["seconds"])
+
+    def ours():
+        result = connections_run(port, connections)
+        if result.returncode != 0:
+            sys.exit(f"bench: wsasend --connections {connections} exited {result.returncode}: {result.stderr.strip()}")
+        report = json.loads(result.stdout)
+        return connections / sum(c["connect_seconds"] for c in report["connections"])
+
+    r = alternate_runs(rounds, theirs, ours)
+    return goal(f"connections set up per second ({connections:,}), vs a C non-blocking connect loop",
+                r["ratio"], ">=", 0.9, r, "connections/s")
+
+
+def bench_cost(port, rounds):
+    """Per-call cost and peak RSS as the work grows: 1e3 to 1e7 blocking 1x64 calls on one connection,
+    then 1 to 10,000 connections in event mode sharing 1,000,000 calls. Runs once; a table, not a goal."""
+    rows = []
+
+    def measure(label, *options):
+        result = wsasend(port, *options, wrapper=("/usr/bin/time", "-f", "MAXRSS %M"))
+        s = json.loads(result.stdout)["summary"]
+        rss = int(re.search(r"MAXRSS (\d+)", result.stderr).group(1))
+        rows.append({"work": label, "calls": s["calls"], "ns_per_call": 1e9 * s["elapsed_seconds"] / s["calls"],
+                     "rss_kib": rss})
+
+    for exponent in range(3, 8):
+        measure(f"1 connection, 1e{exponent} calls", "--buffers", "1x64", "--count", str(10 ** exponent))
+    for connections in (1, 10, 100, 1_000, 10_000):
+        measure(f"{connections:,} connection{'s' if connections > 1 else ''}, event, 1e6 calls in all", "--mode", "event", "--connections", str(connections),
+                "--buffers", "1x64", "--count", str(1_000_000 // connections))
+    lines = ["| work | calls | ns per call | peak RSS (KiB) |", "|---|---:|---:|---:|"]
+    lines += [f"| {r['work']} | {r['calls']:,} | {r['ns_per_call']:.0f} | {r['rss_kib']:,} |" for r in rows]
+    return {"name": "cost as work grows", "value": None, "goal": None, "met": None,
+            "details": {"rows": rows}, "unit": "", "table": "\n".join(lines)}
+
+
 BENCHES = {
     "throughput": bench_throughput,
     "calls": bench_calls,
@@ -201,6 +490,14 @@ BENCHES = {
     "overlapped-calls": bench_overlapped_calls,
     "overlapped-throughput": bench_overlapped_throughput,
     "connections": bench_connections,
+    "nonblocking": bench_nonblocking,
+    "udp": bench_udp,
+    "iperf3": bench_iperf3,
+    "sockperf": bench_sockperf,
+    "socat": bench_socat,
+    "connection-memory": bench_connection_memory,
+    "connect-rate": bench_connect_rate,
+    "cost": bench_cost,
 }
 
 
@@ -225,23 +522,41 @@ def main():
         sys.exit(f"bench: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
     build()
     results = []
+    started = time.monotonic()
+    host = machine()
+    if not options.json:
+        print(f"machine: {host['nproc']} CPUs, {host['cpu']}, Linux {host['kernel']}; {options.rounds} rounds",
+              flush=True)
     with Sink() as sink:
         for name in names:
-            results.append(BENCHES[name](sink.port, options.rounds))
-            report(results[-1], options.json)
+            began = time.monotonic()
+            produced = BENCHES[name](sink.port, options.rounds)
+            for result in produced if isinstance(produced, list) else [produced]:
+                result["seconds"] = round(time.monotonic() - began, 1)
+                results.append(result)
+                report(result, options.json)
+            if not options.json:
+                print(f"time  {name}: {time.monotonic() - began:.1f} s", flush=True)
     if options.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"machine": host, "rounds": options.rounds, "results": results}, indent=2))
+    else:
+        print(f"bench: {time.monotonic() - started:.0f} s", flush=True)
 
 
 def report(result, as_json):
     if as_json:
         return
-    if result["value"] is None:
-        print(f"SKIP  {result['name']}: {result['details']['skipped']}")
+    if "table" in result:
+        print(f"TABLE {result['name']}\n{result['table']}", flush=True)
         return
-    status = "MET " if result["met"] else "MISS"
-    print(f"{status}  {result['name']}: {result['value']:.3f} (goal {result['goal']})  {json.dumps(result['details'])}",
-          flush=True)
+    if result["value"] is None:
+        print(f"SKIP  {result['name']}: {result['details']['skipped']}", flush=True)
+        return
+    status = "INFO" if result["met"] is None else "MET " if result["met"] else "MISS"
+    spread = result["details"].get("spread")
+    spread = f" spread {spread[0]:.3f}-{spread[1]:.3f}" if spread else ""
+    print(f"{status}  {result['name']}: {result['value']:.3f}{spread} (goal {result['goal'] or 'none'})  "
+          f"{json.dumps(result['details'])}", flush=True)
 
 
 if __name__ == "__main__":

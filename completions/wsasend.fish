@@ -23,7 +23,7 @@ function __wsasend_parse_tokens -S
         __wsasend_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'sink'
             __wsasend_parse_subcommand 1 'udp' 'output=' 'once' 'idle=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'demo'
@@ -38,7 +38,7 @@ function __wsasend_parse_tokens -S
             # No subcommand named: the tokens are the default subcommand's (wsasend HOST:PORT ...).
             if test (count $unparsed_tokens) -gt 0; or string match -q -- '-*' (commandline -ct)
                 set -p unparsed_tokens send
-                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
             end
         end
     end
@@ -112,7 +112,8 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_option
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" outstanding' -l 'outstanding' -d 'Overlapped calls in flight per connection, 1 to 1024 (event and routine modes; default 1).' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" udp' -l 'udp' -d 'Send datagrams on a connected UDP socket instead of a TCP stream.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" no-connect' -l 'no-connect' -d 'With --udp, leave the socket unconnected and send each datagram to the target with WSASendTo.'
-complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connections' -l 'connections' -d 'The number of connections, each sending the whole run and closing when done, 1 to 10000.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connections' -l 'connections' -d 'The number of connections, each sending the whole run and closing when done, 1 to 100000.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" bind' -l 'bind' -d 'Bind each connection to these source addresses in turn before connecting, such as 127.0.0.2,127.0.0.3.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" file' -l 'file' -d 'Send the bytes of this file (- for standard input) in consecutive buffers; the run ends with it. A pipe\'s bytes are sent as they come.' -rF
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" listen' -l 'listen' -d 'Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" sndbuf' -l 'sndbuf' -d 'The socket\'s send buffer size (SO_SNDBUF), such as 64K.' -rfka ''

@@ -84,8 +84,8 @@ struct BadInputTests {
         Case(arguments: ["127.0.0.1:9", "--duration", "1h30"], status: 64, message: "'1h30' has a number without"),
         Case(arguments: ["127.0.0.1:9", "--rate", "100Mbyte"], status: 64, message: "unknown rate unit 'Mbyte'"),
         Case(
-            arguments: ["127.0.0.1:9", "--connections", "10001"], status: 64,
-            message: "--connections 10001 is out of range: it must be 1 to 10000"),
+            arguments: ["127.0.0.1:9", "--connections", "100001"], status: 64,
+            message: "--connections 100001 is out of range: it must be 1 to 100000"),
         Case(
             arguments: ["127.0.0.1:9", "--outstanding", "2000"], status: 64,
             message: "--outstanding 2000 is out of range: it must be 1 to 1024"),

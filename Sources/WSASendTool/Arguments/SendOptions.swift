@@ -80,9 +80,18 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "The number of connections, each sending the whole run and closing when done, 1 to 10000.", valueName: "n"),
-        transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...10000).parsed() })
+            "The number of connections, each sending the whole run and closing when done, 1 to 100000.",
+            valueName: "n"),
+        transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...100_000).parsed() })
     public var connections: UInt64 = 1
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Bind each connection to these source addresses in turn before connecting, such as 127.0.0.2,127.0.0.3.",
+            valueName: "addresses"),
+        transform: { try SourceAddresses.parse($0).parsed() })
+    public var bind: SourceAddresses?
 
     @Option(
         help: ArgumentHelp(
@@ -163,6 +172,11 @@ public struct SendOptions: ParsableArguments, Sendable {
         if listen != nil && udp {
             throw ValidationError("--listen waits for a TCP connection; it cannot be combined with --udp.")
         }
+        if let bind, let listen {
+            throw ValidationError(
+                "--bind \(bind) chooses where connections come from; --listen \(listen) accepts them instead: give one."
+            )
+        }
         if nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
         if noConnect && !udp {
             throw ValidationError(
@@ -200,6 +214,7 @@ public struct SendOptions: ParsableArguments, Sendable {
         plan.sendBufferSize = sndbuf.map { UInt32($0) }
         plan.noDelay = nodelay
         plan.noConnect = noConnect
+        plan.sourceAddresses = bind?.addresses ?? []
         plan.rate = rate
         plan.connectTimeout = connectTimeout
         plan.verbose = verbose

@@ -18,6 +18,8 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     case notIPv6(String)
     /// A host with characters no host name or address has.
     case badHost(String)
+    /// A source address (`--bind`) that is not a numeric IPv4 or IPv6 address.
+    case notNumericAddress(String)
     /// A port that is not a decimal number.
     case badPort(String)
     /// A port outside the allowed range (1...65535 for targets, 0...65535 where 0 means "any").
@@ -81,6 +83,8 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(text)' is not an IPv6 address: only IPv6 addresses go in brackets"
         case .badHost(let text):
             return "'\(text)' is not a host name or address"
+        case .notNumericAddress(let text):
+            return "'\(text)' is not a numeric IPv4 or IPv6 address, such as 127.0.0.2 or ::1"
         case .badPort(let text):
             return "'\(text)' is not a port number"
         case .portOutOfRange(let text, let lowest):

@@ -14,7 +14,9 @@ extension Connector {
         let handle = socket(address.family, plan.socketType, 0)
         guard handle != INVALID_SOCKET else { return failed(WSAGetLastError()) }
         guard control.register(handle) else { return failed(WSAEINTR) }
-        if let code = configure(handle) ?? SocketOptions.setNonBlocking(handle, plan.mode == .nonblocking) {
+        if let code = configure(handle) ?? bindSource(handle, index: index, family: address.family)
+            ?? SocketOptions.setNonBlocking(handle, plan.mode == .nonblocking)
+        {
             control.release(handle)
             return failed(code)
         }

@@ -35,7 +35,7 @@ struct Connector {
         let started = MonotonicClock.now()
         var lastError = WSAEHOSTUNREACH
         tries: for address in addresses {
-            switch connectOne(address) {
+            switch connectOne(address, index: index) {
             case .success(let handle):
                 return ConnectionAttempt(
                     index: index, handle: handle, local: SocketNames.local(handle), remote: address,
@@ -52,7 +52,7 @@ struct Connector {
 
     /// socket, options and a non-blocking connect waited for with WSAPoll, so that the timeout and a stop
     /// both apply; the code of the failing call otherwise.
-    private func connectOne(_ address: SocketAddress) -> Result<SOCKET, WSAError> {
+    private func connectOne(_ address: SocketAddress, index: Int) -> Result<SOCKET, WSAError> {
         let handle = socket(address.family, plan.socketType, 0)
         guard handle != INVALID_SOCKET else { return .failure(WSAError(WSAGetLastError())) }
         guard control.register(handle) else { return .failure(.interrupted) }
@@ -60,7 +60,9 @@ struct Connector {
             control.release(handle)
             return .failure(WSAError(code))
         }
-        if let code = configure(handle) { return fail(code) }
+        if let code = configure(handle) ?? bindSource(handle, index: index, family: address.family) {
+            return fail(code)
+        }
         if let code = SocketOptions.setNonBlocking(handle, true) { return fail(code) }
         let status = address.withSockaddr { Winsock.connect(handle, $0, $1) }
         if status == SOCKET_ERROR {

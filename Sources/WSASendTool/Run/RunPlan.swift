@@ -40,6 +40,8 @@ public struct RunPlan: Sendable {
     public var noDelay = false
     /// UDP without connect (`--no-connect`): each datagram goes to the target by WSASendTo.
     public var noConnect = false
+    /// Source addresses (`--bind`) the connections bind to in turn; empty lets the system choose.
+    public var sourceAddresses: [SocketAddress] = []
     /// How long a connect may take, in nanoseconds; nil waits as long as the system does.
     public var connectTimeout: UInt64?
     /// Format a line per call (`-v`); off, the per-call path formats nothing.
@@ -56,6 +58,10 @@ public struct RunPlan: Sendable {
     public var sendsFromOneThread: Bool {
         connections == 1 && (mode == .blocking || mode == .nonblocking)
     }
+
+    /// The open files the run holds at most: a socket per connection and a margin for the engine, the
+    /// threads' wake-up descriptors, the standard streams and a file (event objects are not descriptors).
+    var openFilesNeeded: Int { connections + 64 }
 
     /// "127.0.0.1:9000" or "listen 127.0.0.1:9000".
     public var endpointDescription: String {

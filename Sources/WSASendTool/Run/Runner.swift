@@ -117,6 +117,9 @@ public struct Runner: Sendable {
             case .success(let resolved): addresses = resolved
             case .failure(let failure): return .failure(failure)
             }
+            if let failure = OpenFileLimit.raise(toHold: plan.openFilesNeeded, connections: plan.connections) {
+                return .failure(failure)
+            }
             for index in 0..<plan.connections where !control.isStopping {
                 attempts.append(connector.connect(index: index, to: addresses))
             }

@@ -27,6 +27,9 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case uncreatableOutput(path: String, errno: Int32)
     /// The sink's `--output` failed on a write.
     case unwritableOutput(path: String, errno: Int32)
+    /// The open-file limit cannot hold a socket per connection: the hard limit is short and may not be
+    /// raised (`refusal` nil), or setrlimit refused the soft one (`refusal` its errno).
+    case tooFewOpenFiles(connections: Int, needed: Int, limit: UInt64, refusal: Int32?)
 
     public var status: ExitStatus {
         switch self {
@@ -36,7 +39,7 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .uncreatableOutput: .cannotCreate
         case .unreadableInput: .noInput
         case .unresolvedHost: .noHost
-        case .cannotListen: .unavailable
+        case .cannotListen, .tooFewOpenFiles: .unavailable
         case .interrupted: .interrupted
         case .unwritableOutput: .failure
         }
@@ -60,6 +63,13 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot create the output file '\(path)': \(systemMessage(errno))"
         case .unwritableOutput(let path, let errno):
             "cannot write the output file '\(path)': \(systemMessage(errno))"
+        case .tooFewOpenFiles(let connections, let needed, let limit, nil):
+            "--connections \(connections) needs about \(needed) open files, but the hard limit is \(limit) and "
+                + "raising it takes CAP_SYS_RESOURCE: allow more first ('ulimit -n \(needed)' as root), or use "
+                + "fewer connections"
+        case .tooFewOpenFiles(let connections, let needed, let limit, let refusal?):
+            "--connections \(connections) needs about \(needed) open files, but the limit is \(limit) and "
+                + "setrlimit refused to raise it: \(systemMessage(refusal))"
         }
     }
 
