@@ -1,18 +1,19 @@
 # wsasend: `make demo` and `make test` are the two commands; both install what is missing first.
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
-DEB_PKGS   := liburing-dev libreadline-dev
+DEB_PKGS   := liburing-dev libreadline-dev zlib1g-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench clean completions
 
 all: build
 
-# Installs Debian's liburing-dev and libreadline-dev when their headers are missing.
+# Installs Debian's liburing-dev, libreadline-dev and zlib1g-dev when their headers are missing.
 deps:
 	@missing=""; \
 	[ -f /usr/include/liburing.h ] || missing="$$missing liburing-dev"; \
 	[ -f /usr/include/readline/readline.h ] || missing="$$missing libreadline-dev"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing (Debian packages, via apt-get)"; \
 	  $(SUDO) apt-get update -qq && \

@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "liburing",
             providers: [.apt(["liburing-dev"])]
         ),
+        // zlib, for HdrHistogram's compressed encoding (Debian's zlib1g-dev; `make deps` installs it).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Winsock",
             dependencies: ["CWinsock", "CLiburing"]
@@ -29,6 +35,7 @@ let package = Package(
             name: "WSASendTool",
             dependencies: [
                 "Winsock",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -192,7 +192,7 @@ _wsasend_send() {
     repeating_flags=()
     non_repeating_flags=(--oob --dontroute --partial --udp --no-connect --nodelay --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --file --listen --sndbuf --rate --connect-timeout --interval)
+    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --file --listen --sndbuf --rate --connect-timeout --interval --shard --shards --start-at --histogram)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
@@ -237,6 +237,20 @@ _wsasend_send() {
         return
         ;;
     '--interval')
+        return
+        ;;
+    '--shard')
+        __wsasend_add_completions -W 'auto'
+        return
+        ;;
+    '--shards')
+        return
+        ;;
+    '--start-at')
+        return
+        ;;
+    '--histogram')
+        __wsasend_add_completions -f
         return
         ;;
     esac

@@ -32,7 +32,13 @@ struct SendCommand: ParsableCommand {
     @OptionGroup var options: SendOptions
 
     func run() throws {
-        let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        var plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        if let shard = try ShardVariables.shard(options.sharding) {
+            plan = plan.narrowed(to: shard)
+            if let sentence = plan.idleShardSentence {
+                try IdleShard.report(plan: plan, sentence: sentence, json: options.json, quiet: options.quiet)
+            }
+        }
         let control = RunControl()
         let alone = plan.sendsFromOneThread
         if alone {
@@ -63,6 +69,10 @@ struct SendCommand: ParsableCommand {
         }
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
+        }
+        if let path = options.sharding.histogram, let failure = HistogramOutput.write(report, to: path) {
+            Console.standardError.line("wsasend: " + failure.message)
+            if report.exitStatus == .success { throw CommandExit(failure.status) }
         }
         throw CommandExit(report.exitStatus)
     }

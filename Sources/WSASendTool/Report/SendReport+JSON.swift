@@ -20,6 +20,11 @@ extension SendReport {
             fields.append(("outstanding", .uint(UInt64(outstanding))))
             fields.append(("backend", backend.map { .string($0) } ?? .null))
         }
+        if let shard {
+            fields.append(("shard", .object([("index", .uint(shard.index)), ("count", .uint(shard.count))])))
+        }
+        fields.append(("started_at", startedAt.map { .string($0.description) } ?? .null))
+        fields.append(("ended_at", endedAt.map { .string($0.description) } ?? .null))
         fields.append(("summary", summaryJSON))
         fields.append(("connections", .array(connections.map(Self.connectionJSON))))
         fields.append(("interrupted", .bool(interrupted)))
@@ -48,6 +53,7 @@ extension SendReport {
             ("throughput_bits_per_second", .double(rate * 8)),
             ("calls_per_second", .double(callsPerSecond)),
             ("latency_seconds", Self.latencyJSON(latency)),
+            ("latency_histogram", Self.histogramJSON(latencyHistogram)),
         ])
     }
 

@@ -60,6 +60,13 @@ public struct Runner: Sendable {
             return report
         }
 
+        if let instant = plan.startAt {
+            StartGate.wait(until: instant, control: control, events: events)
+            if control.isStopping {
+                report.interrupted = control.wasInterrupted
+                return report
+            }
+        }
         let attempts: [ConnectionAttempt]
         switch connect(&report) {
         case .success(let made): attempts = made
@@ -76,6 +83,7 @@ public struct Runner: Sendable {
 
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()
+        report.startedAt = WallClock.now()
         var context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             soleThread: soleThread)
@@ -84,6 +92,8 @@ public struct Runner: Sendable {
         let supervisorThread = soleThread ? nil : WorkerThread.start { supervisor.watch() }
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
+        report.endedAt = WallClockTime(
+            nanosecondsSinceEpoch: (report.startedAt?.nanosecondsSinceEpoch ?? 0) &+ report.elapsedNanoseconds)
         supervisor.finish()
         supervisorThread?.join()
         for (_, handle) in open { control.release(handle) }
@@ -94,6 +104,7 @@ public struct Runner: Sendable {
             report.summary.merge(result.counters[position])
         }
         report.latency = result.latency.summary
+        report.latencyHistogram = result.latency.nanosecondHistogram
         report.failure = result.failure
         report.backend = result.backend
         report.interrupted = control.wasInterrupted

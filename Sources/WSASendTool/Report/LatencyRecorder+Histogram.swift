@@ -1,0 +1,17 @@
+import Histogram
+
+extension LatencyRecorder {
+    /// The recorded latencies as a histogram of nanoseconds (the unit the reports and the encoded
+    /// histograms state), nil when nothing was recorded. Values recorded in clock ticks are converted slot
+    /// by slot with the run's one clock rate, each slot's count kept whole.
+    public var nanosecondHistogram: Histogram<UInt64>? {
+        guard histogram.totalCount > 0 else { return nil }
+        if unit == .nanoseconds { return histogram }
+        let clock = LatencyClock.machine
+        var converted = Histogram<UInt64>(highestTrackableValue: Self.anHour, numberOfSignificantValueDigits: .three)
+        for slot in histogram.recordedValues() {
+            _ = converted.record(min(clock.nanoseconds(slot.value), Self.anHour), count: slot.count)
+        }
+        return converted
+    }
+}
