@@ -173,14 +173,14 @@ _wsasend() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|sink|demo|codes|help)
+    send|sink|demo|codes|merge|help)
         # Offer subcommand argument completions
         "_wsasend_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
         COMPREPLY=()
-        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes help' -- "${cur}"))
+        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes merge help' -- "${cur}"))
         # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
         unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
         _wsasend_send
@@ -292,6 +292,30 @@ _wsasend_codes() {
     repeating_options=()
     non_repeating_options=()
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
+}
+
+_wsasend_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--histogram)
+    __wsasend_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--histogram')
+        __wsasend_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __wsasend_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    esac
 }
 
 _wsasend_help() {

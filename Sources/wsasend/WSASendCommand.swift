@@ -17,6 +17,6 @@ struct WSASendCommand: ParsableCommand {
               wsasend codes WSAECONNRESET
             """,
         version: "0.1.0",
-        subcommands: [SendCommand.self, SinkCommand.self, DemoCommand.self, CodesCommand.self],
+        subcommands: [SendCommand.self, SinkCommand.self, DemoCommand.self, CodesCommand.self, MergeCommand.self],
         defaultSubcommand: SendCommand.self)
 }
