@@ -48,10 +48,12 @@ def main():
             problems.append(f"{name}: merged report {ns(latency[name])} ns, shards' histograms {expected} ns")
     if ns(latency["max"]) != high or ns(latency["min"]) != low:
         problems.append(f"min/max: merged report {latency['min']}/{latency['max']}, shards {low}/{high} ns")
-    if not combined.get_lowest_equivalent_value(low) <= combined.get_min_value() <= low:
-        problems.append(f"min {low} is not in the histogram's lowest slot ({combined.get_min_value()})")
-    if not combined.get_lowest_equivalent_value(high) <= high <= combined.get_max_value():
-        problems.append(f"max {high} is not in the histogram's highest slot ({combined.get_max_value()})")
+    # The reports' min and max are exact; the histograms' extremes are slots, which a run timed in CPU
+    # ticks converts to nanoseconds slot by slot: they agree to the histograms' resolution (3 digits).
+    if abs(combined.get_min_value() - low) > max(2, 0.002 * low):
+        problems.append(f"min {low} is not at the histogram's lowest slot ({combined.get_min_value()})")
+    if abs(combined.get_max_value() - high) > max(2, 0.002 * high):
+        problems.append(f"max {high} is not at the histogram's highest slot ({combined.get_max_value()})")
     print(json.dumps({"figures": figures, "problems": problems}))
     return 1 if problems else 0
 

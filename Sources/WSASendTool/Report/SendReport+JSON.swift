@@ -35,7 +35,7 @@ extension SendReport {
 
     private var summaryJSON: JSONValue {
         let rate = bytesPerSecond
-        return .object([
+        let fields: [(String, JSONValue)] = [
             ("calls", .uint(summary.calls)),
             ("bytes_requested", .uint(summary.bytesRequested)),
             ("bytes_sent", .uint(summary.bytesSent)),
@@ -54,7 +54,17 @@ extension SendReport {
             ("calls_per_second", .double(callsPerSecond)),
             ("latency_seconds", Self.latencyJSON(latency)),
             ("latency_histogram", Self.histogramJSON(latencyHistogram)),
-        ])
+        ]
+        return .object(fields + scheduledJSON)
+    }
+
+    /// With `--rate`: the latency from the schedule, beside the per-call figures.
+    private var scheduledJSON: [(String, JSONValue)] {
+        guard rate != nil, scheduledLatency != nil else { return [] }
+        return [
+            ("scheduled_latency_seconds", Self.latencyJSON(scheduledLatency)),
+            ("scheduled_latency_histogram", Self.histogramJSON(scheduledHistogram)),
+        ]
     }
 
     static func codeJSON(_ entry: (error: WSAError, count: UInt64)) -> JSONValue {

@@ -31,6 +31,7 @@ struct NonOverlappedDriver: SendDriver {
             result.counters.append(worker.counters)
             result.errors.append(worker.error)
             result.latency.merge(worker.latency)
+            result.scheduled.merge(worker.scheduled)
             if let fileError = worker.fileError, result.failure == nil {
                 result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
             }
@@ -48,6 +49,7 @@ extension NonOverlappedDriver {
         let outcome = SignalStop.sending(on: handle, expiry: expiry) { worker.run() }
         var result = DriveResult(counters: [outcome.counters], errors: [outcome.error])
         result.latency = outcome.latency
+        result.scheduled = outcome.scheduled
         if let fileError = outcome.fileError {
             result.failure = ToolFailure(.noInput, "cannot read '\(fileError.path)': \(fileError.reason)")
         }

@@ -7,10 +7,16 @@ struct Pacer {
     let bitsPerSecond: UInt64
     let started = MonotonicClock.now()
 
+    /// When the schedule says the next set starts, `bytes` having been sent (monotonic nanoseconds): the
+    /// intended start that `--rate`'s latency from the schedule is measured from.
+    func due(afterSending bytes: UInt64) -> UInt64 {
+        started &+ UInt64(min(Double(bytes) * 8e9 / Double(bitsPerSecond), 1.8e19))
+    }
+
     /// Sleeps until `bytes` are due at the rate, in slices of at most 50 ms so that a stop or the end of
     /// `--duration` is not held up.
     func wait(afterSending bytes: UInt64, deadline: UInt64?, control: RunControl) {
-        let due = started &+ UInt64(min(Double(bytes) * 8e9 / Double(bitsPerSecond), 1.8e19))
+        let due = due(afterSending: bytes)
         while !control.isStopping {
             let now = MonotonicClock.now()
             let until = min(due, deadline ?? .max)

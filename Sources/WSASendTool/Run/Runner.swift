@@ -105,6 +105,8 @@ public struct Runner: Sendable {
         }
         report.latency = result.latency.summary
         report.latencyHistogram = result.latency.nanosecondHistogram
+        report.scheduledLatency = result.scheduled.summary
+        report.scheduledHistogram = result.scheduled.nanosecondHistogram
         report.failure = result.failure
         report.backend = result.backend
         report.interrupted = control.wasInterrupted

@@ -24,6 +24,8 @@ struct DriveResult: Sendable {
     var counters: [CallCounters]
     var errors: [Int32?]
     var latency = LatencyRecorder()
+    /// With `--rate`, latencies from each set's intended start (see `NonOverlappedWorker.Result`).
+    var scheduled = LatencyRecorder()
     /// A failure that ends the run with its own status (an unreadable input file: 66).
     var failure: ToolFailure?
     /// The overlapped engine's backend, in the overlapped modes.
