@@ -175,6 +175,15 @@ struct ShardEndToEndTests {
         #expect(outcome.stderrLines.count == 1 && outcome.stderr.contains(phrase), "\(outcome.stderr)")
     }
 
+    @Test("The text header names the shard and its part of the count")
+    func headerNamesShard() throws {
+        let sink = try Background(["sink", "0"])
+        let port = try sink.listeningPort()
+        let outcome = try Tool.run(["127.0.0.1:\(port)", "--count", "10", "--shard", "1/3"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("count 3, shard 1/3"), "\(outcome.stdout)")
+    }
+
     @Test("A shard with nothing to do says so and exits 0, with a report of no calls under --json")
     func idleShard() throws {
         let outcome = try Tool.run(["127.0.0.1:9", "--count", "2", "--shard", "2/3", "--json"])

@@ -67,6 +67,7 @@ extension SendReport {
         if let sendBufferSize { options.append("sndbuf \(Units.size(UInt64(sendBufferSize)))") }
         if let rate { options.append("rate \(Units.rate(Double(rate), unit: "bit")) per connection") }
         if noDelay { options.append("nodelay") }
+        if let shard { options.append("shard \(shard)") }
         let extra = options.isEmpty ? "" : ", " + options.joined(separator: ", ")
         return "\(direction) \(endpoint): \(transport.rawValue), \(modeText), \(count), buffers \(buffers) "
             + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)\(extra)"

@@ -60,7 +60,7 @@ public struct SendReport: Sendable {
     public var endedAt: WallClockTime?
     /// Every call's latency in nanoseconds, for the JSON report's lossless encoding and `--histogram`.
     public var latencyHistogram: Histogram<UInt64>?
-    /// With `--rate` (blocking and non-blocking modes): each buffer set's latency from its intended start
+    /// With `--rate`: each buffer set's latency from its intended start
     /// on the schedule, as wrk2 measures, beside the per-call figures that leave out the waiting a stall
     /// imposes on the calls behind it (coordinated omission).
     public var scheduledLatency: LatencySummary?
