@@ -97,7 +97,7 @@ public enum HistogramEncoding {
                 return .failure(DecodingError("the histogram's counts are cut short"))
             }
             if count < 0 {
-                let (next, overflow) = index.addingReportingOverflow(Int(clamping: -count))
+                let (next, overflow) = index.addingReportingOverflow(Int(clamping: count.magnitude))
                 guard !overflow else { return .failure(DecodingError("the histogram's counts run past its range")) }
                 index = next
                 continue

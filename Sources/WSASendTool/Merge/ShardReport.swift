@@ -97,10 +97,15 @@ public struct ShardReport: Sendable {
                 mode: value["mode"]?.stringValue ?? "",
                 flags: value["flags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 buffers: buffers, shard: shard, startedAt: startedAt, endedAt: endedAt,
-                elapsedNanoseconds: summary["elapsed_seconds"]?.doubleValue.map { UInt64(max(0, $0 * 1e9).rounded()) }
-                    ?? 0,
+                elapsedNanoseconds: summary["elapsed_seconds"]?.doubleValue.flatMap(Self.nanoseconds) ?? 0,
                 counters: counters, codes: codes, completionCodes: completionCodes, latency: latency,
-                histogram: histogram, exitStatus: value["exit_status"].flatMap { $0.doubleValue.map(Int64.init) } ?? 0))
+                histogram: histogram, exitStatus: value["exit_status"]?.doubleValue.flatMap { Int64(exactly: $0) } ?? 0)
+        )
+    }
+
+    /// Seconds as whole nanoseconds; nil for a negative or absurd value (past 2^63 ns, 292 years).
+    static func nanoseconds(_ seconds: Double) -> UInt64? {
+        seconds >= 0 && seconds < 9.2e9 ? UInt64((seconds * 1e9).rounded()) : nil
     }
 
     static func readCodes(_ value: JSONValue?) -> CodeCounts? {
