@@ -18,7 +18,8 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT (after the partial report).
+            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram file, 130 \
+            SIGINT (after the partial report).
 
             Examples:
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000

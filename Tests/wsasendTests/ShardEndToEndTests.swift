@@ -175,6 +175,23 @@ struct ShardEndToEndTests {
         #expect(outcome.stderrLines.count == 1 && outcome.stderr.contains(phrase), "\(outcome.stderr)")
     }
 
+    @Test("send --histogram writes the percentile text of every call; a file that cannot be created is exit 73")
+    func sendHistogramFile() throws {
+        let sink = try Background(["sink", "0"])
+        let port = try sink.listeningPort()
+        let histogram = TemporaryFile()
+        let outcome = try Tool.run(["127.0.0.1:\(port)", "--count", "40", "--histogram", histogram.path, "-q"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let text = try String(contentsOf: histogram.url, encoding: .utf8)
+        #expect(text.contains("Total count    =           40]"), "\(text)")
+        let refused = try Tool.run(["127.0.0.1:\(port)", "--count", "1", "--histogram", "/nonexistent/h.txt", "-q"])
+        #expect(refused.status == 73)
+        #expect(
+            refused.stderrLines == [
+                "wsasend: --histogram /nonexistent/h.txt: cannot create it: No such file or directory"
+            ])
+    }
+
     @Test("The text header names the shard and its part of the count")
     func headerNamesShard() throws {
         let sink = try Background(["sink", "0"])
