@@ -1,18 +1,19 @@
 # wsasend: `make demo` and `make test` are the two commands; both install what is missing first.
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
-DEB_PKGS   := liburing-dev libreadline-dev
+DEB_PKGS   := liburing-dev libreadline-dev zlib1g-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench bench-deps clean completions docs
+.PHONY: all deps test-deps python-deps build release demo test test-faults fuzz sanitize memcheck lint format install bench bench-deps clean completions docs
 
 all: build
 
-# Installs Debian's liburing-dev and libreadline-dev when their headers are missing.
+# Installs Debian's liburing-dev, libreadline-dev and zlib1g-dev when their headers are missing.
 deps:
 	@missing=""; \
 	[ -f /usr/include/liburing.h ] || missing="$$missing liburing-dev"; \
 	[ -f /usr/include/readline/readline.h ] || missing="$$missing libreadline-dev"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing (Debian packages, via apt-get)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -33,6 +34,17 @@ test-deps: deps
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# The PyPI packages the tests read wsasend's output with, independent of its own code: hdrhistogram
+# (HdrHistogram's Python library) and kubernetes-validate (the manifest's schema), in a virtual
+# environment under .build/python.
+PYTHON_VENV := .build/python
+python-deps:
+	@$(PYTHON_VENV)/bin/python -c 'import hdrh, kubernetes_validate' 2>/dev/null || { \
+	  echo "make python-deps: installing hdrhistogram and kubernetes-validate (PyPI) in $(PYTHON_VENV)"; \
+	  python3 -c 'import ensurepip' 2>/dev/null || { $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-venv; }; \
+	  python3 -m venv $(PYTHON_VENV) && $(PYTHON_VENV)/bin/pip install -q hdrhistogram kubernetes-validate; }
 
 build: deps
 	$(SWIFT) build

@@ -27,6 +27,12 @@ let package = Package(
         // GNU readline, for the REPL's line editing (Debian's libreadline-dev; `make deps` installs it).
         // No pkgConfig: readline.pc pulls in tinfo's -D_XOPEN_SOURCE, which SwiftPM refuses.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // zlib, for HdrHistogram's compressed encoding (Debian's zlib1g-dev; `make deps` installs it).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Winsock",
             dependencies: ["CWinsock", "CLiburing"]
@@ -35,6 +41,7 @@ let package = Package(
             name: "WSASendTool",
             dependencies: [
                 "Winsock",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -173,14 +173,14 @@ _wsasend() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    send|sink|demo|codes|repl|help)
+    send|sink|demo|codes|repl|merge|help)
         # Offer subcommand argument completions
         "_wsasend_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
         COMPREPLY=()
-        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes repl help' -- "${cur}"))
+        [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W 'send sink demo codes repl merge help' -- "${cur}"))
         # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
         unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
         _wsasend_send
@@ -192,7 +192,7 @@ _wsasend_send() {
     repeating_flags=()
     non_repeating_flags=(--oob --dontroute --partial --udp --no-connect --nodelay --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --bind --file --listen --sndbuf --rate --connect-timeout --interval)
+    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --bind --file --listen --sndbuf --rate --connect-timeout --interval --shard --shards --start-at --histogram)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
@@ -240,6 +240,20 @@ _wsasend_send() {
         return
         ;;
     '--interval')
+        return
+        ;;
+    '--shard')
+        __wsasend_add_completions -W 'auto'
+        return
+        ;;
+    '--shards')
+        return
+        ;;
+    '--start-at')
+        return
+        ;;
+    '--histogram')
+        __wsasend_add_completions -f
         return
         ;;
     esac
@@ -313,6 +327,30 @@ _wsasend_repl() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_wsasend_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--histogram)
+    __wsasend_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--histogram')
+        __wsasend_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __wsasend_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     esac

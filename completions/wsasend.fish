@@ -23,7 +23,7 @@ function __wsasend_parse_tokens -S
         __wsasend_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'sink'
             __wsasend_parse_subcommand 1 'udp' 'output=' 'once' 'idle=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'demo'
@@ -32,13 +32,15 @@ function __wsasend_parse_tokens -S
             __wsasend_parse_subcommand 1 'json' 'version' 'h/help'
         case 'repl'
             __wsasend_parse_subcommand 1 'buffers=' 'flags=' 'mode=' 'outstanding=' 'udp' 'sndbuf=' 'nodelay' 'sndtimeo=' 'connect-timeout=' 'no-history' 'echo' 'stop-on-error' 'json' 'version' 'h/help'
+        case 'merge'
+            __wsasend_parse_subcommand -r 1 'json' 'histogram=' 'version' 'h/help'
         case 'help'
             __wsasend_parse_subcommand -r 1 'version'
         case '*'
             # No subcommand named: the tokens are the default subcommand's (wsasend HOST:PORT ...).
             if test (count $unparsed_tokens) -gt 0; or string match -q -- '-*' (commandline -ct)
                 set -p unparsed_tokens send
-                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
             end
         end
     end
@@ -100,6 +102,7 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsa
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'demo' -d 'Start a sink on a free loopback port in this process and show WSASend\'s behaviour against it.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'codes' -d 'List every Winsock error code with its number, name and meaning, or explain one in full.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'repl' -d 'An interactive session over a live socket: every WSASend shows its return value and WSA code.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'merge' -d 'Add up the --json reports of a run\'s shards into one report, with exact percentiles.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" buffers' -l 'buffers' -d 'The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" count' -l 'count' -d 'The number of buffer sets each connection sends (default 1, or until the file ends).' -rfka ''
@@ -121,6 +124,10 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_option
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" nodelay' -l 'nodelay' -d 'Set TCP_NODELAY: send small segments at once instead of coalescing them.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connect-timeout' -l 'connect-timeout' -d 'How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" interval' -l 'interval' -d 'Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shard' -l 'shard' -d 'Do shard INDEX of COUNT of the run (0/4 to 3/4): connections, --count and --rate are dealt out; auto reads the launcher\'s environment.' -rfka 'auto'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shards' -l 'shards' -d 'The number of shards, for --shard auto under a Kubernetes Indexed Job (its completions).' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" start-at' -l 'start-at' -d 'Wait until this wall-clock time before connecting: RFC 3339 (2026-12-06T16:00:00Z) or Unix seconds.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" histogram' -l 'histogram' -d 'Write the latency distribution to this file in HdrHistogram\'s percentile text format (microseconds).' -rF
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" json' -l 'json' -d 'Print the report as one JSON object on standard output.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" v verbose' -s 'v' -l 'verbose' -d 'Print a line for every WSASend call.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" q quiet' -s 'q' -l 'quiet' -d 'Print nothing but errors (and the JSON report with --json).'
@@ -156,4 +163,9 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_option
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend repl" json' -l 'json' -d 'Print one JSON object per command (NDJSON) on standard output.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend repl" version' -l 'version' -d 'Show the version.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend repl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_positional "wsasend merge" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend merge" json' -l 'json' -d 'Print the merged report as one JSON object (itself a report that merge reads).'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend merge" histogram' -l 'histogram' -d 'Write the merged latency distribution in HdrHistogram\'s percentile text format (microseconds).' -rF
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend merge" version' -l 'version' -d 'Show the version.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend merge" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend help" version' -l 'version' -d 'Show the version.'

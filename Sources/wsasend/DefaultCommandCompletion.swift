@@ -23,11 +23,6 @@ enum DefaultCommandCompletion {
         return CompletionShell(rawValue: name)
     }
 
-    /// The subcommands in the order the generated scripts list them, `help` last.
-    static var subcommandNames: [String] {
-        WSASendCommand.configuration.subcommands.map { $0._commandName } + ["help"]
-    }
-
     static func script(for shell: CompletionShell) -> String {
         let generated = WSASendCommand.completionScript(for: shell)
         switch shell {
@@ -38,6 +33,13 @@ enum DefaultCommandCompletion {
         }
     }
 
+    /// The subcommand names as the generated scripts list them, `help` last: the anchors below quote them.
+    static var subcommandNames: [String] {
+        WSASendCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+    static var subcommandWords: String { subcommandNames.joined(separator: " ") }
+    static var subcommandPattern: String { subcommandNames.joined(separator: "|") }
+
     /// `_wsasend`'s fallback offered the subcommand names for any word; now it offers them for the first
     /// word only, and completes the words as `send`'s. And bash splits `127.0.0.1:9` into three words at
     /// the colon (COMP_WORDBREAKS), which the one-positional subcommands read as too many positionals,
@@ -46,7 +48,7 @@ enum DefaultCommandCompletion {
         let anchor = """
                 *)
                     # Offer subcommand completions
-                    COMPREPLY+=($(compgen -W '\(subcommandNames.joined(separator: " "))' -- "${cur}"))
+                    COMPREPLY+=($(compgen -W '\(subcommandWords)' -- "${cur}"))
                     ;;
 
             """
@@ -54,7 +56,7 @@ enum DefaultCommandCompletion {
                 *)
                     # Offer subcommand completions
                     COMPREPLY=()
-                    [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W '\(subcommandNames.joined(separator: " "))' -- "${cur}"))
+                    [[ "${COMP_CWORD}" -eq 1 ]] && COMPREPLY+=($(compgen -W '\(subcommandWords)' -- "${cur}"))
                     # No subcommand named: the words are the default subcommand's (wsasend HOST:PORT ...).
                     unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
                     _wsasend_send
@@ -70,7 +72,7 @@ enum DefaultCommandCompletion {
     /// offered subcommand names only, so `wsasend --bu<Tab>` found nothing.
     static func zsh(_ script: String) -> String {
         let argAnchor = """
-                    \(subcommandNames.joined(separator: "|")))
+                    \(subcommandPattern))
                         "_wsasend_${words[1]}" && ret=0
                         ;;
 

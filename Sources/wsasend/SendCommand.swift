@@ -18,8 +18,8 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 130 SIGINT, 143 SIGTERM, \
-            129 SIGHUP (each after the partial report).
+            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram file, \
+            130 SIGINT, 143 SIGTERM, 129 SIGHUP (each after the partial report).
 
             Examples:
               wsasend 127.0.0.1:9000 --buffers 4x4096 --count 1000
@@ -33,7 +33,13 @@ struct SendCommand: ParsableCommand {
     @OptionGroup var options: SendOptions
 
     func run() throws {
-        let plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        var plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        if let shard = try ShardVariables.shard(options.sharding) {
+            plan = plan.narrowed(to: shard)
+            if let sentence = plan.idleShardSentence {
+                try IdleShard.report(plan: plan, sentence: sentence, json: options.json, quiet: options.quiet)
+            }
+        }
         let control = RunControl()
         // A lone run keeps the process to one thread: the signal handlers stop it themselves.
         let strategy = RunSupervisor.Strategy(plan: plan, signalHandlerStops: true)
@@ -64,6 +70,10 @@ struct SendCommand: ParsableCommand {
         }
         if report.exitStatus != ExitStatus.success, let sentence = report.errorSentence {
             Console.standardError.line("wsasend: " + sentence)
+        }
+        if let path = options.sharding.histogram, let failure = HistogramOutput.write(report, to: path) {
+            Console.standardError.line("wsasend: " + failure.message)
+            if report.exitStatus == .success { throw ExitCode(failure.status) }
         }
         throw ExitCode(report.exitStatus)
     }

@@ -17,6 +17,9 @@ struct WSASendCommand: ParsableCommand {
               wsasend codes WSAECONNRESET
             """,
         version: "0.1.0",
-        subcommands: [SendCommand.self, SinkCommand.self, DemoCommand.self, CodesCommand.self, ReplSubcommand.self],
+        subcommands: [
+            SendCommand.self, SinkCommand.self, DemoCommand.self, CodesCommand.self, ReplSubcommand.self,
+            MergeCommand.self,
+        ],
         defaultSubcommand: SendCommand.self)
 }

@@ -24,7 +24,10 @@ struct DocsTests {
 
     @Test(
         "Every option that --help lists appears in the manual",
-        arguments: [["help", "send"], ["sink", "--help"], ["codes", "--help"], ["demo", "--help"], ["--help"]])
+        arguments: [
+            ["help", "send"], ["sink", "--help"], ["codes", "--help"], ["demo", "--help"], ["merge", "--help"],
+            ["--help"],
+        ])
     func manualNamesEveryOption(helpArguments: [String]) throws {
         let help = try Tool.run(helpArguments)
         #expect(help.status == 0)

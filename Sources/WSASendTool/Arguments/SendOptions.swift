@@ -141,6 +141,8 @@ public struct SendOptions: ParsableArguments, Sendable {
         transform: { try DurationGrammar.parseInterval($0).parsed() })
     public var interval: UInt64?
 
+    @OptionGroup(title: "Shards and histograms") public var sharding: ShardOptions
+
     @Flag(help: "Print the report as one JSON object on standard output.")
     public var json = false
 
@@ -186,6 +188,9 @@ public struct SendOptions: ParsableArguments, Sendable {
             if connections > 1 {
                 throw ValidationError("--file \(file) is one stream; it needs --connections 1, not \(connections).")
             }
+            if sharding.shard != nil {
+                throw ValidationError("--file \(file) is one stream; it cannot be split with --shard.")
+            }
             if buffers.totalBytes == 0 {
                 throw ValidationError("--file \(file) needs buffers that hold at least one byte, not '\(buffers)'.")
             }
@@ -218,6 +223,7 @@ public struct SendOptions: ParsableArguments, Sendable {
         plan.rate = rate
         plan.connectTimeout = connectTimeout
         plan.verbose = verbose
+        plan.startAt = sharding.startAt
         if let interval {
             plan.progressInterval = interval == 0 ? nil : interval
         } else {

@@ -66,6 +66,20 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownFlag(String)
     /// A WSA error code or name the catalog does not know.
     case unknownErrorCode(String)
+    /// A shard that is not `INDEX/COUNT` or `auto`.
+    case badShard(String)
+    /// A shard count of zero (`0/0`).
+    case noShards(String)
+    /// A shard index at or past the count (`3/2`; indexes start at 0).
+    case shardOutOfRange(String, count: UInt64)
+    /// A shard variable of the environment that is not a whole number, or out of range.
+    case badShardVariable(name: String, value: String)
+    /// `--shard auto` with none of the launchers' variables set.
+    case noShardEnvironment
+    /// `JOB_COMPLETION_INDEX` is set but the shard count was not given with `--shards N`.
+    case shardCountNeeded(index: String)
+    /// A time that is neither RFC 3339 nor Unix seconds.
+    case badTime(String)
 
     public var description: String {
         switch self {
@@ -136,6 +150,24 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(text)' is not a WSASend flag: use oob, dontroute, partial (or MSG_OOB ..., or a number)"
         case .unknownErrorCode(let text):
             return "'\(text)' is not a Winsock error code or name"
+        case .badShard(let text):
+            return "'\(text)' is not a shard: write INDEX/COUNT with INDEX from 0 to COUNT-1, such as 0/4, or auto"
+        case .noShards(let text):
+            return "'\(text)' has no shards: COUNT must be at least 1"
+        case .shardOutOfRange(let text, let count):
+            return "shard '\(text)' is out of range: with \(count) shards the index is 0 to \(count - 1)"
+        case .badShardVariable(let name, let value):
+            return "\(name)='\(value)' is not a usable shard number"
+        case .noShardEnvironment:
+            return "--shard auto found no shard in the environment: set JOB_COMPLETION_INDEX (with --shards N), "
+                + "SLURM_PROCID and SLURM_NTASKS, OMPI_COMM_WORLD_RANK and OMPI_COMM_WORLD_SIZE, or PMI_RANK and "
+                + "PMI_SIZE, or give --shard INDEX/COUNT"
+        case .shardCountNeeded(let index):
+            return "JOB_COMPLETION_INDEX is \(index) but the number of shards is unknown: give --shards N "
+                + "(the Job's completions)"
+        case .badTime(let text):
+            return "'\(text)' is not a time: write RFC 3339, such as 2026-12-06T16:00:00Z, or Unix seconds, "
+                + "such as 1796572800"
         }
     }
 }

@@ -9,7 +9,7 @@ import Winsock
 public enum GrammarProperties {
     /// The grammars by the name a fuzz run or a corpus folder uses.
     public static let names = [
-        "target", "listen", "buffers", "size", "duration", "rate", "flags", "code", "number", "port",
+        "target", "listen", "buffers", "size", "duration", "rate", "flags", "code", "number", "port", "shard", "time",
     ]
 
     /// Checks one input against the named grammar; nil when every property holds, else what broke.
@@ -60,6 +60,17 @@ public enum GrammarProperties {
         case "port":
             return check(PortGrammar.parse(input[...], allowZero: false)) { value in
                 value >= 1 ? nil : "accepted port 0 where it is not allowed"
+            }
+        case "shard":
+            return check(ShardSpec.parse(input)) { value in
+                if case .fixed(let shard) = value, shard.index >= shard.count {
+                    return "accepted index \(shard.index) of \(shard.count) shards"
+                }
+                return roundTrip(value, ShardSpec.parse(value.description))
+            }
+        case "time":
+            return check(WallClockTime.parse(input)) { value in
+                roundTrip(value, WallClockTime.parse(value.description))
             }
         default:
             return "no grammar is named '\(grammar)'"

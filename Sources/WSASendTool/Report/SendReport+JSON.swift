@@ -20,6 +20,11 @@ extension SendReport {
             fields.append(("outstanding", .uint(UInt64(outstanding))))
             fields.append(("backend", backend.map { .string($0) } ?? .null))
         }
+        if let shard {
+            fields.append(("shard", .object([("index", .uint(shard.index)), ("count", .uint(shard.count))])))
+        }
+        fields.append(("started_at", startedAt.map { .string($0.description) } ?? .null))
+        fields.append(("ended_at", endedAt.map { .string($0.description) } ?? .null))
         fields.append(("summary", summaryJSON))
         fields.append(("connections", .array(connections.map(Self.connectionJSON))))
         fields.append(("interrupted", .bool(interrupted)))
@@ -30,7 +35,7 @@ extension SendReport {
 
     private var summaryJSON: JSONValue {
         let rate = bytesPerSecond
-        return .object([
+        let fields: [(String, JSONValue)] = [
             ("calls", .uint(summary.calls)),
             ("bytes_requested", .uint(summary.bytesRequested)),
             ("bytes_sent", .uint(summary.bytesSent)),
@@ -48,7 +53,18 @@ extension SendReport {
             ("throughput_bits_per_second", .double(rate * 8)),
             ("calls_per_second", .double(callsPerSecond)),
             ("latency_seconds", Self.latencyJSON(latency)),
-        ])
+            ("latency_histogram", Self.histogramJSON(latencyHistogram)),
+        ]
+        return .object(fields + scheduledJSON)
+    }
+
+    /// With `--rate`: the latency from the schedule, beside the per-call figures.
+    private var scheduledJSON: [(String, JSONValue)] {
+        guard rate != nil, scheduledLatency != nil else { return [] }
+        return [
+            ("scheduled_latency_seconds", Self.latencyJSON(scheduledLatency)),
+            ("scheduled_latency_histogram", Self.histogramJSON(scheduledHistogram)),
+        ]
     }
 
     static func codeJSON(_ entry: (error: WSAError, count: UInt64)) -> JSONValue {

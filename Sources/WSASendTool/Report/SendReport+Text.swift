@@ -32,9 +32,11 @@ extension SendReport {
                 ("min", Double(latency.min)), ("p50", Double(latency.p50)), ("p90", Double(latency.p90)),
                 ("p99", Double(latency.p99)), ("max", Double(latency.max)), ("mean", latency.mean),
             ]
-            lines.append(
-                Self.line("latency", figures.map { "\($0.0) \(Units.duration($0.1))" }.joined(separator: ", ")))
+            var text = figures.map { "\($0.0) \(Units.duration($0.1))" }.joined(separator: ", ")
+            if scheduledLatency != nil { text += " (each call, from the call)" }
+            lines.append(Self.line("latency", text))
         }
+        if let scheduledLine { lines.append(scheduledLine) }
         lines.append(Self.line("elapsed", Units.duration(Double(elapsedNanoseconds))))
         let rate = bytesPerSecond
         lines.append(
@@ -65,6 +67,7 @@ extension SendReport {
         if let sendBufferSize { options.append("sndbuf \(Units.size(UInt64(sendBufferSize)))") }
         if let rate { options.append("rate \(Units.rate(Double(rate), unit: "bit")) per connection") }
         if noDelay { options.append("nodelay") }
+        if let shard { options.append("shard \(shard)") }
         let extra = options.isEmpty ? "" : ", " + options.joined(separator: ", ")
         return "\(direction) \(endpoint): \(transport.rawValue), \(modeText), \(count), buffers \(buffers) "
             + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)\(extra)"

@@ -1,3 +1,4 @@
+import Histogram
 import Winsock
 
 /// One connection's part of a send report.
@@ -55,6 +56,19 @@ public struct SendReport: Sendable {
     public var stopSignal = StopSignal.interrupt
     /// The overlapped engine's backend ("io_uring", or "poll" and why), in the overlapped modes.
     public var backend: String?
+    /// This process's shard of a larger run (`--shard`).
+    public var shard: Shard?
+    /// The wall-clock instants of the first call and of the end of the last (the monotonic elapsed time
+    /// after the start), for `merge` to span shards that ran on several hosts.
+    public var startedAt: WallClockTime?
+    public var endedAt: WallClockTime?
+    /// Every call's latency in nanoseconds, for the JSON report's lossless encoding and `--histogram`.
+    public var latencyHistogram: Histogram<UInt64>?
+    /// With `--rate`: each buffer set's latency from its intended start
+    /// on the schedule, as wrk2 measures, beside the per-call figures that leave out the waiting a stall
+    /// imposes on the calls behind it (coordinated omission).
+    public var scheduledLatency: LatencySummary?
+    public var scheduledHistogram: Histogram<UInt64>?
 
     public init(plan: RunPlan) {
         switch plan.endpoint {
@@ -80,6 +94,7 @@ public struct SendReport: Sendable {
         sendBufferSize = plan.sendBufferSize
         rate = plan.rate
         noDelay = plan.noDelay
+        shard = plan.shard
     }
 
     /// Bytes per second over the elapsed time; 0 when nothing was timed.

@@ -7,6 +7,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case failure = 1
     /// Bad usage: an option, a value, the grammar.
     case usage = 64
+    /// Input data that is not what it claims (`merge` of a file that is no wsasend report).
+    case dataError = 65
     /// An input file cannot be read.
     case noInput = 66
     /// The host cannot be resolved.

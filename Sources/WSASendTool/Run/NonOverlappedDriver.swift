@@ -39,6 +39,7 @@ struct NonOverlappedDriver: SendDriver {
             result.counters.append(worker.counters)
             result.errors.append(worker.error)
             result.latency.merge(worker.latency)
+            result.scheduled.merge(worker.scheduled)
             if let fileError = worker.fileError, result.failure == nil {
                 result.failure = ToolFailure(unreadable: fileError)
             }
@@ -57,6 +58,7 @@ extension NonOverlappedDriver {
         let ended = context.control.finish(handle)
         var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
         result.latency = outcome.latency
+        result.scheduled = outcome.scheduled
         if let fileError = outcome.fileError {
             result.failure = ToolFailure(unreadable: fileError)
         }

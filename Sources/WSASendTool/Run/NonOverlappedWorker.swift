@@ -10,6 +10,9 @@ struct NonOverlappedWorker: Sendable {
     struct Result: Sendable {
         var counters = CallCounters()
         var latency = LatencyRecorder(unit: .latencyClock)
+        /// With `--rate`: each buffer set's time from its intended start on the schedule to its last byte
+        /// taken (a stalled call delays the sets after it, and they count the delay).
+        var scheduled = LatencyRecorder(unit: .nanoseconds)
         /// The code of the call that failed, which ends the connection.
         var error: Int32?
         /// The input file could not be read.
@@ -44,8 +47,13 @@ struct NonOverlappedWorker: Sendable {
             guard let setBytes = nextSet(&result) else { break }
             cursor.reset(limit: setBytes)
             result.counters.bytesRequested += setBytes
+            let intended = pacer?.due(afterSending: result.counters.bytesSent)
             guard send(&cursor, into: &result, latencies: &latencies, deadline: deadline, progress: &progress)
             else { break }
+            if let intended {
+                let done = MonotonicClock.now()
+                result.scheduled.record(done &- min(intended, done))
+            }
             result.counters.sets += 1
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }

@@ -37,6 +37,8 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var connections: [OverlappedConnection] = []
     @exclusivity(unchecked) private var latency = LatencyRecorder(unit: .latencyClock)
     @exclusivity(unchecked) private var latencies = LatencyBatch()
+    /// With `--rate`: each set's time from its intended start on the schedule to its completion.
+    @exclusivity(unchecked) private var scheduled = LatencyRecorder(unit: .nanoseconds)
     private let clock: LatencyClock
     private let deadline: UInt64?
     private let started = MonotonicClock.now()
@@ -107,6 +109,7 @@ final class OverlappedRun {
         var result = DriveResult(
             counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
         result.latency = latency
+        result.scheduled = scheduled
         result.failure = setupFailure
         result.backend = OverlappedIO.backend
         if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
@@ -186,6 +189,7 @@ final class OverlappedRun {
         slot.immediate = false
         if routines { slot.overlapped.pointee.hEvent = slot.context }
         var sent: DWORD = 0
+        if let rate = plan.rate { slot.intendedAt = due(rate, on: connection) }
         slot.postedAt = clock.now()
         let status = context.send(
             connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
@@ -270,6 +274,10 @@ final class OverlappedRun {
         connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
         if slot.status == 0 {
             connection.counters.sets += 1
+            if plan.rate != nil {
+                let now = MonotonicClock.now()
+                scheduled.record(now &- min(slot.intendedAt, now))
+            }
             if let lines = verboseLines {
                 lines(
                     prefix(connection)

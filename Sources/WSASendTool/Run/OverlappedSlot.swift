@@ -24,6 +24,8 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var postedAt: UInt64 = 0
     @exclusivity(unchecked) var returnedAt: UInt64 = 0
     @exclusivity(unchecked) var completedAt: UInt64 = 0
+    /// With `--rate`, when the schedule meant the set to start (monotonic nanoseconds).
+    @exclusivity(unchecked) var intendedAt: UInt64 = 0
     /// The set's size as offered to WSASend.
     @exclusivity(unchecked) var offered: UInt64 = 0
     /// What the completion reported: a WSA code (0 for success) and the bytes sent.

@@ -10,9 +10,13 @@ struct Pacer {
     /// The longest sleep of `wait`, so that a stop or the end of `--duration` is not held up.
     static let slice: UInt64 = 50 * TimeUnits.nanosecondsPerMillisecond
 
+    /// When the schedule says the next set starts, `bytes` having been sent (monotonic nanoseconds): the
+    /// intended start that `--rate`'s latency from the schedule is measured from.
+    func due(afterSending bytes: UInt64) -> UInt64 { Self.due(bytes, at: bitsPerSecond, from: started) }
+
     /// Sleeps until `bytes` are due at the rate, in slices of at most `slice`.
     func wait(afterSending bytes: UInt64, deadline: UInt64?, control: RunControl) {
-        let due = Self.due(bytes, at: bitsPerSecond, from: started)
+        let due = due(afterSending: bytes)
         while !control.isStopping {
             let now = MonotonicClock.now()
             let until = min(due, deadline ?? .max)

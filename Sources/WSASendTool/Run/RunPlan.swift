@@ -48,6 +48,10 @@ public struct RunPlan: Sendable {
     public var verbose = false
     /// Progress lines every so many nanoseconds; nil for none.
     public var progressInterval: UInt64?
+    /// This process's shard (`--shard`), once the plan is narrowed to it; nil for a whole run.
+    public var shard: Shard?
+    /// When to start connecting (`--start-at`); nil starts at once.
+    public var startAt: WallClockTime?
 
     public init(endpoint: Endpoint) {
         self.endpoint = endpoint

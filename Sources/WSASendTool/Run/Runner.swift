@@ -60,6 +60,13 @@ public struct Runner: Sendable {
             return report
         }
 
+        if let instant = plan.startAt {
+            StartGate.wait(until: instant, control: control, events: events)
+            if control.isStopping {
+                report.interrupted = control.wasInterrupted
+                return report
+            }
+        }
         let attempts: [ConnectionAttempt]
         switch connect(&report) {
         case .success(let made): attempts = made
@@ -78,6 +85,7 @@ public struct Runner: Sendable {
         let live = open.map { _ in LiveCounters() }
         let started = MonotonicClock.now()
         let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
+        report.startedAt = WallClock.now()
         var context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             supervisor: supervisor, clock: clock)
@@ -85,6 +93,8 @@ public struct Runner: Sendable {
         let supervisorThread = supervisor.startWatching(live: live, started: started)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
+        report.endedAt = WallClockTime(
+            nanosecondsSinceEpoch: (report.startedAt?.nanosecondsSinceEpoch ?? 0) &+ report.elapsedNanoseconds)
         supervisor.finish()
         supervisorThread?.join()
         for (_, handle) in open { control.release(handle) }
@@ -98,6 +108,9 @@ public struct Runner: Sendable {
             report.summary.merge(result.counters[position])
         }
         report.latency = result.latency.summary(clock: clock)
+        report.latencyHistogram = result.latency.nanosecondHistogram(clock: clock)
+        report.scheduledLatency = result.scheduled.summary
+        report.scheduledHistogram = result.scheduled.nanosecondHistogram(clock: nil)
         report.failure = result.failure
         report.backend = result.backend
         report.noteInterruption(control)

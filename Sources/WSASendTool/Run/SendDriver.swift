@@ -29,6 +29,8 @@ struct DriveResult: Sendable {
     /// to the runner.
     var ended: [UInt64?] = []
     var latency = LatencyRecorder()
+    /// With `--rate`, latencies from each set's intended start (see `NonOverlappedWorker.Result`).
+    var scheduled = LatencyRecorder()
     /// A failure that ends the run with its own status (an unreadable input file: 66).
     var failure: ToolFailure?
     /// The overlapped engine's backend, in the overlapped modes.

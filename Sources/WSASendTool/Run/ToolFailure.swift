@@ -27,6 +27,11 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case uncreatableOutput(path: String, errno: Int32)
     /// The sink's `--output` failed on a write.
     case unwritableOutput(path: String, errno: Int32)
+    /// A file named by an option (`--histogram`) cannot be created (`created` false: written).
+    case unwritableTextFile(option: String, path: String, created: Bool, errno: Int32)
+    /// `merge`'s inputs, each line one input's problem: unreadable files (`unreadable`), or reports
+    /// that are not wsasend's or do not belong together.
+    case badMergeInputs(lines: [String], unreadable: Bool)
     /// The open-file limit cannot hold a socket per connection: the hard limit is short and may not be
     /// raised (`refusal` nil), or setrlimit refused the soft one (`refusal` its errno).
     case tooFewOpenFiles(connections: Int, needed: Int, limit: UInt64, refusal: Int32?)
@@ -36,7 +41,8 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .startup, .buffersUnavailable, .overlappedBuffersUnavailable, .eventUnavailable, .threadUnavailable:
             .software
         case .noDriver: .usage
-        case .uncreatableOutput: .cannotCreate
+        case .uncreatableOutput, .unwritableTextFile: .cannotCreate
+        case .badMergeInputs(_, let unreadable): unreadable ? .noInput : .dataError
         case .unreadableInput: .noInput
         case .unresolvedHost: .noHost
         case .cannotListen, .tooFewOpenFiles: .unavailable
@@ -63,6 +69,9 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot create the output file '\(path)': \(systemMessage(errno))"
         case .unwritableOutput(let path, let errno):
             "cannot write the output file '\(path)': \(systemMessage(errno))"
+        case .unwritableTextFile(let option, let path, let created, let errno):
+            "\(option) \(path): cannot \(created ? "write" : "create") it: \(systemMessage(errno))"
+        case .badMergeInputs(let lines, _): lines.joined(separator: "\n")
         case .tooFewOpenFiles(let connections, let needed, let limit, nil):
             "--connections \(connections) needs about \(needed) open files, but the hard limit is \(limit) and "
                 + "raising it takes CAP_SYS_RESOURCE: allow more first ('ulimit -n \(needed)' as root), or use "
