@@ -22,6 +22,7 @@ struct ReplGrammarTests {
         ("flags none", .set(.flags(0))),
         ("flags 0x8000", .set(.flags(DWORD(MSG_PARTIAL)))),
         ("mode routine", .set(.mode(.routine))),
+        ("mode EVENT", .set(.mode(.event))),
         ("outstanding 1024", .set(.outstanding(1024))),
         ("sndbuf 64K", .set(.sndbuf(65536))),
         ("nodelay on", .set(.nodelay(true))),

@@ -78,7 +78,7 @@ public enum ReplGrammar {
             return .set(.flags(list == "none" ? 0 : try value(FlagList.parse(list))))
         case "mode":
             let word = try one(name, words, what: "a mode")
-            guard let mode = SendMode(rawValue: word) else {
+            guard let mode = SendMode(rawValue: word.lowercased()) else {
                 throw .badChoice(command: name, word: word, choices: "blocking, nonblocking, event or routine")
             }
             return .set(.mode(mode))
