@@ -342,4 +342,25 @@ struct RunEndingTests {
         // duration stays within a few times it, more on a loaded machine (100 sockets' cache misses).
         #expect(p50 < reference * 20, "p50 \(p50) s with 100 connections against \(reference) s with one")
     }
+
+    /// Sends still pending when `--duration` ends are cancelled by the run itself: reported, never a failure.
+    @Test(
+        "Sends pending at the end of --duration are cancelled by the run: exit 0, cancelled_by_run, 995 in completion_codes",
+        arguments: ["event", "routine"])
+    func pendingAtTheEndIsNotAFailure(mode: String) throws {
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
+        let outcome = try Tool.run(
+            [
+                "127.0.0.1:\(peer.port)", "--mode", mode, "--outstanding", "64", "--buffers", "4x16K", "--duration",
+                "1s",
+                "--json",
+            ], timeout: 30)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let summary = try SinkEndToEndTests.summary(Self.json(outcome.stdout))
+        let cancelled = summary["cancelled_by_run"] as? Int ?? 0
+        #expect(cancelled > 0, "\(summary)")
+        let aborted = (summary["completion_codes"] as? [[String: Any]] ?? []).first { $0["code"] as? Int == 995 }
+        #expect(aborted?["count"] as? Int == cancelled)
+    }
 }

@@ -1,3 +1,5 @@
+import Winsock
+
 /// What one connection's WSASend calls did, counted on the per-call path (plain integers, no locks).
 ///
 /// Each call is counted in exactly one of five buckets, by how WSASend returned:
@@ -34,6 +36,9 @@ public struct CallCounters: Sendable, Equatable {
     /// WSA_OPERATION_ABORTED after closesocket). The calls themselves are counted in `pending` or
     /// `completedImmediately`.
     public var completionCodes = CodeCounts()
+    /// Of `completionCodes`' WSA_OPERATION_ABORTED, the pending calls the run itself cancelled as it
+    /// ended (at the end of `--duration`, on a signal): the run's doing, not a failure.
+    public var cancelledByRun: UInt64 = 0
 
     public init() {}
 
@@ -53,5 +58,12 @@ public struct CallCounters: Sendable, Equatable {
         bytesSent += other.bytesSent
         codes.merge(other.codes)
         completionCodes.merge(other.completionCodes)
+        cancelledByRun += other.cancelledByRun
+    }
+
+    /// Overlapped calls that completed with an error the run did not cause.
+    public var completionFailures: UInt64 {
+        let all = completionCodes.counts.reduce(0, +)
+        return all - min(cancelledByRun, completionCodes.count(of: WSA_OPERATION_ABORTED))
     }
 }

@@ -30,6 +30,16 @@ public struct CodeCounts: Sendable, Equatable {
 
     public var isEmpty: Bool { codes.isEmpty }
 
+    /// Takes `count` of `code` away (none below zero; a code left at zero goes).
+    public mutating func remove(_ code: Int32, count: UInt64) {
+        guard let index = codes.firstIndex(of: code) else { return }
+        counts[index] -= min(count, counts[index])
+        if counts[index] == 0 {
+            codes.remove(at: index)
+            counts.remove(at: index)
+        }
+    }
+
     /// The codes with their names and counts, most frequent first.
     public var entries: [(error: WSAError, count: UInt64)] {
         zip(codes, counts).map { (WSAError($0), $1) }.sorted { $0.count > $1.count }

@@ -48,6 +48,7 @@ extension SendReport {
             ("sets", .uint(summary.sets)),
             ("codes", .array(summary.codes.entries.map(Self.codeJSON))),
             ("completion_codes", .array(summary.completionCodes.entries.map(Self.codeJSON))),
+            ("cancelled_by_run", .uint(summary.cancelledByRun)),
             ("elapsed_seconds", .seconds(elapsedNanoseconds)),
             ("throughput_bytes_per_second", .double(rate)),
             ("throughput_bits_per_second", .double(rate * 8)),

@@ -26,6 +26,11 @@ extension SendReport {
             }
             lines.append(Self.line("completed", "with errors: " + codes.joined(separator: ", ")))
         }
+        if summary.cancelledByRun > 0 {
+            let count = Units.grouped(summary.cancelledByRun)
+            lines.append(
+                Self.line("cancelled", "\(count) pending at the end of the run (WSA_OPERATION_ABORTED, not a failure)"))
+        }
         if let backend { lines.append(Self.line("engine", backend)) }
         if let latency {
             let figures = [

@@ -115,7 +115,7 @@ public struct SendReport: Sendable {
         if let failure { return failure.status }
         if interrupted { return stopSignal.exitStatus }
         if !connections.isEmpty && connected == 0 { return .unavailable }
-        if summary.failed > 0 || !summary.completionCodes.isEmpty || connections.contains(where: { $0.error != nil }) {
+        if summary.failed > 0 || summary.completionFailures > 0 || connections.contains(where: { $0.error != nil }) {
             return .failure
         }
         return .success
@@ -141,11 +141,11 @@ public struct SendReport: Sendable {
             let names = Array(Set(codes)).sorted().map { WSAError($0).description }.joined(separator: ", ")
             parts.append("\(summary.failed) of \(summary.calls) WSASend calls failed: \(names)")
         }
-        let completionFailures = summary.completionCodes.entries
-        if !completionFailures.isEmpty {
-            let total = completionFailures.reduce(0) { $0 + $1.count }
-            let names = completionFailures.map(\.error.description).joined(separator: ", ")
-            parts.append("\(total) overlapped calls completed with an error: \(names)")
+        if summary.completionFailures > 0 {
+            var failures = summary.completionCodes
+            failures.remove(WSA_OPERATION_ABORTED, count: summary.cancelledByRun)
+            let names = failures.entries.map(\.error.description).joined(separator: ", ")
+            parts.append("\(summary.completionFailures) overlapped calls completed with an error: \(names)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

@@ -291,6 +291,9 @@ final class OverlappedRun {
         connection.counters.completionCodes.add(slot.status)
         if !context.control.isStopping {
             connection.error = connection.error ?? slot.status
+        } else if slot.status == WSA_OPERATION_ABORTED {
+            // The run cancelled it as it ended (closesocket at the end of --duration, or a signal).
+            connection.counters.cancelledByRun += 1
         }
         if let lines = verboseLines {
             lines(
