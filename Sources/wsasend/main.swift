@@ -4,7 +4,7 @@ import WSASendTool
 
 // The process: signals, then the command tree; every exit status is decided here (DESIGN.md).
 Signals.install()
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = CommandLineWords.drainWithDefault(Array(CommandLine.arguments.dropFirst()))
 if let shell = DefaultCommandCompletion.requestedShell(arguments) {
     Console.standardOutput.line(DefaultCommandCompletion.script(for: shell))
     exit(ExitStatus.success.rawValue)

@@ -11,7 +11,9 @@ struct GrammarCorpusTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fuzz/corpus")
 
-    @Test("Every grammar has a corpus, and every saved input keeps the grammar's properties", arguments: GrammarProperties.names)
+    @Test(
+        "Every grammar has a corpus, and every saved input keeps the grammar's properties",
+        arguments: GrammarProperties.names)
     func corpusHolds(grammar: String) throws {
         let folder = Self.corpus.appendingPathComponent(grammar)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

@@ -14,6 +14,8 @@ public struct ConnectionReport: Sendable {
     public var error: Int32?
     /// True when the connection could not be made (the error is the connect's).
     public var connectFailed = false
+    /// The kernel's view of a TCP connection after its last call; nil for UDP or a closed socket.
+    public var tcp: TCPView?
 
     public init(index: Int) { self.index = index }
 }
@@ -37,6 +39,9 @@ public struct SendReport: Sendable {
     public var count: UInt64?
     public var duration: UInt64?
     public var sendBufferSize: UInt32?
+    /// `--sndtimeo` in milliseconds, and `--drain`'s timeout in nanoseconds.
+    public var sendTimeoutMilliseconds: UInt32?
+    public var drainTimeout: UInt64?
     public var rate: UInt64?
     public var noDelay = false
     /// Totals over every connection.
@@ -51,6 +56,8 @@ public struct SendReport: Sendable {
     public var interrupted = false
     /// The overlapped engine's backend ("io_uring", or "poll" and why), in the overlapped modes.
     public var backend: String?
+    /// What `--drain` found; nil when it was not asked for.
+    public var drain: DrainReport?
 
     public init(plan: RunPlan) {
         switch plan.endpoint {
@@ -74,6 +81,8 @@ public struct SendReport: Sendable {
         count = plan.count
         duration = plan.duration
         sendBufferSize = plan.sendBufferSize
+        sendTimeoutMilliseconds = plan.sendTimeoutMilliseconds
+        drainTimeout = plan.drainTimeout
         rate = plan.rate
         noDelay = plan.noDelay
     }

@@ -86,6 +86,7 @@ public struct Runner: Sendable {
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         supervisor.finish()
         supervisorThread?.join()
+        observeDelivery(open, into: &report)
         for (_, handle) in open { control.release(handle) }
 
         for (position, (index, _)) in open.enumerated() {
