@@ -120,6 +120,31 @@ struct DeliveryEndToEndTests {
         #expect((summary["pending"] as? Int ?? 0) > 0)
     }
 
+    /// The end of --duration with the peer not reading: the run closes the socket (closesocket) while
+    /// all 64 calls are pending, and each one completes with WSA_OPERATION_ABORTED: none lost, none failed.
+    @Test(
+        "closesocket with 64 sends pending: all 64 complete WSA_OPERATION_ABORTED, counted as interrupted, exit 0",
+        arguments: ["event", "routine"])
+    func closeWithSendsPending(mode: String) throws {
+        let peer = try LoopbackPeer(reads: false)
+        defer { peer.stopHolding() }
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(peer.port)", "--mode", mode, "--outstanding", "64", "--buffers", "16K", "--duration",
+                "300ms", "--json",
+            ], timeout: 20)
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let summary = try SinkEndToEndTests.summary(SinkEndToEndTests.json(sender.stdout))
+        let completions = try #require(summary["completion_codes"] as? [[String: Any]])
+        #expect(completions.map { $0["code"] as? Int } == [995])
+        #expect(completions.first?["count"] as? Int == 64)
+        #expect(summary["interrupted"] as? Int == 64)
+        #expect(summary["failed"] as? Int == 0)
+        let calls = try #require(summary["calls"] as? Int)
+        let sets = try #require(summary["sets"] as? Int)
+        #expect(calls == sets + 64, "every call but the 64 aborted sent its whole set")
+    }
+
     /// Root reads every file whose mode forbids it; a sysctl that is write-only refuses root too.
     static var unreadableFile: String? {
         if getuid() == 0 {
