@@ -91,15 +91,19 @@ struct OverlappedEndToEndTests {
         "Twenty connections driven from one thread each send the whole run, and the sink receives it on each",
         arguments: modes)
     func manyConnections(mode: String) throws {
-        // The sink ends 5 s after the last byte: long enough that a loaded machine (the whole suite runs in
-        // parallel) does not end it mid-run, which the senders would see as WSAECONNRESET.
-        let sink = try Background(["sink", "0", "--json", "--idle", "5s"])
+        // The sink runs until its progress lines show every byte (or 30 s pass), then SIGINT ends it: a
+        // loaded machine (the whole suite under ThreadSanitizer) cannot end it mid-run, as --idle could.
+        let sink = try Background(["sink", "0", "--json", "--interval", "20ms"])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
             [
                 "127.0.0.1:\(port)", "--mode", mode, "--outstanding", "4", "--connections", "20", "--buffers", "2x1K",
                 "--count", "200", "--json",
             ])
+        let everything = "8,192,000 bytes received"
+        let deadline = Date().addingTimeInterval(30)
+        while !sink.stderr.contains(everything) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        sink.interrupt()
         let received = try sink.finish(timeout: 30)
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
         let report = try SinkEndToEndTests.json(sender.stdout)
