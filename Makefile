@@ -77,7 +77,7 @@ test: test-deps lint
 # misbehaving peers, signals in every phase. Needs root; skips every test with the reason where namespaces
 # are refused. FAULT_MIB sets the payload of the lossless tests (default 64).
 test-faults: test-deps build
-	python3 Tests/faults/run.py
+	python3 Tests/faults/run.py --table
 
 # The whole suite under AddressSanitizer, then under ThreadSanitizer (make test runs only the overlapped
 # suites under ThreadSanitizer). The end-to-end tests drive the sanitized binary of the same build. Leaks
@@ -98,10 +98,15 @@ memcheck: test-deps release
 # ports), each for FUZZ_SECONDS (default 60), starting from the committed corpus in Fuzz/corpus/. A crash
 # leaves its input as crash-* here: copy it into Fuzz/corpus/GRAMMAR/ (the corpus test then keeps it fixed)
 # and replay it with .build/debug/GrammarFuzz GRAMMAR FILE.
+# Then the Win32 surface for FUZZ_SECONDS: WSASendFuzz calls WSASend with random WSABUF arrays, flags and
+# modes on a loopback connection, from Fuzz/wsasend-corpus/; replay a crash with .build/debug/WSASendFuzz FILE
+# (the corpus test replays the committed corpus).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
 	  --product GrammarFuzz --scratch-path .build-fuzz
+	$(SWIFT) build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
+	  --product WSASendFuzz --scratch-path .build-fuzz
 	@set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	for dir in Fuzz/corpus/*/; do \
 	  grammar=$$(basename "$$dir"); mkdir -p "$$work/$$grammar"; status=0; \
@@ -114,7 +119,16 @@ fuzz: deps
 	    echo "make fuzz: $$grammar failed (exit $$status); a crashing input is saved as crash-* here"; exit 1; \
 	  fi; \
 	  echo "make fuzz: $$grammar: $${runs:-?} inputs in $(FUZZ_SECONDS) s, no property broken"; \
-	done
+	done; \
+	mkdir -p "$$work/wsasend"; status=0; \
+	SWIFT_BACKTRACE=enable=no .build-fuzz/release/WSASendFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -print_final_stats=1 "$$work/wsasend" Fuzz/wsasend-corpus > "$$work/wsasend.log" 2>&1 || status=$$?; \
+	runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' "$$work/wsasend.log"); \
+	if [ "$$status" -ne 0 ]; then \
+	  tail -n 30 "$$work/wsasend.log"; \
+	  echo "make fuzz: WSASend failed (exit $$status); a crashing input is saved as crash-* here"; exit 1; \
+	fi; \
+	echo "make fuzz: WSASend: $${runs:-?} inputs in $(FUZZ_SECONDS) s, every call kept the contract"
 
 # The binary, the manual, and the completions where bash-completion, zsh and fish look for them.
 install: release

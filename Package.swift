@@ -63,6 +63,13 @@ let package = Package(
             dependencies: ["WSASendTool"],
             path: "Fuzz/GrammarFuzz"
         ),
+        // A libFuzzer target for the Win32 surface: random WSABUF arrays, flags and modes on a real loopback
+        // connection; built like GrammarFuzz, with a replay tool in a normal build.
+        .executableTarget(
+            name: "WSASendFuzz",
+            dependencies: ["Winsock"],
+            path: "Fuzz/WSASendFuzz"
+        ),
         .testTarget(name: "WinsockTests", dependencies: ["Winsock", "WSASendExample"]),
         .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool"]),
         .testTarget(name: "wsasendTests", dependencies: ["wsasend"]),

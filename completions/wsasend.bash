@@ -192,7 +192,7 @@ _wsasend_send() {
     repeating_flags=()
     non_repeating_flags=(--oob --dontroute --partial --udp --no-connect --nodelay --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --bind --file --listen --sndbuf --rate --connect-timeout --interval --shard --shards --start-at --histogram)
+    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --bind --file --listen --sndbuf --rate --sndtimeo --connect-timeout --drain --interval --shard --shards --start-at --histogram)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
@@ -236,7 +236,13 @@ _wsasend_send() {
     '--rate')
         return
         ;;
+    '--sndtimeo')
+        return
+        ;;
     '--connect-timeout')
+        return
+        ;;
+    '--drain')
         return
         ;;
     '--interval')

@@ -23,7 +23,7 @@ function __wsasend_parse_tokens -S
         __wsasend_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+            __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'sndtimeo=' 'nodelay' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'sink'
             __wsasend_parse_subcommand 1 'udp' 'output=' 'once' 'idle=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'demo'
@@ -40,7 +40,7 @@ function __wsasend_parse_tokens -S
             # No subcommand named: the tokens are the default subcommand's (wsasend HOST:PORT ...).
             if test (count $unparsed_tokens) -gt 0; or string match -q -- '-*' (commandline -ct)
                 set -p unparsed_tokens send
-                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'nodelay' 'connect-timeout=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+                __wsasend_parse_subcommand 1 'buffers=' 'count=' 'duration=' 'flags=' 'oob' 'dontroute' 'partial' 'mode=' 'outstanding=' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'sndbuf=' 'rate=' 'sndtimeo=' 'nodelay' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
             end
         end
     end
@@ -121,8 +121,10 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_option
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" listen' -l 'listen' -d 'Wait for connections on [HOST:]PORT (127.0.0.1 when no host is given), then send.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" sndbuf' -l 'sndbuf' -d 'The socket\'s send buffer size (SO_SNDBUF), such as 64K.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" rate' -l 'rate' -d 'Hold each connection to this rate: bits per second (100M, 100Mbit, 100Mbps) or bytes (12.5MB/s).' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" sndtimeo' -l 'sndtimeo' -d 'Set SO_SNDTIMEO: a blocking call that cannot finish this soon fails with WSAETIMEDOUT, such as 2s or 500ms.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" nodelay' -l 'nodelay' -d 'Set TCP_NODELAY: send small segments at once instead of coalescing them.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connect-timeout' -l 'connect-timeout' -d 'How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" drain' -l 'drain' -d 'After the last call, wait until the peer has acknowledged every byte, at most this long (default 10s).' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" interval' -l 'interval' -d 'Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shard' -l 'shard' -d 'Do shard INDEX of COUNT of the run (0/4 to 3/4): connections, --count and --rate are dealt out; auto reads the launcher\'s environment.' -rfka 'auto'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shards' -l 'shards' -d 'The number of shards, for --shard auto under a Kubernetes Indexed Job (its completions).' -rfka ''

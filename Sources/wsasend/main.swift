@@ -5,7 +5,7 @@ import WSASendTool
 // The process: signals, then the command tree; the process exits here, with the status each command
 // decided (the exit statuses `--help` and the manual list).
 Signals.install()
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = CommandLineWords.drainWithDefault(Array(CommandLine.arguments.dropFirst()))
 if let shell = DefaultCommandCompletion.requestedShell(arguments) {
     Console.standardOutput.line(DefaultCommandCompletion.script(for: shell))
     exit(ExitStatus.success.rawValue)

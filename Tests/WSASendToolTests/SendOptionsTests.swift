@@ -39,6 +39,10 @@ struct SendOptionsTests {
             ["h:1", "-v", "-q"],
             ["h:1", "--file", "f", "--connections", "2"],
             ["h:1", "--file", "f", "--buffers", "3x0"],
+            ["h:1", "--udp", "--drain", "1s"],
+            ["h:1", "--sndtimeo", "0"],
+            ["h:1", "--sndtimeo", "500us"],
+            ["h:1", "--sndtimeo", "600h"],
         ])
     func conflicts(arguments: [String]) {
         #expect(throws: (any Error).self) { try SendOptions.parse(arguments) }

@@ -53,20 +53,28 @@ struct CompletionRoutineTests {
             pause(microseconds: 100_000)
             try drain(pair.server, count: filled + 10_000)
         }
-        let outcome = try Worker { () -> (DWORD, Int, UInt64) in
+        let outcome = try Worker { () -> (pending: Bool, before: Int, result: DWORD, after: Int, slept: UInt64) in
             let slots = SendSlots(1)
             let payload = Payload(count: 10_000)
             let log = RoutineLog()
             slots[0].pointee.hEvent = log.context
             var buffer = payload.wsabuf
-            _ = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
+            let status = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
+            let pending = status == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING
+            let before = log.calls.count
             let start = MonotonicClock.now()
             let result = SleepEx(INFINITE, TRUE)
-            return (result, log.calls.count, MonotonicClock.now() - start)
+            return (pending, before, result, log.calls.count, MonotonicClock.now() - start)
         }.join()
         try drainer.join()
-        #expect(outcome.0 == WAIT_IO_COMPLETION)
-        #expect(outcome.1 == 1)
+        // The send could not complete at once (the send buffer is full), its routine had not run when the
+        // sleep began, and the sleep lasted until the drainer made room (it starts after 100 ms): the
+        // routine was queued while the thread slept, and woke it.
+        #expect(outcome.pending, "the send completed at once: nothing was left to queue during the sleep")
+        #expect(outcome.before == 0)
+        #expect(outcome.result == WAIT_IO_COMPLETION)
+        #expect(outcome.after == 1)
+        #expect(outcome.slept >= 50_000_000, "slept \(outcome.slept) ns: the routine was queued before the sleep")
     }
 
     /// "The transport providers ... guarantee that, for a given socket, I/O completion routines will not

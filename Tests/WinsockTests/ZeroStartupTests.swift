@@ -2,6 +2,8 @@ import Testing
 import Winsock
 
 import var Glibc.ECONNREFUSED
+import var Glibc.TIOCOUTQ
+import func Glibc.ioctl
 
 /// The library with no WSAStartup outstanding. WSAStartup's count is process-wide, so these run only
 /// in a child process of their own (IsolatedRunTests starts it, one test per child), never beside the
@@ -100,7 +102,12 @@ struct ZeroStartupTests {
         try #require(connectLoopback(stuck, family: AF_INET, port: stuckPort) == 0)
         let stuckPeer = try #require(stuckListener.accept())
         let sender = TestThread { wsaSend(stuck, Pattern.bytes(count: 4 << 20)) }
-        TestClock.sleep(milliseconds: 300)
+        // Cleanup must come after the send has begun (on a loaded machine the thread may take a while to
+        // get there): wait until bytes sit in the socket's send queue, then a little more.
+        let descriptor = try #require(linuxDescriptor(of: stuck))
+        for _ in 0..<500 where queuedBytes(descriptor) == 0 { TestClock.sleep(milliseconds: 10) }
+        #expect(queuedBytes(descriptor) > 0, "the send never began")
+        TestClock.sleep(milliseconds: 100)
         #expect(!sender.isFinished, "the send should be blocked: its peer reads nothing")
 
         try #require(WSACleanup() == 0)
@@ -145,4 +152,10 @@ struct IsolatedRunTests {
         #expect(outcome.status == 0, "\(outcome.summary)")
         #expect(outcome.marks == [mark], "the child did not reach the end of \(name)\n\(outcome.summary)")
     }
+}
+
+/// Bytes in a Linux socket's send queue (TIOCOUTQ, as SIOCOUTQ is spelt for sockets too).
+private func queuedBytes(_ descriptor: Int32) -> Int32 {
+    var queued: Int32 = 0
+    return ioctl(descriptor, UInt(TIOCOUTQ), &queued) == 0 ? queued : 0
 }

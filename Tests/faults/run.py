@@ -262,6 +262,63 @@ def lossless_connections(ctx):
     return f"{sent:,} bytes sent over 4 connections = {received:,} received; {sender.elapsed:.1f} s"
 
 
+@fault("delivered, not only accepted (TCP_INFO, --drain)",
+       "5 % loss, 50 Mbit/s, 8 MiB blocking: the report's TCP view shows retransmitted segments (> 0); "
+       "without --drain bytes are still unacknowledged after the last call, with --drain they end at 0")
+def delivery(ctx):
+    if needs_nft():
+        return "skip: " + needs_nft()
+    damage(ctx)
+    runs = {}
+    for label, extra in (("plain", []), ("drain", ["--drain", "60s"])):
+        receiver = sink(ctx.hosts, "--once", "--json")
+        try:
+            sender = Sender(ctx.hosts, [f"{RECEIVER}:{receiver.port}", "--buffers", "4x16K", "--count", "128",
+                                        *extra], timeout=120).run()
+            sink_report = json.loads(receiver.wait(timeout=60))
+        finally:
+            receiver.close()
+        check(sender.status == 0, f"{label}: exit {sender.status}: {sender.stderr[:300]}")
+        tcp = sender.report["connections"][0]["tcp"]
+        check(tcp is not None, f"{label}: the connection has no TCP view")
+        sent = sender.report["summary"]["bytes_sent"]
+        received = sink_report["summary"]["bytes_received"]
+        check(received == sent, f"{label}: sent {sent}, arrived {received}")
+        check(tcp["retransmitted_segments"] > 0, f"{label}: no retransmitted segment under 5 % loss")
+        runs[label] = (sender, tcp)
+    plain_tcp = runs["plain"][1]
+    drained, drained_tcp = runs["drain"]
+    drain = drained.report["drain"]
+    check(plain_tcp["unacknowledged_bytes"] > 0,
+          "without --drain no byte was unacknowledged after the last call: the gap this view reports is not shown")
+    check(drain is not None and drain["complete"], f"--drain did not see every byte acknowledged: {drain}")
+    check(drain["unacknowledged_bytes"] == 0 and drained_tcp["unacknowledged_bytes"] == 0,
+          f"--drain ended with bytes unacknowledged: {drain}, {drained_tcp}")
+    return (f"{plain_tcp['retransmitted_segments']} and {drained_tcp['retransmitted_segments']} segments "
+            f"retransmitted; without --drain {plain_tcp['unacknowledged_bytes']:,} bytes unacknowledged at the end, "
+            f"with --drain 0 after {drain['seconds'] * 1e3:.1f} ms")
+
+
+@fault("peer stops reading, blocking, --sndtimeo 1s",
+       "the blocked WSASend fails with WSAETIMEDOUT (10060) after the timeout (not before it): exit 1, no hang")
+def send_timeout(ctx):
+    ctx.hosts.clear_damage()
+    receiver = Background(ctx.hosts.on_receiver([sys.executable, PEERS, "noread", RECEIVER]), port_from_stderr=False)
+    try:
+        sender = Sender(ctx.hosts, [f"{RECEIVER}:{receiver.port}", "--buffers", "4x256K", "--duration", "30s",
+                                    "--sndtimeo", "1s"], timeout=20).run()
+    finally:
+        receiver.close()
+    summary = sender.report["summary"]
+    check(sender.status == 1, f"exit {sender.status}, expected 1: {sender.stderr[:300]}")
+    check(WSAETIMEDOUT in sender.codes(), f"codes {sorted(sender.codes())}, expected WSAETIMEDOUT (10060)")
+    check(summary["failed"] == 1, f"{summary['failed']} calls failed, expected the one that timed out")
+    slowest = summary["latency_seconds"]["max"]
+    check(1.0 <= slowest < 3.0, f"the call that timed out took {slowest:.3f} s for a 1 s SO_SNDTIMEO")
+    check(sender.elapsed < 10, f"took {sender.elapsed:.1f} s")
+    return f"WSAETIMEDOUT after {slowest:.2f} s (the failing call), exit 1 after {sender.elapsed:.1f} s"
+
+
 @fault("connect to a host that drops SYNs",
        "--connect-timeout 2s: WSAETIMEDOUT (10060), exit 69, within the timeout")
 def syn_drop(ctx):

@@ -87,23 +87,38 @@ struct OverlappedEndToEndTests {
         #expect(wrote.count == 10, "stdout: \(outcome.stdout)")
     }
 
-    @Test("Twenty connections driven from one thread each send the whole run", arguments: modes)
+    @Test(
+        "Twenty connections driven from one thread each send the whole run, and the sink receives it on each",
+        arguments: modes)
     func manyConnections(mode: String) throws {
-        let sink = try Background(["sink", "0", "--json"])
+        // The sink runs until its progress lines show every byte (or 30 s pass), then SIGINT ends it: a
+        // loaded machine (the whole suite under ThreadSanitizer) cannot end it mid-run, as --idle could.
+        let sink = try Background(["sink", "0", "--json", "--interval", "20ms"])
         let port = try sink.listeningPort()
         let sender = try Tool.run(
             [
                 "127.0.0.1:\(port)", "--mode", mode, "--outstanding", "4", "--connections", "20", "--buffers", "2x1K",
                 "--count", "200", "--json",
             ])
+        let everything = "8,192,000 bytes received"
+        let deadline = Date().addingTimeInterval(30)
+        while !sink.stderr.contains(everything) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         sink.interrupt()
-        _ = try? sink.finish(timeout: 30)
+        let received = try sink.finish(timeout: 30)
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
         let report = try SinkEndToEndTests.json(sender.stdout)
         let connections = try #require(report["connections"] as? [[String: Any]])
         #expect(connections.count == 20)
         #expect(connections.allSatisfy { $0["bytes_sent"] as? Int == 200 * 2048 })
         #expect(try SinkEndToEndTests.summary(report)["bytes_sent"] as? Int == 20 * 200 * 2048)
+        // What the receiver counted, not only what the sender says it sent.
+        let sunk = try SinkEndToEndTests.json(received.stdout)
+        let summary = try SinkEndToEndTests.summary(sunk)
+        #expect(summary["connections"] as? Int == 20)
+        #expect(summary["bytes_received"] as? Int == 20 * 200 * 2048)
+        let perConnection = try #require(sunk["connections"] as? [[String: Any]])
+        #expect(perConnection.count == 20)
+        #expect(perConnection.allSatisfy { $0["bytes_received"] as? Int == 200 * 2048 })
     }
 
     @Test("SIGINT with calls pending on a peer that does not read: partial report, aborted calls, exit 130")

@@ -24,4 +24,31 @@ public enum CommandLineWords {
         guard arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-") else { return nil }
         return commands.contains(arguments[1]) ? nil : arguments[1]
     }
+
+    /// The timeout of a bare `--drain`.
+    public static let defaultDrainTimeout = "10s"
+
+    /// `--drain [TIMEOUT]`: ArgumentParser has no option with an optional value, so a `--drain` without
+    /// one becomes `--drain=10s` before the parse. The next word is the timeout unless there is none, it
+    /// is an option (`-q`, `--json`; a negative number is a value, for the grammar to refuse), or it holds
+    /// a `:` (a target is HOST:PORT; no duration has one). Words after a `--` are left alone.
+    public static func drainWithDefault(_ arguments: [String]) -> [String] {
+        var words: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--" {
+                words += arguments[index...]
+                break
+            }
+            words.append(word)
+            if word == "--drain" {
+                let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+                let isValue = next.map { !$0.contains(":") && (!$0.hasPrefix("-") || isNegativeNumber($0)) } ?? false
+                if !isValue { words[words.count - 1] = "--drain=" + defaultDrainTimeout }
+            }
+            index += 1
+        }
+        return words
+    }
 }

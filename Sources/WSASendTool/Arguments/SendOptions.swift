@@ -122,6 +122,14 @@ public struct SendOptions: ParsableArguments, Sendable {
         transform: { try RateGrammar.parse($0).parsed() })
     public var rate: UInt64?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Set SO_SNDTIMEO: a blocking call that cannot finish this soon fails with WSAETIMEDOUT, such as 2s or 500ms.",
+            valueName: "duration"),
+        transform: { try DurationGrammar.parse($0).parsed() })
+    public var sndtimeo: UInt64?
+
     @Flag(help: "Set TCP_NODELAY: send small segments at once instead of coalescing them.")
     public var nodelay = false
 
@@ -132,6 +140,14 @@ public struct SendOptions: ParsableArguments, Sendable {
             valueName: "duration"),
         transform: { try DurationGrammar.parse($0).parsed() })
     public var connectTimeout: UInt64?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "After the last call, wait until the peer has acknowledged every byte, at most this long (default 10s).",
+            valueName: "timeout"),
+        transform: { try DurationGrammar.parse($0).parsed() })
+    public var drain: UInt64?
 
     @Option(
         parsing: .unconditional,
@@ -179,6 +195,14 @@ public struct SendOptions: ParsableArguments, Sendable {
                 "--bind \(bind) chooses where connections come from; --listen \(listen) accepts them instead: give one."
             )
         }
+        if let sndtimeo, sndtimeo < 1_000_000 || sndtimeo / 1_000_000 > UInt64(Int32.max) {
+            throw ValidationError(
+                "--sndtimeo \(Units.duration(Double(sndtimeo))) is out of range: SO_SNDTIMEO takes 1ms to \(Int32.max)ms (0 would mean no timeout)."
+            )
+        }
+        if drain != nil && udp {
+            throw ValidationError("--drain waits for TCP acknowledgements; it cannot be combined with --udp.")
+        }
         if nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
         if noConnect && !udp {
             throw ValidationError(
@@ -222,6 +246,8 @@ public struct SendOptions: ParsableArguments, Sendable {
         plan.sourceAddresses = bind?.addresses ?? []
         plan.rate = rate
         plan.connectTimeout = connectTimeout
+        plan.drainTimeout = drain
+        plan.sendTimeoutMilliseconds = sndtimeo.map { UInt32($0 / 1_000_000) }
         plan.verbose = verbose
         plan.startAt = sharding.startAt
         if let interval {

@@ -27,6 +27,7 @@ extension SendReport {
         fields.append(("ended_at", endedAt.map { .string($0.description) } ?? .null))
         fields.append(("summary", summaryJSON))
         fields.append(("connections", .array(connections.map(Self.connectionJSON))))
+        fields.append(("drain", Self.drainJSON(drain)))
         fields.append(("interrupted", .bool(interrupted)))
         fields.append(("exit_status", .int(Int64(exitStatus.rawValue))))
         fields.append(("error", errorJSON))
@@ -99,6 +100,30 @@ extension SendReport {
             ("interrupted", .uint(counters.interrupted)),
             ("finished_seconds", connection.finishedNanoseconds.map { .seconds($0) } ?? .null),
             ("error", .error(connection.error)),
+            ("tcp", tcpJSON(connection.tcp)),
+        ])
+    }
+
+    /// The kernel's view of a TCP connection (TCP_INFO, SIOCOUTQ); null for UDP or a closed socket.
+    static func tcpJSON(_ tcp: TCPView?) -> JSONValue {
+        guard let tcp else { return .null }
+        return .object([
+            ("retransmitted_segments", .uint(UInt64(tcp.retransmittedSegments))),
+            ("rtt_seconds", .double(Double(tcp.roundTripMicroseconds) / 1e6)),
+            ("rtt_variance_seconds", .double(Double(tcp.roundTripVarianceMicroseconds) / 1e6)),
+            ("congestion_window_segments", .uint(UInt64(tcp.congestionWindow))),
+            ("unacknowledged_bytes", .uint(tcp.unacknowledgedBytes)),
+        ])
+    }
+
+    /// What `--drain` found; null when it was not asked for.
+    static func drainJSON(_ drain: DrainReport?) -> JSONValue {
+        guard let drain else { return .null }
+        return .object([
+            ("timeout_seconds", .seconds(drain.timeout)),
+            ("seconds", .seconds(drain.waited)),
+            ("complete", .bool(drain.complete)),
+            ("unacknowledged_bytes", .uint(drain.unacknowledgedBytes)),
         ])
     }
 

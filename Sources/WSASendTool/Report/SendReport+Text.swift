@@ -49,6 +49,8 @@ extension SendReport {
                 "throughput",
                 "\(Units.rate(rate * 8, unit: "bit")) (\(Units.rate(rate, unit: "B"))), "
                     + "\(Units.perSecond(callsPerSecond)) calls/s"))
+        if let tcp = tcpLine { lines.append(Self.line("tcp", tcp)) }
+        if let drain { lines.append(Self.line("drain", Self.drainText(drain))) }
         if connections.count > 1 || connections.contains(where: { $0.error != nil }) {
             for connection in connections.prefix(16) { lines.append(Self.connectionLine(connection)) }
             if connections.count > 16 { lines.append("  ... \(connections.count - 16) more connections") }
@@ -73,6 +75,10 @@ extension SendReport {
         if let rate { options.append("rate \(Units.rate(Double(rate), unit: "bit")) per connection") }
         if noDelay { options.append("nodelay") }
         if let shard { options.append("shard \(shard)") }
+        if let sendTimeoutMilliseconds {
+            options.append("sndtimeo \(Units.duration(Double(sendTimeoutMilliseconds) * 1e6))")
+        }
+        if let drainTimeout { options.append("drain up to \(Units.duration(Double(drainTimeout)))") }
         let extra = options.isEmpty ? "" : ", " + options.joined(separator: ", ")
         return "\(direction) \(endpoint): \(transport.rawValue), \(modeText), \(count), buffers \(buffers) "
             + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)\(extra)"
@@ -113,6 +119,7 @@ extension SendReport {
                 text += ", closed at \(Units.fixed(Double(finished) / 1e9, decimals: 3)) s"
             }
         }
+        if let tcp = connection.tcp { text += ", " + tcpText(tcp) }
         if let code = connection.error {
             let error = WSAError(code)
             text += ", \(error.name) (\(error.code)): \(error.summary)"

@@ -17,6 +17,8 @@ public struct ConnectionReport: Sendable {
     public var connectFailed = false
     /// When the connection was done and closed, in nanoseconds from the start of sending.
     public var finishedNanoseconds: UInt64?
+    /// The kernel's view of a TCP connection after its last call; nil for UDP or a closed socket.
+    public var tcp: TCPView?
 
     public init(index: Int) { self.index = index }
 }
@@ -40,6 +42,9 @@ public struct SendReport: Sendable {
     public var count: UInt64?
     public var duration: UInt64?
     public var sendBufferSize: UInt32?
+    /// `--sndtimeo` in milliseconds, and `--drain`'s timeout in nanoseconds.
+    public var sendTimeoutMilliseconds: UInt32?
+    public var drainTimeout: UInt64?
     public var rate: UInt64?
     public var noDelay = false
     /// Totals over every connection.
@@ -69,6 +74,8 @@ public struct SendReport: Sendable {
     /// imposes on the calls behind it (coordinated omission).
     public var scheduledLatency: LatencySummary?
     public var scheduledHistogram: Histogram<UInt64>?
+    /// What `--drain` found; nil when it was not asked for.
+    public var drain: DrainReport?
 
     public init(plan: RunPlan) {
         switch plan.endpoint {
@@ -92,6 +99,8 @@ public struct SendReport: Sendable {
         count = plan.count
         duration = plan.duration
         sendBufferSize = plan.sendBufferSize
+        sendTimeoutMilliseconds = plan.sendTimeoutMilliseconds
+        drainTimeout = plan.drainTimeout
         rate = plan.rate
         noDelay = plan.noDelay
         shard = plan.shard

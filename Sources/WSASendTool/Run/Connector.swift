@@ -83,8 +83,15 @@ struct Connector {
         return .success(handle)
     }
 
-    /// The plan's socket options: SO_SNDBUF and TCP_NODELAY (stream sockets only); the code of a refusal.
+    /// The plan's socket options: SO_SNDBUF, SO_SNDTIMEO and TCP_NODELAY (stream sockets only); the code of
+    /// a refusal.
     func configure(_ handle: SOCKET) -> Int32? {
+        if let milliseconds = plan.sendTimeoutMilliseconds,
+            let code = SocketOptions.set(
+                handle, level: SOL_SOCKET, name: SO_SNDTIMEO, value: Int32(clamping: milliseconds))
+        {
+            return code
+        }
         if let size = plan.sendBufferSize,
             let code = SocketOptions.set(handle, level: SOL_SOCKET, name: SO_SNDBUF, value: Int32(clamping: size))
         {

@@ -36,6 +36,8 @@ public struct RunPlan: Sendable {
     public var sendBufferSize: UInt32?
     /// Bits per second each connection is held to (`--rate`); nil sends as fast as WSASend returns.
     public var rate: UInt64?
+    /// SO_SNDTIMEO in milliseconds (`--sndtimeo`), as Windows takes it; nil leaves the system's (none).
+    public var sendTimeoutMilliseconds: UInt32?
     /// TCP_NODELAY.
     public var noDelay = false
     /// UDP without connect (`--no-connect`): each datagram goes to the target by WSASendTo.
@@ -52,6 +54,8 @@ public struct RunPlan: Sendable {
     public var shard: Shard?
     /// When to start connecting (`--start-at`); nil starts at once.
     public var startAt: WallClockTime?
+    /// `--drain`: after the last call, wait at most this many nanoseconds for every byte to be acknowledged.
+    public var drainTimeout: UInt64?
 
     public init(endpoint: Endpoint) {
         self.endpoint = endpoint

@@ -97,6 +97,7 @@ public struct Runner: Sendable {
             nanosecondsSinceEpoch: (report.startedAt?.nanosecondsSinceEpoch ?? 0) &+ report.elapsedNanoseconds)
         supervisor.finish()
         supervisorThread?.join()
+        observeDelivery(open, into: &report)
         for (_, handle) in open { control.release(handle) }
 
         for (position, (index, _)) in open.enumerated() {

@@ -18,9 +18,11 @@ enum AllocationTrace {
         "/lib64/libc_malloc_debug.so.0",
     ].first { access($0, R_OK) == 0 }
 
-    /// True in a build with AddressSanitizer, whose allocator takes the place of glibc's malloc (and so
-    /// of its trace).
-    static let underAddressSanitizer: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+    /// True in a build with AddressSanitizer or ThreadSanitizer, whose allocator takes the place of
+    /// glibc's malloc (and so of its trace).
+    static let underSanitizer: Bool = ["__asan_init", "__tsan_init"].contains { (name: String) in
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) != nil
+    }
 
     /// `env` arguments that start a child with tracing possible, writing to `file`.
     static func wrapper(writingTo file: String) -> [String] {
