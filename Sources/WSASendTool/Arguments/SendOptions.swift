@@ -80,7 +80,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "The number of connections, each sending the whole run and closing when done, 1 to 100000.",
+            "The number of connections, each sending the whole run and ending its stream when done, 1 to 100000.",
             valueName: "n"),
         transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...100_000).parsed() })
     public var connections: UInt64 = 1

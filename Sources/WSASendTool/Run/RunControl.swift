@@ -26,6 +26,7 @@ public final class RunControl: Sendable {
     /// The number of the signal that interrupted the run; 0 before one did.
     private let signalNumber = Atomic<Int32>(0)
     private let sockets = Mutex<Set<SOCKET>>([])
+    private let keepsFinishedSockets = Atomic<Bool>(false)
     /// Readable once the run is stopping (-1 if the pipe could not be made: waits then rely on EINTR).
     let stopDescriptor: Int32
     private let stopWriter: Int32
@@ -123,18 +124,24 @@ public final class RunControl: Sendable {
     /// Ends a connection that is done sending: shuts down its sending side, so that the peer reads the end
     /// of the stream after the last byte, and closes it, unless `closeAll` already did. Done at once, not
     /// at the end of the run: a peer that serves one connection at a time (a sink writing `--output`, a
-    /// simple server) waits for that end before it accepts the next.
+    /// simple server) waits for that end before it accepts the next. After `keepFinishedSocketsOpen` the
+    /// socket stays open (its stream ended) until the run releases it, so that the kernel's view of the
+    /// connection (TCP_INFO, `--drain`) can still be read after the last call.
     ///
     /// - Returns: When the connection ended (monotonic nanoseconds).
     @discardableResult
     public func finish(_ socket: SOCKET) -> UInt64 {
-        let owned = sockets.withLock { $0.remove(socket) != nil }
-        if owned {
+        if keepsFinishedSockets.load(ordering: .relaxed) {
+            if sockets.withLock({ $0.contains(socket) }) { _ = shutdown(socket, SD_SEND) }
+        } else if sockets.withLock({ $0.remove(socket) != nil }) {
             _ = shutdown(socket, SD_SEND)
             _ = closesocket(socket)
         }
         return MonotonicClock.now()
     }
+
+    /// Finished connections keep their socket (stream ended) until `release` or `closeAll`.
+    public func keepFinishedSocketsOpen() { keepsFinishedSockets.store(true, ordering: .relaxed) }
 
     /// Closes a socket its owner is done with, unless `closeAll` already did.
     public func release(_ socket: SOCKET) {

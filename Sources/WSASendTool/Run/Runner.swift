@@ -90,6 +90,9 @@ public struct Runner: Sendable {
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             supervisor: supervisor, clock: clock)
         if plan.noConnect { context.destination = attempts.first { $0.handle != nil }?.remote }
+        // TCP connections are observed after their last call (TCP_INFO, --drain): a finished one ends its
+        // stream at once but keeps its socket until then.
+        if plan.transport == .tcp { control.keepFinishedSocketsOpen() }
         let supervisorThread = supervisor.startWatching(live: live, started: started)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
