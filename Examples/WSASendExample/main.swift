@@ -1,4 +1,4 @@
-// The example of WSASend.txt ("The following code example shows how to use the WSASend function in
+// The example of the published "WSASend function (winsock2.h)" page ("The following code example shows how to use the WSASend function in
 // overlapped I/O mode"), ported line for line to Swift against the Win32-shaped surface.
 //
 // Two changes Swift forces, marked below: the WSAOVERLAPPED and the data buffer live on the heap,

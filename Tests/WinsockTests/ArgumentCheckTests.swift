@@ -78,7 +78,7 @@ struct ArgumentCheckTests {
         }
     }
 
-    // BEHAVIOUR.md: "dwBufferCount 0 | returns 0, 0 bytes".
+    // The library's rule: "dwBufferCount 0 | returns 0, 0 bytes".
     @Test("dwBufferCount 0 returns 0 with 0 bytes sent and the last error 0", arguments: Transport.allCases)
     func zeroBuffers(_ transport: Transport) throws {
         try transport.withPair { socket, _ in
@@ -101,7 +101,7 @@ struct ArgumentCheckTests {
         }
     }
 
-    // BEHAVIOUR.md: "success | last error set to 0".
+    // The library's rule: "success | last error set to 0".
     @Test("a successful WSASend sets the last error to 0", arguments: Transport.allCases)
     func successClearsLastError(_ transport: Transport) throws {
         try transport.withPair { socket, next in

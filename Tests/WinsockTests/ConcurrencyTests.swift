@@ -45,7 +45,7 @@ private enum Message {
 }
 
 /// Several threads on one socket. The spec warns that concurrent WSASend calls on one stream socket
-/// "may lead to unintended data interleaving"; BEHAVIOUR.md's choice: "never interleaves".
+/// "may lead to unintended data interleaving"; the library's choice: "never interleaves".
 @Suite("WSASend from several threads")
 struct ConcurrencyTests {
     @Test("concurrent blocking WSASend calls on one stream socket never interleave their bytes")
@@ -112,7 +112,7 @@ struct ConcurrencyTests {
 }
 
 extension ConcurrencyTests {
-    // BEHAVIOUR.md: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call": the
+    // The library's rule: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call": the
     // wait for another thread's send to finish is part of the call.
     @Test("a blocking WSASend waiting behind another thread's send is bounded by SO_SNDTIMEO")
     func queuedSendTimesOut() throws {

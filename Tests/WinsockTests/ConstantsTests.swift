@@ -1,8 +1,8 @@
 import Testing
 import Winsock
 
-/// DESIGN.md's fixed surface: constants with their Windows values and the C structs' layouts.
-@Suite("The Win32-shaped constants and structs (DESIGN.md)")
+/// The fixed Win32-shaped surface: constants with their Windows values and the C structs' layouts.
+@Suite("The Win32-shaped constants and structs")
 struct ConstantsTests {
     @Test("flags, shutdown modes and socket options carry Windows' values")
     func windowsValues() {

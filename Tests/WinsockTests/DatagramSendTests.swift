@@ -10,7 +10,7 @@ func receiveDatagram(_ receiver: RawSocket, waitingAtMost milliseconds: Int32 = 
 /// stipulated default peer address established through the connect or WSAConnect function."
 @Suite("Non-overlapped WSASend on datagram sockets")
 struct DatagramSendTests {
-    // BEHAVIOUR.md: "several buffers, datagram socket | one datagram of their concatenation".
+    // The library's rule: "several buffers, datagram socket | one datagram of their concatenation".
     @Test("several buffers make one datagram of their concatenation", arguments: loopbackFamilies)
     func concatenation(_ family: Int32) throws {
         try withDatagramPair(family: family) { socket, receiver in
@@ -33,7 +33,7 @@ struct DatagramSendTests {
         }
     }
 
-    // BEHAVIOUR.md: "more than IOV_MAX (1024) buffers | works: ... a datagram stays one".
+    // The library's rule: "more than IOV_MAX (1024) buffers | works: ... a datagram stays one".
     @Test("more than IOV_MAX buffers still make exactly one datagram", arguments: loopbackFamilies)
     func manyBuffersOneDatagram(_ family: Int32) throws {
         try withDatagramPair(family: family) { socket, receiver in

@@ -21,7 +21,7 @@ private enum Situation: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// One expected translation, written from BEHAVIOUR.md ("errno to WSA code, on the send path"), not
+/// One expected translation, written from the library's errno table (on the send path), not
 /// from the library's table, so that a changed row fails here.
 private struct Expectation: Sendable, CustomTestStringConvertible {
     let errno: Int32
@@ -39,7 +39,7 @@ private struct Expectation: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(errnoName) in \(situation.rawValue) → \(WSAError(code).name)" }
 }
 
-@Suite("The errno → WSA mapping (BEHAVIOUR.md, \"errno to WSA code\")")
+@Suite("The errno → WSA mapping (the library's errno table)")
 struct ErrnoMappingTests {
     private static let behaviour: [Expectation] = [
         // "EAGAIN on a non-blocking socket: WSAEWOULDBLOCK (10035); on a blocking socket with SO_SNDTIMEO:
@@ -87,7 +87,7 @@ struct ErrnoMappingTests {
         Expectation(9999, "errno 9999", .other, WSAEINVAL),
     ]
 
-    @Test("each errno of BEHAVIOUR.md's list gives its Winsock code", arguments: behaviour)
+    @Test("each errno of the library's list gives its Winsock code", arguments: behaviour)
     private func behaviourRow(_ row: Expectation) {
         #expect(ErrnoMapping.code(forErrno: row.errno, in: row.situation.value) == row.code)
     }
@@ -153,7 +153,7 @@ struct ErrnoMappingTests {
         #expect(Set(keys).count == keys.count)
     }
 
-    /// WSASend.txt's error table, in its order.
+    /// the error table of "WSASend function (winsock2.h)", in its order.
     static let specErrorTable: [Int32] = [
         WSAECONNABORTED, WSAECONNRESET, WSAEFAULT, WSAEINTR, WSAEINPROGRESS, WSAEINVAL, WSAEMSGSIZE,
         WSAENETDOWN, WSAENETRESET, WSAENOBUFS, WSAENOTCONN, WSAENOTSOCK, WSAEOPNOTSUPP, WSAESHUTDOWN,
@@ -187,7 +187,7 @@ struct ErrnoMappingTests {
     ]
 
     @Test(
-        "each library condition gives its code (BEHAVIOUR.md's wsasend column)",
+        "each library condition gives its code (the library's choices)",
         arguments: ErrnoMapping.LibraryCondition.allCases)
     func libraryCondition(_ condition: ErrnoMapping.LibraryCondition) throws {
         let expected = try #require(Self.conditions[condition], "a condition this test does not pin")

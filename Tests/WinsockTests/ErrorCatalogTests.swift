@@ -18,7 +18,7 @@ struct PinnedCode: Sendable, CustomTestStringConvertible {
 
 @Suite("Winsock error codes and the error catalog")
 struct ErrorCatalogTests {
-    /// Every code of WSASend.txt's error table (WSAECONNABORTED ... WSA_OPERATION_ABORTED), the overlapped
+    /// Every code of the error table of "WSASend function (winsock2.h)" (WSAECONNABORTED ... WSA_OPERATION_ABORTED), the overlapped
     /// and wait codes, and the other WSAE* codes, with Windows' numbers.
     static let codes: [PinnedCode] = [
         // The spec's error table.
@@ -120,7 +120,7 @@ struct ErrorCatalogTests {
         #expect(Set(listed) == Set(Self.codes.map(\.windows)))
     }
 
-    /// WSASend.txt's "Meaning" sentence of each code of its error table.
+    /// the "Meaning" sentence of "WSASend function (winsock2.h)" of each code of its error table.
     static let specSentences: [(Int32, String)] = [
         (WSAECONNABORTED, "The virtual circuit was terminated due to a time-out or other failure."),
         (

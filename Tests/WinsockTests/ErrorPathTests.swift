@@ -37,7 +37,7 @@ struct ErrorPathTests {
         }
     }
 
-    // BEHAVIOUR.md: "TCP send not connected | WSAENOTCONN (Linux says EPIPE for a never-connected socket)".
+    // The library's rule: "TCP send not connected | WSAENOTCONN (Linux says EPIPE for a never-connected socket)".
     @Test(
         "a stream socket that was never connected gives WSAENOTCONN, fresh, bound or listening",
         arguments: loopbackFamilies)
@@ -55,7 +55,7 @@ struct ErrorPathTests {
         expectFailure(WSASend(socket, nil, 0, &sent, 0, nil, nil), WSAENOTCONN, "even with no buffers")
     }
 
-    // WSAECONNRESET: "For a stream socket, the virtual circuit was reset by the remote side." BEHAVIOUR.md:
+    // WSAECONNRESET: "For a stream socket, the virtual circuit was reset by the remote side." The library's rule:
     // "peer reset (RST) | WSAECONNRESET; Linux's later EPIPE too".
     @Test(
         "after the peer resets the connection, WSASend gives WSAECONNRESET, and keeps giving it",

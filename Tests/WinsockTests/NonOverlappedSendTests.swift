@@ -90,7 +90,7 @@ struct NonOverlappedSendTests {
         }
     }
 
-    // BEHAVIOUR.md: "SO_SNDTIMEO expires (blocking socket) | WSAETIMEDOUT".
+    // The library's rule: "SO_SNDTIMEO expires (blocking socket) | WSAETIMEDOUT".
     @Test("blocking: SO_SNDTIMEO expiry with a peer that never reads gives WSAETIMEDOUT in bounded time")
     func sendTimeout() throws {
         let total = 4 << 20
@@ -117,7 +117,7 @@ struct NonOverlappedSendTests {
         }
     }
 
-    // BEHAVIOUR.md: "the timeout bounding the whole call"; NOTES.md: a loop that retries after partial
+    // The library's rule: "the timeout bounding the whole call"; on Linux, a loop that retries after partial
     // sends while the receiver's window grows "can run for seconds".
     @Test("blocking: a slow reader that keeps making room does not stretch SO_SNDTIMEO past the whole call")
     func timeoutBoundsWholeCall() throws {

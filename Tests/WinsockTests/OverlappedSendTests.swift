@@ -100,7 +100,7 @@ struct OverlappedSendTests {
         #expect(all.enumerated().allSatisfy { $0.element == patternByte(call: 3, index: $0.offset) })
     }
 
-    /// BEHAVIOUR.md: "overlapped call on a non-blocking socket: WSA_IO_PENDING, never WSAEWOULDBLOCK".
+    /// The library's rule: "overlapped call on a non-blocking socket: WSA_IO_PENDING, never WSAEWOULDBLOCK".
     @Test("an overlapped send on a full non-blocking socket gives WSA_IO_PENDING, never WSAEWOULDBLOCK")
     func nonBlockingSocketPends() throws {
         let pair = try OverlappedPair()
@@ -149,7 +149,7 @@ struct OverlappedSendTests {
         #expect(calls.4 == 0)
     }
 
-    /// BEHAVIOUR.md: "hEvent when an operation starts: reset".
+    /// The library's rule: "hEvent when an operation starts: reset".
     @Test("hEvent is reset when the operation starts")
     func eventResetAtStart() throws {
         let pair = try OverlappedPair()

@@ -7,7 +7,7 @@ import Winsock
     "WSAPoll without allocation (traced child)",
     .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
 struct PollAllocationTests {
-    // DESIGN.md: "no heap allocation ... on the per-call path".
+    // The design rule: "no heap allocation ... on the per-call path".
     @Test("a steady WSAPoll loop over 64 entries allocates nothing")
     func steadyPollAllocatesNothing() throws {
         let probe = AllocationTrace.count { _ = [Int](repeating: 7, count: Int(WSAGetLastError() & 3) + 3) }

@@ -55,7 +55,7 @@ struct SignalTests {
     "Signals during a wait (child process)",
     .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
 struct SignalDuringWaitTests {
-    // BEHAVIOUR.md: "EINTR: retried, never surfaced". A WSAPoll that a signal interrupts neither reports a
+    // The library's rule: "EINTR: retried, never surfaced". A WSAPoll that a signal interrupts neither reports a
     // timeout early nor misses the readiness that comes after the signal.
     @Test("A signal during WSAPoll does not end its wait: it times out on time, or sees the data that comes later")
     func pollWaitsOutSignals() throws {

@@ -4,8 +4,8 @@ import Winsock
 /// setsockopt / getsockopt with Winsock's levels, names and value shapes, and ioctlsocket.
 @Suite("Socket options and ioctlsocket")
 struct SocketOptionTests {
-    // WSASend.txt: "do not exceed the maximum message size of the underlying provider, which can be
-    // obtained by getting the value of socket option SO_MAX_MSG_SIZE". BEHAVIOUR.md: 65507 / 65527.
+    // "WSASend function (winsock2.h)": "do not exceed the maximum message size of the underlying provider, which can be
+    // obtained by getting the value of socket option SO_MAX_MSG_SIZE". The limits: 65507 / 65527.
     @Test("SO_MAX_MSG_SIZE of a UDP socket is 65507 on IPv4 and 65527 on IPv6", arguments: loopbackFamilies)
     func maxMessageSize(_ family: Int32) throws {
         try requireFamily(family)
@@ -122,7 +122,7 @@ struct SocketOptionTests {
         }
     }
 
-    // BEHAVIOUR.md, errno to WSA code: "ECONNREFUSED ... on connect: WSAECONNREFUSED (10061)"; the
+    // The library's errno table: "ECONNREFUSED ... on connect: WSAECONNREFUSED (10061)"; the
     // library's pinned row: ETIMEDOUT on connect is WSAETIMEDOUT (ETIMEDOUT elsewhere is WSAECONNABORTED).
     @Test("SO_ERROR after a non-blocking connect whose SYNs went unanswered is WSAETIMEDOUT, the connect's code")
     func connectTimedOutError() throws {

@@ -9,7 +9,7 @@ struct SocketTableTests {
     /// Handles the table never issued: small numbers (Linux descriptors), a stray value, INVALID_SOCKET.
     static let unknownHandles: [SOCKET] = [0, 1, 2, 3, 0xDEAD_BEE0, INVALID_SOCKET]
 
-    // BEHAVIOUR.md: "unknown or closed handle | WSAENOTSOCK, checked before pointer checks".
+    // The library's rule: "unknown or closed handle | WSAENOTSOCK, checked before pointer checks".
     @Test(
         "an unknown handle gives WSAENOTSOCK before any pointer is looked at",
         arguments: PublicFunction.onHandles, unknownHandles)

@@ -150,7 +150,7 @@ struct StreamSendScriptTests {
         #expect(outcome == .timedOut(sent: 42))
     }
 
-    // BEHAVIOUR.md: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call". The
+    // The library's rule: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call". The
     // kernel's SO_SNDTIMEO restarts at every sendmsg, so only the first may block in the kernel.
     @Test("blocking with SO_SNDTIMEO: after the first sendmsg, none may block in the kernel")
     func deadlineBoundsLaterSlices() {

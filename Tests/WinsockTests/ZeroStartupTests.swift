@@ -54,7 +54,7 @@ struct ZeroStartupTests {
         ChildProcess.markFinished("referenceCounting")
     }
 
-    // BEHAVIOUR.md: the last WSACleanup "closes every socket; later calls on them fail", then
+    // The library's rule: the last WSACleanup "closes every socket; later calls on them fail", then
     // WSANOTINITIALISED.
     @Test("after the last WSACleanup every function fails with WSANOTINITIALISED, even on old sockets")
     func notInitialisedAfterLastCleanup() throws {
