@@ -8,7 +8,7 @@ import Synchronization
 final class LoopbackPeer: Sendable {
     let port: UInt16
     private let listener: Int32
-    private let received = Mutex<Data?>(nil)
+    private let received = ThreadLocked<Data?>(nil)
     private let release = Atomic<Bool>(false)
     private let accepted = Atomic<Bool>(false)
 
