@@ -24,7 +24,7 @@ deps:
 # leak check, zsh and fish for the completion tests, tmux for terminal tests, nftables and iproute2 for
 # the fault tests' damaged link. With them installed a skipped test means the platform cannot, not that a
 # package was missing.
-test-deps: deps
+test-deps: deps python-deps
 	@missing=""; \
 	for tool in strace:strace valgrind:valgrind zsh:zsh fish:fish tmux:tmux nft:nftables ip:iproute2 tc:iproute2 python3:python3; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || case " $$missing " in *" $${tool#*:} "*) ;; *) missing="$$missing $${tool#*:}";; esac; \
