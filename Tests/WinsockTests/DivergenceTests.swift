@@ -83,4 +83,14 @@ struct DivergenceTests {
             TestClock.sleep(milliseconds: 50)
         }
     }
+
+    @Test("SIO_FLUSH succeeds on a TCP socket, where Windows' TCP provider gives WSAEOPNOTSUPP")
+    func flushSupportedOnStreamSocket() {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var returned: DWORD = 0xDEAD_BEEF
+        expectSuccess(WSAIoctl(socket, SIO_FLUSH, nil, 0, nil, 0, &returned, nil, nil))
+        #expect(returned == 0)
+    }
 }

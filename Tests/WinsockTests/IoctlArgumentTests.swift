@@ -64,4 +64,78 @@ struct IoctlArgumentTests {
             #expect(Win32Probe.control(server, SIOCATMARK) == 0, "out of band: urgent data is waiting")
         }
     }
+
+    /// The codes Wine's test_unsupported_ioctls tries on a TCP socket, but SIO_FLUSH (which the library
+    /// supports as the cancellation "WSASend function (winsock2.h)" names; see the differences from
+    /// Windows): an arbitrary code, Windows' FIOASYNC and FIONBIO's number without its direction bits.
+    static let unsupportedCodes: [DWORD] = [0xDEAD_BEEF, 0x8004_667D, 0x667E]
+
+    @Test(
+        "an unsupported control code fails with WSAEOPNOTSUPP and sets lpcbBytesReturned to 0 (Wine's test_unsupported_ioctls)",
+        arguments: unsupportedCodes)
+    func unsupportedCodeWithoutOverlapped(_ code: DWORD) {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        var returned: DWORD = 0xDEAD_BEEF
+        let rc = WSAIoctl(socket, code, nil, 0, nil, 0, &returned, nil, nil)
+        expectFailure(rc, WSAEOPNOTSUPP)
+        #expect(returned == 0)
+    }
+
+    @Test(
+        "an overlapped unsupported control code is pending, then completes with WSAEOPNOTSUPP and 0 bytes (Wine's test_unsupported_ioctls)",
+        arguments: unsupportedCodes)
+    func unsupportedCodeWithEvent(_ code: DWORD) {
+        startWinsock()
+        let socket = makeSocket(AF_INET, SOCK_STREAM)
+        defer { _ = closesocket(socket) }
+        let event = WSACreateEvent()
+        defer { _ = WSACloseEvent(event) }
+        var overlapped = WSAOVERLAPPED()
+        overlapped.hEvent = event
+        var returned: DWORD = 0xDEAD_BEEF
+        let rc = WSAIoctl(socket, code, nil, 0, nil, 0, &returned, &overlapped, nil)
+        expectFailure(rc, WSA_IO_PENDING)
+        #expect(returned == 0xDEAD_BEEF, "lpcbBytesReturned is left alone when the call is pending")
+        var transferred: DWORD = 0xDEAD
+        var flags: DWORD = 0
+        #expect(WSAWaitForMultipleEvents(1, [event], FALSE, 0, FALSE) == WSA_WAIT_EVENT_0, "the event is signalled")
+        #expect(WSAGetOverlappedResult(socket, &overlapped, &transferred, FALSE, &flags) == FALSE)
+        #expect(WSAGetLastError() == WSAEOPNOTSUPP)
+        #expect(transferred == 0)
+    }
+
+    @Test(
+        "an unsupported control code with a completion routine queues it with WSAEOPNOTSUPP and 0 bytes (Wine's test_unsupported_ioctls)",
+        arguments: unsupportedCodes)
+    func unsupportedCodeWithRoutine(_ code: DWORD) throws {
+        let notes = try Worker { () -> [String] in
+            startWinsock()
+            var notes: [String] = []
+            let socket = makeSocket(AF_INET, SOCK_STREAM)
+            defer { _ = closesocket(socket) }
+            let log = RoutineLog()
+            let overlapped = UnsafeMutablePointer<WSAOVERLAPPED>.allocate(capacity: 1)
+            defer { overlapped.deallocate() }
+            overlapped.initialize(to: WSAOVERLAPPED())
+            overlapped.pointee.hEvent = log.context
+            if WSAIoctl(socket, code, nil, 0, nil, 0, nil, overlapped, loggingRoutine) != SOCKET_ERROR
+                || WSAGetLastError() != WSAEFAULT
+            {
+                notes.append("a nil lpcbBytesReturned with a routine was not WSAEFAULT")
+            }
+            var returned: DWORD = 0xDEAD_BEEF
+            let rc = WSAIoctl(socket, code, nil, 0, nil, 0, &returned, overlapped, loggingRoutine)
+            if rc != SOCKET_ERROR || WSAGetLastError() != WSA_IO_PENDING { notes.append("not pending: \(rc)") }
+            if returned != 0xDEAD_BEEF { notes.append("lpcbBytesReturned changed to \(returned)") }
+            if SleepEx(0, TRUE) != WAIT_IO_COMPLETION { notes.append("SleepEx ran no routine") }
+            let expected = RoutineLog.Call(
+                error: DWORD(WSAEOPNOTSUPP), bytes: 0, overlapped: UInt(bitPattern: overlapped), flags: 0,
+                thread: currentThreadID(), depth: 1)
+            if log.calls != [expected] { notes.append("routine calls: \(log.calls)") }
+            return notes
+        }.join()
+        #expect(notes.isEmpty, "\(notes)")
+    }
 }

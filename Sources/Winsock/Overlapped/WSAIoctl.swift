@@ -8,7 +8,10 @@
 /// - `FIONBIO` (a ULONG in), `FIONREAD` and `SIOCATMARK` (a ULONG out), as `ioctlsocket`.
 ///
 /// A nil `lpcbBytesReturned` gives WSAEFAULT, with or without `lpOverlapped`, before the control code
-/// is looked at (Windows checks it first). Other codes give WSAEINVAL. With `lpOverlapped` or
+/// is looked at (Windows checks it first). Any other code is not supported, as on Windows' TCP and UDP
+/// providers: without `lpOverlapped` the call fails with WSAEOPNOTSUPP and sets `*lpcbBytesReturned` to 0;
+/// with it the call returns WSA_IO_PENDING, leaves `*lpcbBytesReturned` alone, and the operation completes
+/// with WSAEOPNOTSUPP and 0 bytes (the event is signalled or the routine queued with that error). With `lpOverlapped` or
 /// `lpCompletionRoutine` the control completes at once: the event is signalled or the routine queued,
 /// as for an overlapped send that completes at once, and the completion reports 0 bytes transferred
 /// (as Windows reports it, also for FIONREAD and SIOCATMARK), while `*lpcbBytesReturned` holds the
@@ -50,25 +53,33 @@ public func WSAIoctl(
         lpvOutBuffer.storeBytes(of: value, as: ULONG.self)
         returned = 4
     default:
-        return socketError(WSAEINVAL)
+        guard let lpOverlapped else {
+            lpcbBytesReturned.pointee = 0
+            return socketError(WSAEOPNOTSUPP)
+        }
+        completeAtOnce(lpOverlapped, routine: lpCompletionRoutine, status: WSAEOPNOTSUPP, bytes: 0, record: record)
+        return socketError(WSA_IO_PENDING)
     }
     lpcbBytesReturned.pointee = returned
-    if let lpOverlapped { completeAtOnce(lpOverlapped, routine: lpCompletionRoutine, bytes: 0, record: record) }
+    if let lpOverlapped {
+        completeAtOnce(lpOverlapped, routine: lpCompletionRoutine, status: 0, bytes: 0, record: record)
+    }
     WSASetLastError(0)
     return 0
 }
 
 /// Reports an overlapped control that finished inside the call: status, then the event or the routine.
 private func completeAtOnce(
-    _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>, routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, bytes: DWORD,
-    record: SocketRecord
+    _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>, routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, status: Int32,
+    bytes: DWORD, record: SocketRecord
 ) {
-    cwinsock_overlapped_publish(overlapped, 0, UInt(bytes))
+    cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: status)), UInt(bytes))
     if let routine {
         let context = ThreadContext.current
         _ = context.apcs.push(
             QueuedRoutine(
-                routine: routine, error: 0, bytes: bytes, overlapped: overlapped, socket: record.handle, record: nil))
+                routine: routine, error: DWORD(bitPattern: status), bytes: bytes, overlapped: overlapped,
+                socket: record.handle, record: nil))
     } else if let event = EventTable.lookup(overlapped.pointee.hEvent) {
         event.set()
     }
