@@ -190,20 +190,14 @@ _wsasend() {
 
 _wsasend_send() {
     repeating_flags=()
-    non_repeating_flags=(--oob --dontroute --partial --udp --no-connect --nodelay --json -v --verbose -q --quiet --version -h --help)
+    non_repeating_flags=(--nodelay --oob --dontroute --partial --udp --no-connect --json -v --verbose -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--buffers --count --duration --flags --mode --outstanding --connections --bind --file --listen --sndbuf --rate --sndtimeo --connect-timeout --drain --interval --shard --shards --start-at --histogram)
+    non_repeating_options=(--buffers --flags --mode --outstanding --sndbuf --count --duration --connections --bind --file --listen --rate --sndtimeo --connect-timeout --drain --interval --shard --shards --start-at --histogram)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
     case "${prev}" in
     '--buffers')
-        return
-        ;;
-    '--count')
-        return
-        ;;
-    '--duration')
         return
         ;;
     '--flags')
@@ -217,6 +211,15 @@ _wsasend_send() {
     '--outstanding')
         return
         ;;
+    '--sndbuf')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
     '--connections')
         return
         ;;
@@ -228,9 +231,6 @@ _wsasend_send() {
         return
         ;;
     '--listen')
-        return
-        ;;
-    '--sndbuf')
         return
         ;;
     '--rate')
@@ -305,7 +305,7 @@ _wsasend_codes() {
 
 _wsasend_repl() {
     repeating_flags=()
-    non_repeating_flags=(--udp --nodelay --no-history --echo --stop-on-error --json --version -h --help)
+    non_repeating_flags=(--nodelay --udp --no-history --echo --stop-on-error --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--buffers --flags --mode --outstanding --sndbuf --sndtimeo --connect-timeout)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'

@@ -9,44 +9,10 @@ public struct ReplOptions: ParsableArguments, Sendable {
         transform: { try Target.parse($0).parsed() })
     public var target: Target?
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.",
-            valueName: "spec"),
-        transform: { try BufferSpec.parse($0).parsed() })
-    public var buffers: BufferSpec = .default
-
-    @Option(
-        help: ArgumentHelp(
-            "WSASend flags: oob, dontroute, partial (any case, with or without MSG_, or a number).", valueName: "list"),
-        completion: .list(["oob", "dontroute", "partial"]),
-        transform: { try FlagList.parse($0).parsed() })
-    public var flags: DWORD?
-
-    @Option(
-        help: ArgumentHelp(
-            "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine.",
-            valueName: "mode"))
-    public var mode: SendMode = .blocking
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp("Overlapped calls in flight at most, 1 to 1024 (default 1).", valueName: "k"),
-        transform: { try NumberGrammar.parse($0, what: "--outstanding", in: 1...1024).parsed() })
-    public var outstanding: UInt64 = 1
+    @OptionGroup public var call: CallOptions
 
     @Flag(help: "Connect the target with a UDP socket instead of a TCP stream.")
     public var udp = false
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp("The socket's send buffer size (SO_SNDBUF), such as 64K.", valueName: "size"),
-        transform: { try ByteSize.parse($0[...], limit: UInt64(Int32.max)).parsed() })
-    public var sndbuf: UInt64?
-
-    @Flag(help: "Set TCP_NODELAY: send small segments at once instead of coalescing them.")
-    public var nodelay = false
 
     @Option(
         parsing: .unconditional,
@@ -79,8 +45,8 @@ public struct ReplOptions: ParsableArguments, Sendable {
 
     public mutating func validate() throws {
         if udp && target == nil { throw ValidationError("--udp needs a target: wsasend repl HOST:PORT --udp.") }
-        if nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
-        if sndtimeo / 1_000_000 > UInt64(Int32.max) {
+        if call.nodelay && udp { throw ValidationError("--nodelay is a TCP option; it cannot be combined with --udp.") }
+        if sndtimeo / 1_000_000 > OptionLimits.sendTimeoutMilliseconds {
             throw ValidationError("--sndtimeo is too long: SO_SNDTIMEO counts milliseconds in 32 bits.")
         }
     }
@@ -88,12 +54,12 @@ public struct ReplOptions: ParsableArguments, Sendable {
     /// The session's first settings.
     public var settings: ReplSettings {
         var settings = ReplSettings()
-        settings.buffers = buffers
-        settings.flags = flags ?? 0
-        settings.mode = mode
-        settings.outstanding = Int(outstanding)
-        settings.sendBufferSize = sndbuf
-        settings.noDelay = nodelay
+        settings.buffers = call.buffers
+        settings.flags = call.flags ?? 0
+        settings.mode = call.mode
+        settings.outstanding = Int(call.outstanding ?? 1)
+        settings.sendBufferSize = call.sndbuf
+        settings.noDelay = call.nodelay
         settings.sendTimeout = sndtimeo
         settings.connectTimeout = connectTimeout
         return settings

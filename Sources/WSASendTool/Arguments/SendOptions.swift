@@ -16,19 +16,13 @@ public struct SendOptions: ParsableArguments, Sendable {
         transform: { try Target.parse($0).parsed() })
     public var target: Target?
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "The WSABUF array of each call: [COUNTx]SIZE items separated by commas, such as 4x4096 or 2x1K,512.",
-            valueName: "spec"),
-        transform: { try BufferSpec.parse($0).parsed() })
-    public var buffers: BufferSpec = .default
+    @OptionGroup public var call: CallOptions
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "The number of buffer sets each connection sends (default 1, or until the file ends).", valueName: "n"),
-        transform: { try NumberGrammar.parse($0, what: "--count", in: 1...UInt64(Int64.max)).parsed() })
+        transform: { try NumberGrammar.parse($0, what: "--count", in: OptionLimits.count).parsed() })
     public var count: UInt64?
 
     @Option(
@@ -39,14 +33,6 @@ public struct SendOptions: ParsableArguments, Sendable {
         transform: { try DurationGrammar.parse($0).parsed() })
     public var duration: UInt64?
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "WSASend flags: oob, dontroute, partial (any case, with or without MSG_, or a number).", valueName: "list"),
-        completion: .list(["oob", "dontroute", "partial"]),
-        transform: { try FlagList.parse($0).parsed() })
-    public var flags: DWORD?
-
     @Flag(help: "Set MSG_OOB: send the data as urgent (out-of-band) data.")
     public var oob = false
 
@@ -55,21 +41,6 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Flag(help: "Set MSG_PARTIAL, which TCP and UDP refuse with WSAEOPNOTSUPP.")
     public var partial = false
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "How WSASend is called: blocking, nonblocking, or overlapped with completion by event or routine (any case).",
-            valueName: "mode"))
-    public var mode: SendMode = .blocking
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Overlapped calls in flight per connection, 1 to 1024 (event and routine modes; default 1).",
-            valueName: "k"),
-        transform: { try NumberGrammar.parse($0, what: "--outstanding", in: 1...1024).parsed() })
-    public var outstanding: UInt64?
 
     @Flag(help: "Send datagrams on a connected UDP socket instead of a TCP stream.")
     public var udp = false
@@ -80,9 +51,9 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "The number of connections, each sending the whole run and ending its stream when done, 1 to 100000.",
+            "The number of connections, each sending the whole run and ending its stream when done, \(OptionLimits.connections.lowerBound) to \(OptionLimits.connections.upperBound).",
             valueName: "n"),
-        transform: { try NumberGrammar.parse($0, what: "--connections", in: 1...100_000).parsed() })
+        transform: { try NumberGrammar.parse($0, what: "--connections", in: OptionLimits.connections).parsed() })
     public var connections: UInt64 = 1
 
     @Option(
@@ -110,12 +81,6 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("The socket's send buffer size (SO_SNDBUF), such as 64K.", valueName: "size"),
-        transform: { try ByteSize.parse($0[...], limit: UInt64(Int32.max)).parsed() })
-    public var sndbuf: UInt64?
-
-    @Option(
-        parsing: .unconditional,
         help: ArgumentHelp(
             "Hold each connection to this rate: bits per second (100M, 100Mbit, 100Mbps) or bytes (12.5MB/s).",
             valueName: "rate"),
@@ -129,9 +94,6 @@ public struct SendOptions: ParsableArguments, Sendable {
             valueName: "duration"),
         transform: { try DurationGrammar.parse($0).parsed() })
     public var sndtimeo: UInt64?
-
-    @Flag(help: "Set TCP_NODELAY: send small segments at once instead of coalescing them.")
-    public var nodelay = false
 
     @Option(
         parsing: .unconditional,
@@ -170,6 +132,33 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// The WSABUF array of each call (shared with the REPL: `CallOptions`).
+    public var buffers: BufferSpec {
+        get { call.buffers }
+        set { call.buffers = newValue }
+    }
+    /// The flags given with `--flags`, before `--oob`, `--dontroute` and `--partial` add theirs.
+    public var flags: DWORD? {
+        get { call.flags }
+        set { call.flags = newValue }
+    }
+    public var mode: SendMode {
+        get { call.mode }
+        set { call.mode = newValue }
+    }
+    public var outstanding: UInt64? {
+        get { call.outstanding }
+        set { call.outstanding = newValue }
+    }
+    public var sndbuf: UInt64? {
+        get { call.sndbuf }
+        set { call.sndbuf = newValue }
+    }
+    public var nodelay: Bool {
+        get { call.nodelay }
+        set { call.nodelay = newValue }
+    }
+
     public mutating func validate() throws {
         if let outstanding, !mode.isOverlapped {
             throw ValidationError(
@@ -195,9 +184,9 @@ public struct SendOptions: ParsableArguments, Sendable {
                 "--bind \(bind) chooses where connections come from; --listen \(listen) accepts them instead: give one."
             )
         }
-        if let sndtimeo, sndtimeo < 1_000_000 || sndtimeo / 1_000_000 > UInt64(Int32.max) {
+        if let sndtimeo, sndtimeo < 1_000_000 || sndtimeo / 1_000_000 > OptionLimits.sendTimeoutMilliseconds {
             throw ValidationError(
-                "--sndtimeo \(Units.duration(Double(sndtimeo))) is out of range: SO_SNDTIMEO takes 1ms to \(Int32.max)ms (0 would mean no timeout)."
+                "--sndtimeo \(Units.duration(Double(sndtimeo))) is out of range: SO_SNDTIMEO takes 1ms to \(OptionLimits.sendTimeoutMilliseconds)ms (0 would mean no timeout)."
             )
         }
         if drain != nil && udp {

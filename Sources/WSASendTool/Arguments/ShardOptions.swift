@@ -17,7 +17,7 @@ public struct ShardOptions: ParsableArguments, Sendable {
         help: ArgumentHelp(
             "The number of shards, for --shard auto under a Kubernetes Indexed Job (its completions).",
             valueName: "n"),
-        transform: { try NumberGrammar.parse($0, what: "--shards", in: 1...1_000_000).parsed() })
+        transform: { try NumberGrammar.parse($0, what: "--shards", in: OptionLimits.shards).parsed() })
     public var shards: UInt64?
 
     @Option(

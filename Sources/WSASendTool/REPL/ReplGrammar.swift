@@ -84,10 +84,12 @@ public enum ReplGrammar {
             return .set(.mode(mode))
         case "outstanding":
             let number = try one(name, words, what: "a number")
-            return .set(.outstanding(Int(try value(NumberGrammar.parse(number, what: "outstanding", in: 1...1024)))))
+            return .set(
+                .outstanding(
+                    Int(try value(NumberGrammar.parse(number, what: "outstanding", in: OptionLimits.outstanding)))))
         case "sndbuf":
             let size = try one(name, words, what: "a size")
-            return .set(.sndbuf(try value(ByteSize.parse(size[...], limit: UInt64(Int32.max)))))
+            return .set(.sndbuf(try value(ByteSize.parse(size[...], limit: OptionLimits.sendBufferSize))))
         case "nodelay":
             let word = try one(name, words, what: "on or off")
             guard word == "on" || word == "off" else {
@@ -97,7 +99,7 @@ public enum ReplGrammar {
         case "sndtimeo":
             let text = try one(name, words, what: "a duration (0 for none)")
             let nanoseconds = try value(DurationGrammar.parse(text, allowZero: true))
-            guard nanoseconds / 1_000_000 <= UInt64(Int32.max) else {
+            guard nanoseconds / 1_000_000 <= OptionLimits.sendTimeoutMilliseconds else {
                 throw .value(.durationTooLarge(text))
             }
             return .set(.sndtimeo(nanoseconds))

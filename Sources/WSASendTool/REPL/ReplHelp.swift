@@ -33,7 +33,9 @@ public enum ReplHelp {
             summary: "How WSASend is called, as --mode: a blocking or non-blocking socket, or overlapped calls."),
         Entry(
             name: "outstanding", usage: "outstanding N",
-            summary: "Overlapped calls in flight at most, 1 to 1024; a send past it is refused until one completes."),
+            summary:
+                "Overlapped calls in flight at most, \(OptionLimits.outstanding.lowerBound) to \(OptionLimits.outstanding.upperBound); a send past it is refused until one completes."
+        ),
         Entry(
             name: "sndbuf", usage: "sndbuf SIZE",
             summary: "The socket's send buffer (SO_SNDBUF), such as 64K; set now and on every later socket."),
