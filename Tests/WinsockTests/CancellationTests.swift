@@ -71,8 +71,10 @@ struct CancellationTests {
 
     /// "The overlapped operation has been canceled due to ... the thread that initiated the overlapped
     /// request exited before the operation completed."
-    @Test("a thread that exits with sends pending has them cancelled with WSA_OPERATION_ABORTED")
-    func threadExitCancels() throws {
+    @Test(
+        "a thread that exits with sends pending has them cancelled with WSA_OPERATION_ABORTED",
+        arguments: SendFunction.allCases)
+    func threadExitCancels(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(5)
@@ -85,7 +87,7 @@ struct CancellationTests {
             for index in 0..<5 {
                 base[index].hEvent = WSACreateEvent()
                 var buffer = payload.wsabuf
-                let rc = WSASend(handle, &buffer, 1, nil, 0, base + index, nil)
+                let rc = function.call(handle, &buffer, 1, nil, 0, base + index, nil)
                 codes.append(rc == SOCKET_ERROR ? WSAGetLastError() : 0)
             }
             return codes
@@ -98,8 +100,10 @@ struct CancellationTests {
         _ = filled
     }
 
-    @Test("a closed socket's routines still report WSA_OPERATION_ABORTED to the issuing thread")
-    func closeReportsToRoutines() throws {
+    @Test(
+        "a closed socket's routines still report WSA_OPERATION_ABORTED to the issuing thread",
+        arguments: SendFunction.allCases)
+    func closeReportsToRoutines(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         try fillSendBuffer(pair)
         let handle = pair.client.handle
@@ -110,7 +114,7 @@ struct CancellationTests {
             var buffer = payload.wsabuf
             for index in 0..<3 {
                 slots[index].pointee.hEvent = log.context
-                _ = WSASend(handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
+                _ = function.call(handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
             }
             _ = closesocket(handle)
             while log.calls.count < 3 {
@@ -123,8 +127,10 @@ struct CancellationTests {
 
     /// Routines of one socket may run in any order on Windows; the library keeps the order of the calls,
     /// so that a program (or the REPL) sees its cancelled sends oldest first.
-    @Test("closesocket runs the cancelled sends' routines in the order of the calls, the one in flight first")
-    func closeCancelsInOrder() throws {
+    @Test(
+        "closesocket runs the cancelled sends' routines in the order of the calls, the one in flight first",
+        arguments: SendFunction.allCases)
+    func closeCancelsInOrder(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         try fillSendBuffer(pair)
         let handle = pair.client.handle
@@ -135,7 +141,7 @@ struct CancellationTests {
             var buffer = payload.wsabuf
             for index in 0..<16 {
                 slots[index].pointee.hEvent = log.context
-                _ = WSASend(handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
+                _ = function.call(handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
                 // The engine takes the first send into flight alone; the others wait in the queue behind it.
                 if index == 0 { _ = SleepEx(50, FALSE) }
             }

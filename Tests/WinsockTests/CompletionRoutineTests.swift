@@ -4,8 +4,10 @@ import Winsock
 @Suite("Completion routines")
 struct CompletionRoutineTests {
     /// "The completion routine will not be invoked until the thread is in an alertable wait state."
-    @Test("routines run only in the issuing thread's alertable waits: SleepEx and WSAWaitForMultipleEvents")
-    func onlyInAlertableWaits() throws {
+    @Test(
+        "routines run only in the issuing thread's alertable waits: SleepEx and WSAWaitForMultipleEvents",
+        arguments: SendFunction.allCases)
+    func onlyInAlertableWaits(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let result = try Worker { () -> [String] in
             var notes: [String] = []
@@ -15,7 +17,7 @@ struct CompletionRoutineTests {
             var buffer = payload.wsabuf
             for index in 0..<2 {
                 slots[index].pointee.hEvent = log.context
-                let rc = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
+                let rc = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
                 if rc == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING { notes.append("send failed") }
             }
             // Make sure both have completed before waiting alertably.
@@ -45,8 +47,10 @@ struct CompletionRoutineTests {
     }
 
     /// "SleepEx(ms, TRUE) returns WAIT_IO_COMPLETION" when a routine queued during the sleep runs.
-    @Test("a routine queued while the thread sleeps alertably wakes it with WAIT_IO_COMPLETION")
-    func wakesAlertableSleep() throws {
+    @Test(
+        "a routine queued while the thread sleeps alertably wakes it with WAIT_IO_COMPLETION",
+        arguments: SendFunction.allCases)
+    func wakesAlertableSleep(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let drainer = Worker {
@@ -59,7 +63,7 @@ struct CompletionRoutineTests {
             let log = RoutineLog()
             slots[0].pointee.hEvent = log.context
             var buffer = payload.wsabuf
-            let status = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
+            let status = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
             let pending = status == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING
             let before = log.calls.count
             let start = MonotonicClock.now()
@@ -79,8 +83,10 @@ struct CompletionRoutineTests {
 
     /// "The transport providers ... guarantee that, for a given socket, I/O completion routines will not
     /// be nested."
-    @Test("routines of one socket never nest, even when a routine waits alertably itself")
-    func neverNested() throws {
+    @Test(
+        "routines of one socket never nest, even when a routine waits alertably itself",
+        arguments: SendFunction.allCases)
+    func neverNested(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let outcome = try Worker { () -> (Int, Int, [DWORD]) in
             let slots = SendSlots(3)
@@ -93,7 +99,7 @@ struct CompletionRoutineTests {
             var buffer = payload.wsabuf
             for index in 0..<3 {
                 slots[index].pointee.hEvent = log.context
-                _ = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
+                _ = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[index], loggingRoutine)
             }
             for index in 0..<3 { _ = waitCompleted(slots[index]) }
             _ = SleepEx(0, TRUE)
@@ -107,8 +113,10 @@ struct CompletionRoutineTests {
 
     /// "The WSASend function using overlapped I/O can be called from within the completion routine of a
     /// previous ... WSASend"; "hEvent ... can be used by the application to pass context information".
-    @Test("a routine may issue the next WSASend; hEvent carries the caller's context untouched")
-    func sendFromRoutine() throws {
+    @Test(
+        "a routine may issue the next WSASend; hEvent carries the caller's context untouched",
+        arguments: SendFunction.allCases)
+    func sendFromRoutine(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let handle = pair.client.handle
         let outcome = try Worker { () -> (Int, Bool) in
@@ -118,11 +126,11 @@ struct CompletionRoutineTests {
             log.onCall = { log, overlapped in
                 guard log.calls.count < 20, let overlapped else { return }
                 var buffer = payload.wsabuf
-                _ = WSASend(handle, &buffer, 1, nil, 0, overlapped, loggingRoutine)
+                _ = function.call(handle, &buffer, 1, nil, 0, overlapped, loggingRoutine)
             }
             slots[0].pointee.hEvent = log.context
             var buffer = payload.wsabuf
-            _ = WSASend(handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
+            _ = function.call(handle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
             while log.calls.count < 20 {
                 if SleepEx(5000, TRUE) != WAIT_IO_COMPLETION { break }
             }
@@ -137,8 +145,10 @@ struct CompletionRoutineTests {
     /// by an asynchronous procedure call (APC) scheduled on the same thread. Issuing another blocking
     /// Winsock call inside an APC that interrupted an ongoing blocking Winsock call ... will lead to
     /// undefined behavior" — defined here: the inner blocking call fails with WSAEINPROGRESS.
-    @Test("a blocking WSASend waits alertably; a blocking call inside its routine fails with WSAEINPROGRESS")
-    func blockingSendIsAlertable() throws {
+    @Test(
+        "a blocking WSASend waits alertably; a blocking call inside its routine fails with WSAEINPROGRESS",
+        arguments: SendFunction.allCases)
+    func blockingSendIsAlertable(_ function: SendFunction) throws {
         let stuck = try OverlappedPair()
         let other = try OverlappedPair()
         let stuckFill = try fillSendBuffer(stuck)
@@ -156,16 +166,16 @@ struct CompletionRoutineTests {
                 routineSawBlockingSend = !blockingSendFinished
                 var buffer = small.wsabuf
                 var sent: DWORD = 0
-                let rc = WSASend(otherHandle, &buffer, 1, &sent, 0, nil, nil)
+                let rc = function.call(otherHandle, &buffer, 1, &sent, 0, nil, nil)
                 innerCodes.append(rc == SOCKET_ERROR ? WSAGetLastError() : 0)
             }
             slots[0].pointee.hEvent = log.context
             var buffer = small.wsabuf
-            _ = WSASend(otherHandle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
+            _ = function.call(otherHandle, &buffer, 1, nil, 0, slots[0], loggingRoutine)
             let big = Payload(count: 200_000)
             var bigBuffer = big.wsabuf
             var sent: DWORD = 0
-            let rc = WSASend(stuckHandle, &bigBuffer, 1, &sent, 0, nil, nil)
+            let rc = function.call(stuckHandle, &bigBuffer, 1, &sent, 0, nil, nil)
             blockingSendFinished = true
             return (rc, Int32(sent), log.calls, innerCodes, routineSawBlockingSend)
         }

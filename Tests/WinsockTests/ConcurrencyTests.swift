@@ -48,8 +48,10 @@ private enum Message {
 /// "may lead to unintended data interleaving"; the library's choice: "never interleaves".
 @Suite("WSASend from several threads")
 struct ConcurrencyTests {
-    @Test("concurrent blocking WSASend calls on one stream socket never interleave their bytes")
-    func noInterleaving() throws {
+    @Test(
+        "concurrent blocking WSASend calls on one stream socket never interleave their bytes",
+        arguments: SendFunction.allCases)
+    func noInterleaving(_ function: SendFunction) throws {
         let writers = 4
         let perWriter = 6
         let messages = (0..<writers).map { writer in
@@ -67,7 +69,9 @@ struct ConcurrencyTests {
                     own.map { message in
                         // Many buffers per call, so a provider that split calls would have many chances.
                         wsaSend(
-                            socket, message, sizes: Pattern.sizes(total: message.count, cycle: [8, 4000, 0, 1, 12_000]))
+                            socket, message,
+                            sizes: Pattern.sizes(total: message.count, cycle: [8, 4000, 0, 1, 12_000]),
+                            using: function)
                     }
                 }
             }
@@ -85,15 +89,17 @@ struct ConcurrencyTests {
 
     // closesocket: "threads blocked on the socket return (WSAEINTR)" (the library's documentation);
     // LibraryCondition.blockingCallCancelledByClose.
-    @Test("closesocket from another thread releases a blocked WSASend, and one queued behind it, with WSAEINTR")
-    func closeReleasesBlockedSend() throws {
+    @Test(
+        "closesocket from another thread releases a blocked WSASend, and one queued behind it, with WSAEINTR",
+        arguments: SendFunction.allCases)
+    func closeReleasesBlockedSend(_ function: SendFunction) throws {
         let total = 4 << 20
         let data = Pattern.bytes(count: total)
         try withStreamPair(peerReceiveBuffer: 4096, configure: { setOption($0, SOL_SOCKET, SO_SNDBUF, 4096) }) {
             socket, _ in
-            let first = TestThread { wsaSend(socket, data, sizes: Pattern.sizes(total: total)) }
+            let first = TestThread { wsaSend(socket, data, sizes: Pattern.sizes(total: total), using: function) }
             try #require(waitUntil { sendQueueIsBusy(socket) }, "the first WSASend never started")
-            let second = TestThread { wsaSend(socket, [1, 2, 3]) }
+            let second = TestThread { wsaSend(socket, [1, 2, 3], using: function) }
             try #require(waitUntil { queuedCallers(socket) == 1 }, "the second WSASend never queued")
             TestClock.sleep(milliseconds: 100)
             #expect(!first.isFinished, "the first WSASend should be blocked: the peer reads nothing")
@@ -114,19 +120,21 @@ struct ConcurrencyTests {
 extension ConcurrencyTests {
     // The library's rule: SO_SNDTIMEO expiry gives WSAETIMEDOUT, "the timeout bounding the whole call": the
     // wait for another thread's send to finish is part of the call.
-    @Test("a blocking WSASend waiting behind another thread's send is bounded by SO_SNDTIMEO")
-    func queuedSendTimesOut() throws {
+    @Test(
+        "a blocking WSASend waiting behind another thread's send is bounded by SO_SNDTIMEO",
+        arguments: SendFunction.allCases)
+    func queuedSendTimesOut(_ function: SendFunction) throws {
         let total = 4 << 20
         let data = Pattern.bytes(count: total)
         try withStreamPair(peerReceiveBuffer: 4096, configure: { setOption($0, SOL_SOCKET, SO_SNDBUF, 4096) }) {
             socket, _ in
             // The first send starts with no timeout: it blocks until the socket closes.
-            let first = TestThread { wsaSend(socket, data, sizes: Pattern.sizes(total: total)) }
+            let first = TestThread { wsaSend(socket, data, sizes: Pattern.sizes(total: total), using: function) }
             try #require(waitUntil { sendQueueIsBusy(socket) }, "the first WSASend never started")
             TestClock.sleep(milliseconds: 100)
             try #require(setOption(socket, SOL_SOCKET, SO_SNDTIMEO, 300) == 0)
             let start = TestClock.now()
-            let second = TestThread { wsaSend(socket, [1, 2, 3]) }
+            let second = TestThread { wsaSend(socket, [1, 2, 3], using: function) }
             let secondOutcome = second.join(waitingAtMost: 10_000)
             let elapsed = TestClock.now() - start
             #expect(secondOutcome == SendOutcome(rc: SOCKET_ERROR, error: WSAETIMEDOUT, sent: 0), "after \(elapsed) s")

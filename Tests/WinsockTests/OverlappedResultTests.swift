@@ -3,14 +3,16 @@ import Winsock
 
 @Suite("WSAGetOverlappedResult")
 struct OverlappedResultTests {
-    @Test("fWait FALSE while pending gives FALSE with WSA_IO_INCOMPLETE; fWait TRUE waits for the result")
-    func incompleteThenWait() throws {
+    @Test(
+        "fWait FALSE while pending gives FALSE with WSA_IO_INCOMPLETE; fWait TRUE waits for the result",
+        arguments: SendFunction.allCases)
+    func incompleteThenWait(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(1)
         let payload = Payload(count: 30_000)
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         var bytes: DWORD = 7
         var flags: DWORD = 7
@@ -43,14 +45,14 @@ struct OverlappedResultTests {
         #expect(WSAGetLastError() == WSAENOTSOCK)
     }
 
-    @Test("a failed operation gives FALSE with its code and the bytes it had sent")
-    func failedOperation() throws {
+    @Test("a failed operation gives FALSE with its code and the bytes it had sent", arguments: SendFunction.allCases)
+    func failedOperation(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(1)
         let payload = Payload(count: 10_000)
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         var returned: DWORD = 0
         #expect(WSAIoctl(pair.client.handle, SIO_FLUSH, nil, 0, nil, 0, &returned, nil, nil) == 0)
@@ -62,14 +64,14 @@ struct OverlappedResultTests {
         _ = filled
     }
 
-    @Test("Internal and InternalHigh carry the status and the byte count")
-    func internalFields() throws {
+    @Test("Internal and InternalHigh carry the status and the byte count", arguments: SendFunction.allCases)
+    func internalFields(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let slots = SendSlots(1)
         let payload = Payload(count: 777)
         var buffer = payload.wsabuf
         var sent: DWORD = 0
-        let rc = WSASend(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil)
+        let rc = function.call(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil)
         #expect(rc == 0 || WSAGetLastError() == WSA_IO_PENDING)
         #expect(waitCompleted(slots[0]))
         #expect(slots[0].pointee.Internal == 0)

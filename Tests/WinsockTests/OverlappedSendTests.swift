@@ -5,8 +5,10 @@ import Winsock
 struct OverlappedSendTests {
     /// "If an overlapped operation completes immediately, WSASend returns a value of zero and the
     /// lpNumberOfBytesSent parameter is updated with the number of bytes sent."
-    @Test("a send that completes at once returns 0, fills lpNumberOfBytesSent and still signals hEvent")
-    func immediateCompletionSignalsEvent() throws {
+    @Test(
+        "a send that completes at once returns 0, fills lpNumberOfBytesSent and still signals hEvent",
+        arguments: SendFunction.allCases)
+    func immediateCompletionSignalsEvent(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let slots = SendSlots(1)
         let payload = Payload(count: 1000)
@@ -14,7 +16,7 @@ struct OverlappedSendTests {
         defer { _ = WSACloseEvent(slots[0].pointee.hEvent) }
         var buffer = payload.wsabuf
         var sent: DWORD = 0xDEAD
-        #expect(WSASend(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == 0)
+        #expect(function.call(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == 0)
         #expect(WSAGetLastError() == 0)
         #expect(sent == 1000)
         var event = slots[0].pointee.hEvent
@@ -25,8 +27,10 @@ struct OverlappedSendTests {
 
     /// "In this case, the completion routine will have already been scheduled to be called once the
     /// calling thread is in the alertable state."
-    @Test("a send that completes at once queues its completion routine for the next alertable wait")
-    func immediateCompletionQueuesRoutine() throws {
+    @Test(
+        "a send that completes at once queues its completion routine for the next alertable wait",
+        arguments: SendFunction.allCases)
+    func immediateCompletionQueuesRoutine(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let outcome = try Worker { () -> (Int32, DWORD, Int, DWORD, [RoutineLog.Call]) in
             let slots = SendSlots(1)
@@ -35,7 +39,7 @@ struct OverlappedSendTests {
             slots[0].pointee.hEvent = log.context
             var buffer = payload.wsabuf
             var sent: DWORD = 0
-            let rc = WSASend(pair.client.handle, &buffer, 1, &sent, 0, slots[0], loggingRoutine)
+            let rc = function.call(pair.client.handle, &buffer, 1, &sent, 0, slots[0], loggingRoutine)
             let before = log.calls.count
             let slept = SleepEx(0, TRUE)
             return (rc, sent, before, slept, log.calls)
@@ -53,8 +57,10 @@ struct OverlappedSendTests {
     /// "If the overlapped operation is successfully initiated and will complete later, WSASend returns
     /// SOCKET_ERROR and indicates error code WSA_IO_PENDING. In this case, lpNumberOfBytesSent is not
     /// updated."
-    @Test("a send that cannot finish returns WSA_IO_PENDING and leaves lpNumberOfBytesSent alone")
-    func pendingLeavesBytesAlone() throws {
+    @Test(
+        "a send that cannot finish returns WSA_IO_PENDING and leaves lpNumberOfBytesSent alone",
+        arguments: SendFunction.allCases)
+    func pendingLeavesBytesAlone(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(1)
@@ -63,7 +69,7 @@ struct OverlappedSendTests {
         defer { _ = WSACloseEvent(slots[0].pointee.hEvent) }
         var buffer = payload.wsabuf
         var sent: DWORD = 0xDEAD
-        #expect(WSASend(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         #expect(sent == 0xDEAD)
         #expect(status(of: slots[0]).status == WSA_IO_PENDING)
@@ -79,8 +85,8 @@ struct OverlappedSendTests {
 
     /// "A completion indication will occur ... when the buffer(s) have been consumed by the transport":
     /// a stream send completes only when all its bytes are consumed.
-    @Test("a large stream send completes only when every byte is consumed")
-    func streamSendCompletesWhole() throws {
+    @Test("a large stream send completes only when every byte is consumed", arguments: SendFunction.allCases)
+    func streamSendCompletesWhole(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         try pair.client.setOption(level: SOL_SOCKET, name: SO_SNDBUF, value: 16384)
         let slots = SendSlots(1)
@@ -88,7 +94,7 @@ struct OverlappedSendTests {
         slots[0].pointee.hEvent = WSACreateEvent()
         defer { _ = WSACloseEvent(slots[0].pointee.hEvent) }
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         let partial = try readAll(pair.server, count: 1 << 20)
         #expect(partial.count == 1 << 20)
@@ -101,8 +107,10 @@ struct OverlappedSendTests {
     }
 
     /// The library's rule: "overlapped call on a non-blocking socket: WSA_IO_PENDING, never WSAEWOULDBLOCK".
-    @Test("an overlapped send on a full non-blocking socket gives WSA_IO_PENDING, never WSAEWOULDBLOCK")
-    func nonBlockingSocketPends() throws {
+    @Test(
+        "an overlapped send on a full non-blocking socket gives WSA_IO_PENDING, never WSAEWOULDBLOCK",
+        arguments: SendFunction.allCases)
+    func nonBlockingSocketPends(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         try pair.client.setNonBlocking(true)
@@ -111,7 +119,7 @@ struct OverlappedSendTests {
         slots[0].pointee.hEvent = WSACreateEvent()
         defer { _ = WSACloseEvent(slots[0].pointee.hEvent) }
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         try drain(pair.server, count: filled)
         try drain(pair.server, count: 50_000)
@@ -121,8 +129,8 @@ struct OverlappedSendTests {
 
     /// "Any other error code indicates that the overlapped operation was not successfully initiated and
     /// no completion indication will occur."
-    @Test("a send refused at once signals no event and queues no routine")
-    func refusedSendHasNoCompletion() throws {
+    @Test("a send refused at once signals no event and queues no routine", arguments: SendFunction.allCases)
+    func refusedSendHasNoCompletion(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         #expect(WSASetEvent(nil) == FALSE)
         try pair.client.shutdown(SD_SEND)
@@ -133,11 +141,11 @@ struct OverlappedSendTests {
             defer { _ = WSACloseEvent(event) }
             slots[0].pointee.hEvent = event
             var buffer = payload.wsabuf
-            let rcEvent = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil)
+            let rcEvent = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil)
             let eventCode = WSAGetLastError()
             let log = RoutineLog()
             slots[1].pointee.hEvent = log.context
-            _ = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[1], loggingRoutine)
+            _ = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[1], loggingRoutine)
             var handle = event
             let signalled = WSAWaitForMultipleEvents(1, &handle, TRUE, 0, FALSE) == WSA_WAIT_EVENT_0
             return (rcEvent, eventCode, SleepEx(0, TRUE), signalled, log.calls.count)
@@ -150,8 +158,8 @@ struct OverlappedSendTests {
     }
 
     /// The library's rule: "hEvent when an operation starts: reset".
-    @Test("hEvent is reset when the operation starts")
-    func eventResetAtStart() throws {
+    @Test("hEvent is reset when the operation starts", arguments: SendFunction.allCases)
+    func eventResetAtStart(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let slots = SendSlots(1)
@@ -161,7 +169,7 @@ struct OverlappedSendTests {
         #expect(WSASetEvent(event) == TRUE)
         slots[0].pointee.hEvent = event
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         var handle = event
         #expect(WSAWaitForMultipleEvents(1, &handle, TRUE, 0, FALSE) == WSA_WAIT_TIMEOUT)
@@ -171,29 +179,32 @@ struct OverlappedSendTests {
 
     /// The spec's error table: WSAEINVAL, "the socket is not created with the overlapped flag"; "A socket
     /// created by the socket function will have the overlapped attribute as the default."
-    @Test("overlapped calls need the overlapped attribute: socket() and WSA_FLAG_OVERLAPPED have it")
-    func overlappedAttribute() throws {
+    @Test(
+        "overlapped calls need the overlapped attribute: socket() and WSA_FLAG_OVERLAPPED have it",
+        arguments: SendFunction.allCases)
+    func overlappedAttribute(_ function: SendFunction) throws {
         let plain = try OverlappedPair(overlapped: false)
         let slots = SendSlots(1)
         let payload = Payload(count: 10)
         var buffer = payload.wsabuf
-        #expect(WSASend(plain.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(plain.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEINVAL)
         var sent: DWORD = 0
-        #expect(WSASend(plain.client.handle, &buffer, 1, &sent, 0, nil, nil) == 0, "non-overlapped calls still work")
+        #expect(
+            function.call(plain.client.handle, &buffer, 1, &sent, 0, nil, nil) == 0, "non-overlapped calls still work")
         let flagged = try OverlappedPair(overlapped: true)
-        #expect(WSASend(flagged.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == 0)
+        #expect(function.call(flagged.client.handle, &buffer, 1, &sent, 0, slots[0], nil) == 0)
         let fromSocket = Winsock.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)
         defer { _ = closesocket(fromSocket) }
         // Unconnected, so the call fails, but not for the attribute.
-        #expect(WSASend(fromSocket, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(fromSocket, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAENOTCONN)
     }
 
     /// The spec's error table: WSAEWOULDBLOCK, "Overlapped sockets: There are too many outstanding
     /// overlapped I/O requests."
-    @Test("past the per-socket cap of outstanding sends WSASend gives WSAEWOULDBLOCK")
-    func outstandingCap() throws {
+    @Test("past the per-socket cap of outstanding sends WSASend gives WSAEWOULDBLOCK", arguments: SendFunction.allCases)
+    func outstandingCap(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let cap = OverlappedIO.maximumOutstandingPerSocket
@@ -201,14 +212,14 @@ struct OverlappedSendTests {
         let payload = Payload(count: 1)
         var buffer = payload.wsabuf
         for index in 0..<cap {
-            #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
+            #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[index], nil) == SOCKET_ERROR)
             #expect(WSAGetLastError() == WSA_IO_PENDING)
         }
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[cap], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[cap], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEWOULDBLOCK)
         try drain(pair.server, count: filled + cap)
         for index in 0..<cap { #expect(waitCompleted(slots[index])) }
-        let again = WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[cap], nil)
+        let again = function.call(pair.client.handle, &buffer, 1, nil, 0, slots[cap], nil)
         #expect(again == 0 || WSAGetLastError() == WSA_IO_PENDING, "below the cap again, sends are accepted")
         try drain(pair.server, count: 1)
         // The structure must outlive its operation.
@@ -217,15 +228,17 @@ struct OverlappedSendTests {
 
     /// "If this function is completed in an overlapped manner, it is the Winsock service provider's
     /// responsibility to capture the WSABUF structures before returning from this call."
-    @Test("the WSABUF array is captured before WSASend returns: a reused stack array does not matter")
-    func buffersCaptured() throws {
+    @Test(
+        "the WSABUF array is captured before WSASend returns: a reused stack array does not matter",
+        arguments: SendFunction.allCases)
+    func buffersCaptured(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let filled = try fillSendBuffer(pair)
         let first = Payload(count: 3000, call: 1)
         let second = Payload(count: 3000, call: 2)
         let slots = SendSlots(1)
         var array = [first.wsabuf, second.wsabuf]
-        #expect(WSASend(pair.client.handle, &array, 2, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &array, 2, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_IO_PENDING)
         // The caller scribbles over its array; the pending send must not notice.
         array[0] = WSABUF(len: 1, buf: nil)
@@ -240,24 +253,27 @@ struct OverlappedSendTests {
     }
 
     /// "Each WSABUF structure contains a pointer to a buffer": argument checks apply to overlapped calls.
-    @Test("overlapped argument checks: nil buffers, a routine without lpOverlapped, an invalid hEvent")
-    func overlappedArgumentChecks() throws {
+    @Test(
+        "overlapped argument checks: nil buffers, a routine without lpOverlapped, an invalid hEvent",
+        arguments: SendFunction.allCases)
+    func overlappedArgumentChecks(_ function: SendFunction) throws {
         let pair = try OverlappedPair()
         let slots = SendSlots(1)
-        #expect(WSASend(pair.client.handle, nil, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, nil, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEFAULT)
         var empty = WSABUF(len: 5, buf: nil)
-        #expect(WSASend(pair.client.handle, &empty, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &empty, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEFAULT)
         let payload = Payload(count: 4)
         var buffer = payload.wsabuf
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, nil, loggingRoutine) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, nil, loggingRoutine) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEFAULT)
         slots[0].pointee.hEvent = UnsafeMutableRawPointer(bitPattern: 0x1234)
-        #expect(WSASend(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
+        #expect(function.call(pair.client.handle, &buffer, 1, nil, 0, slots[0], nil) == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSA_INVALID_HANDLE)
         #expect(
-            WSASend(pair.client.handle, &buffer, 1, nil, DWORD(MSG_PARTIAL), slots[0], loggingRoutine) == SOCKET_ERROR)
+            function.call(pair.client.handle, &buffer, 1, nil, DWORD(MSG_PARTIAL), slots[0], loggingRoutine)
+                == SOCKET_ERROR)
         #expect(WSAGetLastError() == WSAEOPNOTSUPP)
     }
 }

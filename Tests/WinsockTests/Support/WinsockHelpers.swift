@@ -54,20 +54,22 @@ final class BufferArray: @unchecked Sendable {
         buffers.deallocate()
     }
 
-    /// One non-overlapped WSASend of the whole array.
-    func send(on socket: SOCKET, flags: DWORD = 0) -> SendOutcome {
+    /// One non-overlapped WSASend (or `function`) of the whole array.
+    func send(on socket: SOCKET, flags: DWORD = 0, using function: SendFunction = .wsaSend) -> SendOutcome {
         withExtendedLifetime(self) {
             var sent: DWORD = 0xDEAD
-            let rc = WSASend(socket, buffers, DWORD(count), &sent, flags, nil, nil)
+            let rc = function.call(socket, buffers, DWORD(count), &sent, flags, nil, nil)
             let error = WSAGetLastError()
             return SendOutcome(rc: rc, error: error, sent: sent)
         }
     }
 }
 
-/// Sends `data` in one WSASend, split into `sizes`.
-func wsaSend(_ socket: SOCKET, _ data: [UInt8], sizes: [Int]? = nil, flags: DWORD = 0) -> SendOutcome {
-    BufferArray(data, sizes: sizes).send(on: socket, flags: flags)
+/// Sends `data` in one WSASend (or `function`), split into `sizes`.
+func wsaSend(
+    _ socket: SOCKET, _ data: [UInt8], sizes: [Int]? = nil, flags: DWORD = 0, using function: SendFunction = .wsaSend
+) -> SendOutcome {
+    BufferArray(data, sizes: sizes).send(on: socket, flags: flags, using: function)
 }
 
 /// Expects SOCKET_ERROR and `code` as the calling thread's last error.
