@@ -12,6 +12,11 @@ struct ReplGrammarTests {
         ("connect 127.0.0.1:9000", .connect(Target(host: "127.0.0.1", port: 9000), udp: false)),
         ("connect [::1]:9000 --udp", .connect(Target(host: "::1", port: 9000), udp: true)),
         ("connect --udp localhost:53", .connect(Target(host: "localhost", port: 53), udp: true)),
+        (
+            "connect 127.0.0.1:9000 --udp --no-connect",
+            .connect(Target(host: "127.0.0.1", port: 9000), udp: true, noConnect: true)
+        ),
+        ("connect --no-connect --udp [::1]:53", .connect(Target(host: "::1", port: 53), udp: true, noConnect: true)),
         ("listen 27015", .listen(ListenAddress(port: 27015))),
         ("listen 0.0.0.0:0", .listen(ListenAddress(host: "0.0.0.0", port: 0))),
         ("close", .close),
@@ -37,6 +42,14 @@ struct ReplGrammarTests {
         ("send \"# not a comment\"", .sendBytes(Array("# not a comment".utf8))),
         ("send hex 47455420", .sendBytes([0x47, 0x45, 0x54, 0x20])),
         ("send hex 0d 0A", .sendBytes([0x0D, 0x0A])),
+        ("sendto", .sendTo(nil, count: 1)),
+        ("sendto 5", .sendTo(nil, count: 5)),
+        ("sendto 127.0.0.1:9000", .sendTo(Target(host: "127.0.0.1", port: 9000), count: 1)),
+        ("sendto [::1]:9000 3", .sendTo(Target(host: "::1", port: 9000), count: 3)),
+        ("sendto localhost:53 \"ping\"", .sendBytesTo(Target(host: "localhost", port: 53), Array("ping".utf8))),
+        ("sendto \"ping\\n\"", .sendBytesTo(nil, Array("ping\n".utf8))),
+        ("sendto 127.0.0.1:9000 hex 00ff", .sendBytesTo(Target(host: "127.0.0.1", port: 9000), [0x00, 0xFF])),
+        ("sendto hex 0d0a", .sendBytesTo(nil, [0x0D, 0x0A])),
         ("recv", .recv(size: 65536, timeout: 1_000_000_000)),
         ("recv 4K 250ms", .recv(size: 4096, timeout: 250_000_000)),
         ("recv 1 0", .recv(size: 1, timeout: 0)),
@@ -89,18 +102,42 @@ struct ReplGrammarTests {
             "send hex \"41\"",
             "send hex takes plain words, not a quoted string: usage: send [N] | send \"TEXT\" | send hex BYTES"
         ),
-        ("connect", "connect needs HOST:PORT: usage: connect HOST:PORT [--udp]"),
+        ("connect", "connect needs HOST:PORT: usage: connect HOST:PORT [--udp [--no-connect]]"),
         ("connect 127.0.0.1", "'127.0.0.1' has no port: write HOST:PORT, such as 127.0.0.1:9000"),
         ("connect 127.0.0.1:0", "port 0 is out of range: ports are 1 to 65535"),
         ("connect ::1:9000", "'::1:9000' looks like an IPv6 address: put it in brackets, such as [::1]:9000"),
-        ("connect 127.0.0.1:9000 --tcp", "'--tcp' is not an option of connect: usage: connect HOST:PORT [--udp]"),
+        (
+            "connect 127.0.0.1:9000 --tcp",
+            "'--tcp' is not an option of connect: usage: connect HOST:PORT [--udp [--no-connect]]"
+        ),
         (
             "connect 127.0.0.1:9000 127.0.0.1:9001",
-            "'127.0.0.1:9001' is one word too many for connect: usage: connect HOST:PORT [--udp]"
+            "'127.0.0.1:9001' is one word too many for connect: usage: connect HOST:PORT [--udp [--no-connect]]"
         ),
         ("connect [127.0.0.1]:9000", "'[127.0.0.1]:9000' is not an IPv6 address: only IPv6 addresses go in brackets"),
         ("connect bad^host:80", "'bad^host' is not a host name or address"),
         ("connect 127.0.0.1:70000", "port 70000 is out of range: ports are 1 to 65535"),
+        (
+            "connect 127.0.0.1:9000 --no-connect",
+            "connect --no-connect needs --udp: usage: connect HOST:PORT [--udp [--no-connect]]"
+        ),
+        ("sendto 0", "sendto's count 0 is out of range: it must be 1 to 1000000000"),
+        ("sendto 127.0.0.1:9000 abc", "'abc' is not a whole number (sendto's count)"),
+        ("sendto 127.0.0.1:0", "port 0 is out of range: ports are 1 to 65535"),
+        ("sendto 127.0.0.1: 5", "'' is not a port number"),
+        ("sendto ::1:9000", "'::1:9000' looks like an IPv6 address: put it in brackets, such as [::1]:9000"),
+        (
+            "sendto 127.0.0.1:9000 3 4",
+            "'4' is one word too many for sendto: usage: sendto [HOST:PORT] [N] | sendto [HOST:PORT] \"TEXT\" | sendto [HOST:PORT] hex BYTES"
+        ),
+        (
+            "sendto \"a\" 127.0.0.1:9000",
+            "'127.0.0.1:9000' is one word too many for sendto: usage: sendto [HOST:PORT] [N] | sendto [HOST:PORT] \"TEXT\" | sendto [HOST:PORT] hex BYTES"
+        ),
+        (
+            "sendto 127.0.0.1:9000 hex",
+            "sendto hex needs hexadecimal bytes: usage: sendto [HOST:PORT] [N] | sendto [HOST:PORT] \"TEXT\" | sendto [HOST:PORT] hex BYTES"
+        ),
         ("listen", "listen needs a PORT (or HOST:PORT): usage: listen [HOST:]PORT"),
         ("listen 70000", "port 70000 is out of range: ports are 0 to 65535"),
         ("listen 1 2", "'2' is one word too many for listen: usage: listen [HOST:]PORT"),
@@ -202,8 +239,11 @@ struct ReplGrammarTests {
 
     @Test("Completion offers command names, then each command's words")
     func completion() {
-        #expect(ReplCompletion.candidates(for: "se") == ["settings", "send"])
-        #expect(ReplCompletion.candidates(for: "sen") == ["send"])
+        #expect(ReplCompletion.candidates(for: "se") == ["settings", "send", "sendto"])
+        #expect(ReplCompletion.candidates(for: "sen") == ["send", "sendto"])
+        #expect(ReplCompletion.candidates(for: "sendto ") == ["hex"])
+        #expect(ReplCompletion.candidates(for: "sendto 127.0.0.1:9 h") == ["hex"])
+        #expect(ReplCompletion.candidates(for: "sendto 5 ").isEmpty)
         #expect(ReplCompletion.candidates(for: "mode ") == ["blocking", "nonblocking", "event", "routine"])
         #expect(ReplCompletion.candidates(for: "shutdown b") == ["both"])
         #expect(ReplCompletion.candidates(for: "flags d") == ["dontroute"])
@@ -211,6 +251,8 @@ struct ReplGrammarTests {
         #expect(ReplCompletion.candidates(for: "result ", pendingIDs: [3, 4]) == ["3", "4"])
         #expect(ReplCompletion.candidates(for: "result 3 ") == ["wait"])
         #expect(ReplCompletion.candidates(for: "connect 127.0.0.1:9 --") == ["--udp"])
+        #expect(ReplCompletion.candidates(for: "connect 127.0.0.1:9 --udp --") == ["--no-connect"])
+        #expect(ReplCompletion.candidates(for: "connect 127.0.0.1:9 --udp --no-connect ").isEmpty)
         #expect(ReplCompletion.candidates(for: "close ").isEmpty)
     }
 

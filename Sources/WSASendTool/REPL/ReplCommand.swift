@@ -4,8 +4,9 @@ import Winsock
 public enum ReplCommand: Sendable, Equatable {
     /// A blank line or a comment: nothing to do.
     case nothing
-    /// `connect HOST:PORT [--udp]`.
-    case connect(Target, udp: Bool)
+    /// `connect HOST:PORT [--udp [--no-connect]]`; with `noConnect` an unconnected UDP socket whose
+    /// datagrams `sendto` addresses to the target.
+    case connect(Target, udp: Bool, noConnect: Bool = false)
     /// `listen [HOST:]PORT`: accept one peer, as `--listen` does.
     case listen(ListenAddress)
     /// `close`: closesocket, which aborts the pending sends.
@@ -20,6 +21,10 @@ public enum ReplCommand: Sendable, Equatable {
     case send(count: UInt64)
     /// `send "text"` or `send hex ...`: these bytes, once.
     case sendBytes([UInt8])
+    /// `sendto [HOST:PORT] [N]`: N WSASendTo calls to HOST:PORT, or to the session's target when nil.
+    case sendTo(Target?, count: UInt64)
+    /// `sendto [HOST:PORT] "text"` or `sendto [HOST:PORT] hex ...`: these bytes in one WSASendTo.
+    case sendBytesTo(Target?, [UInt8])
     /// `recv [SIZE] [TIMEOUT]`, the timeout in nanoseconds.
     case recv(size: UInt64, timeout: UInt64)
     /// `pending`: the overlapped sends still in flight.

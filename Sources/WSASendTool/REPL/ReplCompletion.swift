@@ -22,12 +22,17 @@ public enum ReplCompletion {
     /// The words a command takes after the ones already typed.
     static func arguments(of command: String, after typed: [String], pendingIDs: [UInt64]) -> [String] {
         switch (command, typed.count) {
-        case ("connect", _): return typed.contains("--udp") ? [] : ["--udp"]
+        case ("connect", _):
+            return ["--udp", "--no-connect"].filter {
+                !typed.contains($0) && ($0 == "--udp" || typed.contains("--udp"))
+            }
         case ("shutdown", 0): return ShutdownDirection.allCases.map(\.rawValue)
         case ("mode", 0): return SendMode.allCases.map(\.rawValue)
         case ("flags", 0): return ["oob", "dontroute", "partial", "none"]
         case ("nodelay", 0): return ["on", "off"]
         case ("send", 0): return ["hex"]
+        case ("sendto", 0): return ["hex"]
+        case ("sendto", 1) where typed[0].contains(":") || typed[0].hasPrefix("["): return ["hex"]
         case ("stats", 0): return ["--json"]
         case ("codes", 0): return WSAErrorCatalog.all.map(\.name).sorted()
         case ("result", 0): return pendingIDs.map(String.init)

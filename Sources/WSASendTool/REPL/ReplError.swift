@@ -29,6 +29,8 @@ public enum ReplError: Error, Sendable, Equatable, CustomStringConvertible {
     case notHex(String)
     /// `send hex` with half a byte at the end.
     case oddHexDigits(String)
+    /// An option given without the one it needs, such as `connect --no-connect` without `--udp`.
+    case optionNeedsOther(command: String, option: String, other: String)
     /// A value the command line's grammar refused, with that grammar's own sentence.
     case value(GrammarError)
 
@@ -60,6 +62,8 @@ public enum ReplError: Error, Sendable, Equatable, CustomStringConvertible {
             return "'\(text)' is not hexadecimal bytes: use the digits 0-9 and a-f, two per byte, such as 47455420"
         case .oddHexDigits(let text):
             return "'\(text)' has an odd number of hexadecimal digits: each byte takes two"
+        case .optionNeedsOther(let command, let option, let other):
+            return "\(command) \(option) needs \(other): \(ReplHelp.usage(of: command))"
         case .value(let error):
             return error.description
         }

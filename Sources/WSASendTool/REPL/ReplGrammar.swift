@@ -26,6 +26,7 @@ public enum ReplGrammar {
         guard let name = first.word else { return .failure(.unknownCommand(quotedText(first))) }
         let rest = Array(tokens.dropFirst())
         if name == "send" { return send(rest) }
+        if name == "sendto" { return sendTo(rest) }
         var words: [String] = []
         for token in rest {
             guard let word = token.word else { return .failure(.quotedNotAllowed(command: name)) }
@@ -47,10 +48,13 @@ public enum ReplGrammar {
         switch name {
         case "connect":
             var udp = false
+            var noConnect = false
             var target: Target?
             for word in words {
                 if word == "--udp" {
                     udp = true
+                } else if word == "--no-connect" {
+                    noConnect = true
                 } else if word.hasPrefix("--") {
                     throw .unknownOption(command: name, option: word)
                 } else if target == nil {
@@ -60,7 +64,8 @@ public enum ReplGrammar {
                 }
             }
             guard let target else { throw .missingArgument(command: name, what: "HOST:PORT") }
-            return .connect(target, udp: udp)
+            if noConnect && !udp { throw .optionNeedsOther(command: name, option: "--no-connect", other: "--udp") }
+            return .connect(target, udp: udp, noConnect: noConnect)
         case "listen":
             let address = try one(name, words, what: "a PORT (or HOST:PORT)")
             return .listen(try value(ListenAddress.parse(address)))
@@ -150,26 +155,62 @@ public enum ReplGrammar {
 
     /// `send [N]`, `send "text"`, `send hex DIGITS...`.
     private static func send(_ tokens: [ReplToken]) -> Result<ReplCommand, ReplError> {
-        guard let first = tokens.first else { return .success(.send(count: 1)) }
+        payload(tokens, command: "send").map {
+            switch $0 {
+            case .count(let count): .send(count: count)
+            case .bytes(let bytes): .sendBytes(bytes)
+            }
+        }
+    }
+
+    /// `sendto [HOST:PORT]` and then what `send` takes. A first word with a colon (or a bracket, for
+    /// IPv6) is the destination; a count, `hex` or a quoted string never has one.
+    private static func sendTo(_ tokens: [ReplToken]) -> Result<ReplCommand, ReplError> {
+        var rest = tokens[...]
+        var target: Target?
+        if let word = rest.first?.word, word.contains(":") || word.hasPrefix("[") {
+            switch Target.parse(word) {
+            case .success(let parsed): target = parsed
+            case .failure(let error): return .failure(.value(error))
+            }
+            rest = rest.dropFirst()
+        }
+        return payload(Array(rest), command: "sendto").map {
+            switch $0 {
+            case .count(let count): .sendTo(target, count: count)
+            case .bytes(let bytes): .sendBytesTo(target, bytes)
+            }
+        }
+    }
+
+    /// What `send` and `sendto` send: N calls with the current buffers, or these bytes once.
+    private enum Payload {
+        case count(UInt64)
+        case bytes([UInt8])
+    }
+
+    /// `[N]`, `"text"` or `hex DIGITS...`, for `command`.
+    private static func payload(_ tokens: [ReplToken], command: String) -> Result<Payload, ReplError> {
+        guard let first = tokens.first else { return .success(.count(1)) }
         switch first {
         case .quoted(let bytes):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: "send", word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: command, word: quotedText(tokens[1])))
             }
-            return .success(.sendBytes(bytes))
+            return .success(.bytes(bytes))
         case .word("hex"):
             var words: [String] = []
             for token in tokens.dropFirst() {
-                guard let word = token.word else { return .failure(.quotedNotAllowed(command: "send hex")) }
+                guard let word = token.word else { return .failure(.quotedNotAllowed(command: command + " hex")) }
                 words.append(word)
             }
-            return HexGrammar.bytes(words).map { .sendBytes($0) }
+            return HexGrammar.bytes(words, command: command).map { .bytes($0) }
         case .word(let count):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: "send", word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: command, word: quotedText(tokens[1])))
             }
-            return NumberGrammar.parse(count, what: "send's count", in: 1...maximumSendCount)
-                .map { .send(count: $0) }.mapError { .value($0) }
+            return NumberGrammar.parse(count, what: command + "'s count", in: 1...maximumSendCount)
+                .map { .count($0) }.mapError { .value($0) }
         }
     }
 

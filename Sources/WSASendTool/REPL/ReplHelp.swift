@@ -10,8 +10,10 @@ public enum ReplHelp {
     /// Every command, in the order `help` lists them.
     public static let entries: [Entry] = [
         Entry(
-            name: "connect", usage: "connect HOST:PORT [--udp]",
-            summary: "Close the current socket, if any, and connect a new one (a connected UDP socket with --udp)."),
+            name: "connect", usage: "connect HOST:PORT [--udp [--no-connect]]",
+            summary:
+                "Close the current socket, if any, and connect a new one (a connected UDP socket with --udp; "
+                + "with --no-connect too, an unconnected one that sendto sends to HOST:PORT)."),
         Entry(
             name: "listen", usage: "listen [HOST:]PORT",
             summary: "Wait for one peer on PORT (127.0.0.1 when no host is given) and take its connection."),
@@ -51,6 +53,12 @@ public enum ReplHelp {
             summary:
                 "N calls with the current settings (default 1), each printed with its return value, code and bytes; "
                 + "or the text (escapes \\r \\n \\t \\\\ \\\" \\xHH) or the hexadecimal bytes in one call."),
+        Entry(
+            name: "sendto",
+            usage: "sendto [HOST:PORT] [N] | sendto [HOST:PORT] \"TEXT\" | sendto [HOST:PORT] hex BYTES",
+            summary:
+                "As send, with WSASendTo on a UDP socket: each datagram to HOST:PORT, or to the target of "
+                + "connect --udp --no-connect; with no socket yet, an unconnected UDP socket is opened for it."),
         Entry(
             name: "recv", usage: "recv [SIZE] [TIMEOUT]",
             summary: "What the peer sent, up to SIZE (default 64K) within TIMEOUT (default 1s): text, or a hex dump."),

@@ -17,14 +17,23 @@ extension ReplSession {
         nextID += 1
         var sent: DWORD = 0
         let started = MonotonicClock.now()
-        let status = WSASend(
-            socket, operation.buffers.baseAddress, operation.count, &sent, settings.flags, operation.overlapped,
-            routine ? replCompletionRoutine : nil)
+        let completion: LPWSAOVERLAPPED_COMPLETION_ROUTINE? = routine ? replCompletionRoutine : nil
+        let status =
+            destinationOfCalls.map { destination in
+                destination.withSockaddr {
+                    WSASendTo(
+                        socket, operation.buffers.baseAddress, operation.count, &sent, settings.flags, $0, $1,
+                        operation.overlapped, completion)
+                }
+            }
+            ?? WSASend(
+                socket, operation.buffers.baseAddress, operation.count, &sent, settings.flags, operation.overlapped,
+                completion)
         let code = status == 0 ? 0 : WSAGetLastError()
         let ended = MonotonicClock.now()
         record(status: status, code: code, sent: UInt64(sent), offered: operation.offered, at: started, ended: ended)
         outcome.calls.append(ReplOutcome.Call(id: operation.id, returnValue: status, code: code, bytes: UInt64(sent)))
-        let name = "#\(operation.id) WSASend"
+        let name = "#\(operation.id) \(destinationOfCalls == nil ? "WSASend" : "WSASendTo")"
         if status == 0 {
             operation.immediate = true
             if routine {

@@ -87,12 +87,21 @@ extension ReplSession {
     ) -> Bool {
         var sent: DWORD = 0
         let started = MonotonicClock.now()
-        let status = WSASend(socket, wsabufs.baseAddress, count, &sent, settings.flags, nil, nil)
+        let flags = settings.flags
+        let status =
+            destinationOfCalls.map { destination in
+                destination.withSockaddr {
+                    WSASendTo(socket, wsabufs.baseAddress, count, &sent, flags, $0, $1, nil, nil)
+                }
+            } ?? WSASend(socket, wsabufs.baseAddress, count, &sent, flags, nil, nil)
         let code = status == 0 ? 0 : WSAGetLastError()
         let ended = MonotonicClock.now()
         record(status: status, code: code, sent: UInt64(sent), offered: offered, at: started, ended: ended)
         outcome.calls.append(ReplOutcome.Call(id: nil, returnValue: status, code: code, bytes: UInt64(sent)))
-        emit(CallLine.text(status: status, code: code, sent: sent, offered: offered, nanoseconds: ended &- started))
+        emit(
+            CallLine.text(
+                status: status, code: code, sent: sent, offered: offered, nanoseconds: ended &- started,
+                function: destinationOfCalls == nil ? "WSASend" : "WSASendTo"))
         return status != 0 && code != WSAEWOULDBLOCK
     }
 

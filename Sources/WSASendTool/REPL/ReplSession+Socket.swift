@@ -109,7 +109,7 @@ extension ReplSession {
         return applySendTimeout()
     }
 
-    private func adopt(_ handle: SOCKET, endpoint: RunPlan.Endpoint, transport: Transport, remote: SocketAddress?) {
+    func adopt(_ handle: SOCKET, endpoint: RunPlan.Endpoint, transport: Transport, remote: SocketAddress?) {
         socket = handle
         self.endpoint = endpoint
         self.transport = transport
@@ -119,7 +119,7 @@ extension ReplSession {
         nonBlocking = SocketOptions.setNonBlocking(handle, wanted) == nil ? wanted : !wanted
     }
 
-    private func applySendTimeout() -> ReplOutcome {
+    func applySendTimeout() -> ReplOutcome {
         guard let socket, settings.sendTimeout > 0 else { return ReplOutcome() }
         let milliseconds = Int32(clamping: settings.sendTimeout / 1_000_000)
         if let code = SocketOptions.set(socket, level: SOL_SOCKET, name: SO_SNDTIMEO, value: milliseconds) {
@@ -136,6 +136,7 @@ extension ReplSession {
         let aborting = operations.filter { !$0.finished }.count
         control.release(socket)
         self.socket = nil
+        datagramTarget = nil
         var outcome = ReplOutcome()
         collectAll(emit: emit, outcome: &outcome)
         emit("closed\(aborting > 0 ? " (\(aborting) pending sends aborted)" : "")")

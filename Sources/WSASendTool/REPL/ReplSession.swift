@@ -15,6 +15,12 @@ public final class ReplSession {
     var endpoint: RunPlan.Endpoint?
     var local: SocketAddress?
     var remote: SocketAddress?
+    /// Where `sendto` sends when its line names no destination: the target of
+    /// `connect --udp --no-connect`, or of the `sendto` that opened the socket.
+    var datagramTarget: (name: Target, address: SocketAddress)?
+    /// The destination of the calls being made now: set by `sendto` for its calls (WSASendTo), nil for
+    /// `send` (WSASend).
+    var destinationOfCalls: SocketAddress?
     /// The socket's FIONBIO as last set.
     var nonBlocking = false
     let control = RunControl()
@@ -54,6 +60,9 @@ public final class ReplSession {
         if socket != nil, let remote {
             parts.append(remote.description)
             parts.append(transport.rawValue)
+        } else if socket != nil {
+            parts.append(datagramTarget.map { "to \($0.address)" } ?? "(unconnected)")
+            parts.append(transport.rawValue)
         } else {
             parts.append("(not connected)")
         }
@@ -71,7 +80,8 @@ public final class ReplSession {
         interrupt.clear()
         switch command {
         case .nothing: return ReplOutcome()
-        case .connect(let target, let udp): return connect(target, udp: udp, emit: emit)
+        case .connect(let target, let udp, let noConnect):
+            return noConnect ? openUnconnected(target, emit: emit) : connect(target, udp: udp, emit: emit)
         case .listen(let address): return listen(address, emit: emit)
         case .close: return close(emit: emit)
         case .shutdown(let direction): return shutdown(direction, emit: emit)
@@ -81,6 +91,9 @@ public final class ReplSession {
             return ReplOutcome()
         case .send(let count): return send(count: count, emit: emit)
         case .sendBytes(let bytes): return send(bytes: bytes, emit: emit)
+        case .sendTo(let target, let count): return sendTo(target, emit: emit) { send(count: count, emit: emit) }
+        case .sendBytesTo(let target, let bytes):
+            return sendTo(target, emit: emit) { send(bytes: bytes, emit: emit) }
         case .recv(let size, let timeout): return receive(size: size, timeout: timeout, emit: emit)
         case .pending: return listPending(emit: emit)
         case .wait(let timeout): return wait(timeout: timeout, emit: emit)
@@ -160,6 +173,7 @@ public final class ReplSession {
         emit("socket      \(socket) (\(transport.rawValue))")
         emit("local       \(local?.description ?? "-")")
         emit("peer        \(remote?.description ?? "-")")
+        if remote == nil, let datagramTarget { emit("sendto      \(datagramTarget.address)") }
         emit("mode        \(settings.mode.rawValue)\(nonBlocking ? ", FIONBIO on" : "")")
         emit("pending     \(operations.filter { !$0.finished }.count)")
         emit("calls       \(counters.calls), \(Units.grouped(counters.bytesSent)) bytes sent")

@@ -105,9 +105,13 @@ public enum ReplTokenizer {
 /// Hexadecimal bytes, as `send hex 47455420` writes them.
 public enum HexGrammar {
     /// The bytes of the words joined: an even number of hexadecimal digits in all (`4745 5420` is four bytes).
-    public static func bytes(_ words: [String]) -> Result<[UInt8], ReplError> {
+    ///
+    /// - Parameter command: The command that reads them (`send` or `sendto`), for the error sentence.
+    public static func bytes(_ words: [String], command: String = "send") -> Result<[UInt8], ReplError> {
         let text = words.joined()
-        guard !text.isEmpty else { return .failure(.missingArgument(command: "send hex", what: "hexadecimal bytes")) }
+        guard !text.isEmpty else {
+            return .failure(.missingArgument(command: command + " hex", what: "hexadecimal bytes"))
+        }
         var nibbles: [UInt8] = []
         for byte in text.utf8 {
             guard let value = digit(byte) else { return .failure(.notHex(text)) }

@@ -3,17 +3,22 @@ import Winsock
 /// The `-v` line of one WSASend call, in the shape a Winsock programmer reads:
 /// `WSASend = 0, 16384 bytes, 12.1 us` or `WSASend = SOCKET_ERROR, WSAEWOULDBLOCK (10035)`.
 public enum CallLine {
-    public static func text(status: Int32, code: Int32, sent: DWORD, offered: UInt64, nanoseconds: UInt64) -> String {
+    /// One call's line.
+    ///
+    /// - Parameter function: The call's name: WSASend, or WSASendTo for the REPL's `sendto`.
+    public static func text(
+        status: Int32, code: Int32, sent: DWORD, offered: UInt64, nanoseconds: UInt64, function: String = "WSASend"
+    ) -> String {
         let time = Units.duration(Double(nanoseconds))
         if status == 0 {
             if UInt64(sent) < offered {
-                return "WSASend = 0, \(sent) of \(offered) bytes (partial), \(time)"
+                return "\(function) = 0, \(sent) of \(offered) bytes (partial), \(time)"
             }
-            return "WSASend = 0, \(sent) bytes, \(time)"
+            return "\(function) = 0, \(sent) bytes, \(time)"
         }
         let error = WSAError(code)
         let taken = sent > 0 ? ", \(sent) bytes sent before the error" : ""
-        return "WSASend = SOCKET_ERROR, \(error.name) (\(error.code))\(taken), \(time)"
+        return "\(function) = SOCKET_ERROR, \(error.name) (\(error.code))\(taken), \(time)"
     }
 
     /// An overlapped call that completed: the spec's example prints "Wrote 4096 bytes".
