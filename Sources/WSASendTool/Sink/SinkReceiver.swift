@@ -55,7 +55,7 @@ struct SinkReceiver {
             }
             let code = WSAGetLastError()
             if code == WSAEWOULDBLOCK {
-                let events = transport == .tcp ? POLLRDNORM | POLLPRI : POLLRDNORM
+                let events = transport == .tcp ? POLLRDNORM | POLLRDBAND : POLLRDNORM
                 if SocketOptions.wait(handle, for: events, until: nil, control: control) == .stopped { return nil }
                 continue
             }

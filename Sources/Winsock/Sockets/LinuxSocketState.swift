@@ -75,6 +75,9 @@ extension SocketRecord {
 
 /// Linux's numbers for the state reads above (linux/tcp.h, asm-generic/sockios.h).
 enum LinuxTCPState {
+    /// This side sent its FIN (shutdown for sending); the peer's side is still open.
+    static let finWait1: UInt8 = 4
+    static let finWait2: UInt8 = 5
     static let close: UInt8 = 7
     static let infoOption: Int32 = 11  // TCP_INFO
     static let inputQueueRequest: UInt = 0x541B  // FIONREAD

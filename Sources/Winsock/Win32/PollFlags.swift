@@ -20,6 +20,14 @@ func linuxPollRequest(_ record: SocketRecord, _ events: Int16) -> Int16 {
 func windowsPollEvents(_ record: SocketRecord, requested: Int16, linux revents: Int16) -> Int16 {
     var linux = Int32(revents)
     if record.receiveShutDown.load(ordering: .relaxed) { linux &= ~(POLLIN_LINUX | POLLPRI_LINUX | POLLRDHUP_LINUX) }
+    if linux & POLLHUP_LINUX != 0 && record.isStream && record.receiveShutDown.load(ordering: .relaxed)
+        && record.sendShutDown.load(ordering: .relaxed), let state = record.tcpState,
+        state == LinuxTCPState.finWait1 || state == LinuxTCPState.finWait2
+    {
+        // This side shut down both ways while the peer's side is still open: Linux reports a hang-up,
+        // Windows only that the socket can be written (Wine's test_WSAPoll).
+        linux &= ~POLLHUP_LINUX
+    }
     let hangUp = linux & (POLLRDHUP_LINUX | POLLHUP_LINUX | POLLERR_LINUX) != 0
     if record.isStream && hangUp && record.connectionWasReset {
         // "POLLERR: An error has occurred", "POLLHUP: A stream-oriented connection was either disconnected
@@ -34,10 +42,10 @@ func windowsPollEvents(_ record: SocketRecord, requested: Int16, linux revents: 
         events &= ~POLLRDBAND
         events |= requested & POLLRDNORM
     }
-    if record.isStream && hangUp && record.unreadBytes == 0 {
-        // The peer closed gracefully and nothing is left to read: Windows says POLLHUP, not that data
-        // may be read.
-        events &= ~POLLRDNORM
+    if record.isStream && hangUp {
+        // The peer closed gracefully: Windows says POLLHUP at once, and POLLRDNORM only while its data
+        // is unread (Linux's POLLIN for the end of stream is no data to read).
+        if record.unreadBytes == 0 { events &= ~POLLRDNORM }
         events |= POLLHUP
     }
     return events

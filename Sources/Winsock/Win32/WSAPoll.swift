@@ -28,11 +28,15 @@ public struct WSAPOLLFD: Sendable {
 ///
 /// - Returns: The number of sockets with events, 0 on timeout, or SOCKET_ERROR (WSAEINVAL for no
 ///   sockets, WSAEFAULT for a nil array). A handle that is not an open socket gets POLLNVAL and is not
-///   counted; when no entry is an open socket the call fails at once with WSAENOTSOCK.
+///   counted; when no entry is an open socket the call fails at once with WSAENOTSOCK. A socket's entry
+///   may ask only for POLLRDNORM, POLLRDBAND and POLLWRNORM (POLLIN and POLLOUT are made of them):
+///   any other bit, such as POLLPRI, POLLWRBAND or an output flag, fails the call at once with
+///   WSAEINVAL and every revents 0, as Windows does.
 ///
 /// The flags are Windows': urgent data on an SO_OOBINLINE socket is POLLRDNORM (it is read in the normal
 /// stream), a socket shut down for receiving reports nothing to read, the peer's graceful close is
-/// POLLHUP once nothing is left to read (also for an entry polled with no events), and a reset
+/// POLLHUP as soon as it arrives, beside POLLRDNORM while its data is unread (also for an entry polled
+/// with no events), and a reset
 /// connection is POLLERR | POLLHUP (and POLLWRNORM when asked), also after a send was told of the reset.
 ///
 /// `closesocket` on another thread ends the wait, as it ends other blocking calls on the socket, and
@@ -67,6 +71,11 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
                 // Not one socket to wait on: Windows fails the call at once.
                 for index in 0..<count { fdArray[index].revents = POLLNVAL }
                 return socketError(WSAENOTSOCK)
+            }
+            for index in 0..<count where records[index] != nil && fdArray[index].events & ~pollRequestable != 0 {
+                // A socket asked for something WSAPoll does not wait for: Windows refuses the whole call.
+                for entry in 0..<count { fdArray[entry].revents = 0 }
+                return socketError(WSAEINVAL)
             }
             // A poll that may wait counts as a blocked call on each socket, so that closesocket wakes it
             // (by shutting the socket down). A socket closed before that is not waited on at all.
@@ -109,6 +118,9 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
         }
     }
 }
+
+/// The events a WSAPOLLFD may ask for: normal data, priority data and room to write.
+let pollRequestable: Int16 = POLLRDNORM | POLLRDBAND | POLLWRNORM
 
 func linuxPollEvents(_ events: Int16) -> Int16 {
     var linux: Int32 = 0
