@@ -57,6 +57,17 @@ struct PollWineTests {
         }
     }
 
+    @Test("an entry of a handle that is not a socket asking for POLLERR fails the call with WSAEINVAL (test_WSAPoll)")
+    func invalidEventsOnUnknownHandle() throws {
+        try withListener { listener, _ in
+            var entries = [WSAPOLLFD(fd: listener, events: POLLIN), WSAPOLLFD(fd: 0xABACAB, events: POLLERR)]
+            entries[0].revents = 0x0DEA
+            entries[1].revents = 0x0DEA
+            expectFailure(WSAPoll(&entries, 2, 0), WSAEINVAL)
+            #expect(entries[0].revents == 0 && entries[1].revents == 0, "\(entries)")
+        }
+    }
+
     @Test("a listening socket is quiet until a connection waits, then reads POLLRDNORM only (test_WSAPoll)")
     func listenerReportsConnection() throws {
         try withListener { listener, port in

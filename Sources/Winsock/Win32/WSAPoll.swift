@@ -31,7 +31,8 @@ public struct WSAPOLLFD: Sendable {
 ///   counted; when no entry is an open socket the call fails at once with WSAENOTSOCK. A socket's entry
 ///   may ask only for POLLRDNORM, POLLRDBAND and POLLWRNORM (POLLIN and POLLOUT are made of them):
 ///   any other bit, such as POLLPRI, POLLWRBAND or an output flag, fails the call at once with
-///   WSAEINVAL and every revents 0, as Windows does.
+///   WSAEINVAL and every revents 0, as Windows does; so does such an entry of a handle that is not a
+///   socket, unless it is INVALID_SOCKET (marked POLLNVAL, as any handle that is not a socket).
 ///
 /// The flags are Windows': urgent data on an SO_OOBINLINE socket is POLLRDNORM (it is read in the normal
 /// stream), a socket shut down for receiving reports nothing to read, the peer's graceful close is
@@ -72,8 +73,12 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
                 for index in 0..<count { fdArray[index].revents = POLLNVAL }
                 return socketError(WSAENOTSOCK)
             }
-            for index in 0..<count where records[index] != nil && fdArray[index].events & ~pollRequestable != 0 {
-                // A socket asked for something WSAPoll does not wait for: Windows refuses the whole call.
+            for index in 0..<count
+            where fdArray[index].events & ~pollRequestable != 0
+                && (records[index] != nil || fdArray[index].fd != INVALID_SOCKET)
+            {
+                // An entry asked for something WSAPoll does not wait for: Windows refuses the whole call
+                // (an INVALID_SOCKET entry is only marked POLLNVAL).
                 for entry in 0..<count { fdArray[entry].revents = 0 }
                 return socketError(WSAEINVAL)
             }
