@@ -335,14 +335,19 @@ final class OverlappedRun {
     private func waitForCompletions() {
         var timeout = Self.tick
         if let rate = plan.rate {
-            let now = MonotonicClock.now()
             // The wait ends when the first connection held by the rate may post again.
             var next = UInt64.max
             for connection in connections where !connection.finished && connection.free.last != nil {
                 next = min(next, due(rate, on: connection))
             }
             if next != .max {
-                let wait = next > now ? TimeUnits.millisecondsRoundedUp(next - now) : 0
+                let now = MonotonicClock.now()
+                // Nothing in flight: no completion to watch for, so a precise sleep keeps the schedule.
+                if !connections.contains(where: { !$0.inFlight.isEmpty }) {
+                    PreciseSleep.until(next, latest: now &+ UInt64(Self.tick) * TimeUnits.nanosecondsPerMillisecond)
+                    return
+                }
+                let wait = PreciseSleep.waitMilliseconds(until: next, now: now)
                 timeout = min(timeout, DWORD(min(wait, UInt64(Self.tick))))
             }
         }
