@@ -35,6 +35,13 @@ public struct ShardOptions: ParsableArguments, Sendable {
         completion: .file())
     public var histogram: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write one latency histogram per --interval (default 1s) to this file in HdrHistogram's interval log format.",
+            valueName: "file"),
+        completion: .file())
+    public var histogramLog: String?
+
     public init() {}
 
     public func validate() throws {
