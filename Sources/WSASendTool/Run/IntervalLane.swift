@@ -49,10 +49,12 @@ struct IntervalCuts {
     private(set) var due: UInt64
     /// `due` in the clock's readings (an estimate, confirmed with `MonotonicClock` when it comes).
     private(set) var dueReading: UInt64
-    private var total = LatencyRecorder(unit: .latencyClock)
+    private var total: LatencyRecorder
 
     init?(lane: IntervalLane?, every: UInt64?, started: UInt64, clock: LatencyClock) {
         guard let lane, let every else { return nil }
+        // Made here, after the guard: a run without interval reports allocates no histogram for it.
+        total = LatencyRecorder(unit: .latencyClock)
         self.lane = lane
         self.every = every
         self.clock = clock
