@@ -21,9 +21,6 @@ public struct IntervalReport: Sendable {
     /// The interval's latencies in nanoseconds; nil when no call was timed in it.
     public var histogram: Histogram<UInt64>?
 
-    /// True for the run's last interval, which ends with the run rather than on a boundary.
-    public var isLast = false
-
     /// One NDJSON line: `{"event": "interval", ...}`; `merge` skips such lines and reads the report that
     /// follows them.
     public var json: JSONValue {

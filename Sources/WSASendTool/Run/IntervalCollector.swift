@@ -61,11 +61,10 @@ struct IntervalCollector: Sendable {
             start = end
         }
         if last && counters.calls == 0 && timed == 0 && index > 0 { return }
-        var report = IntervalReport(
+        let report = IntervalReport(
             index: index, startNanoseconds: start &- started, endNanoseconds: end &- started, runStartedAt: startedAt,
             counters: counters, latency: latency.summary(clock: clock),
             histogram: latency.nanosecondHistogram(clock: clock))
-        report.isLast = last
         index += 1
         emit(report)
     }
