@@ -18,7 +18,7 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram or --histogram-log file, \
+            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram or --histogram-log, \
             130 SIGINT, 143 SIGTERM, 129 SIGHUP (each after the partial report).
 
             Examples:

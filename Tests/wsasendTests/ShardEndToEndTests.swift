@@ -70,9 +70,11 @@ struct ShardEndToEndTests {
         let sink = try Background(["sink", "0"])
         let port = try sink.listeningPort()
         var files: [TemporaryFile] = []
+        // Three connections over three shards: one each, with the whole count.
         for index in 0..<3 {
             let outcome = try Tool.run([
-                "127.0.0.1:\(port)", "--buffers", "4x1024", "--count", "2000", "--shard", "\(index)/3", "--json",
+                "127.0.0.1:\(port)", "--buffers", "4x1024", "--count", "2000", "--connections", "3", "--shard",
+                "\(index)/3", "--json",
             ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             files.append(TemporaryFile(bytes: outcome.stdoutData))
@@ -82,7 +84,7 @@ struct ShardEndToEndTests {
         let mergedFile = TemporaryFile(bytes: merged.stdoutData)
         let check = try PythonPackages.run("hdr_check.py", [mergedFile.path] + files.map(\.path))
         #expect(check.status == 0, "\(check.output)")
-        #expect(check.output.contains("\"count\": 2000"), "\(check.output)")
+        #expect(check.output.contains("\"count\": 6000"), "\(check.output)")
         // A merge read by itself again is the same report (merges merge).
         let again = try Tool.run(["merge", "--json", mergedFile.path])
         let figures = Self.summary(try Self.json(again.stdout))["latency_seconds"] as? [String: Double]
