@@ -152,7 +152,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.",
+            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off. Also the interval of --json-stream and --histogram-log.",
             valueName: "duration"),
         transform: { try DurationGrammar.parseInterval($0).parsed() })
     public var interval: UInt64?
