@@ -190,9 +190,9 @@ _wsasend() {
 
 _wsasend_send() {
     repeating_flags=()
-    non_repeating_flags=(--nodelay --oob --dontroute --partial --udp --no-connect --json -v --verbose -q --quiet --version -h --help)
+    non_repeating_flags=(--nodelay --oob --dontroute --partial --udp --no-connect --json --json-stream -v --verbose -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--buffers --flags --mode --outstanding --sndbuf --count --duration --connections --bind --file --listen --rate --sndtimeo --connect-timeout --drain --interval --shard --shards --start-at --histogram)
+    non_repeating_options=(--buffers --flags --mode --outstanding --sndbuf --count --duration --connections --bind --file --listen --rate --sndtimeo --connect-timeout --drain --interval --shard --shards --start-at --histogram --histogram-log)
     __wsasend_offer_flags_options -1  # bash splits HOST:PORT into words at ':'
 
     # Offer option value completions
@@ -259,6 +259,10 @@ _wsasend_send() {
         return
         ;;
     '--histogram')
+        __wsasend_add_completions -f
+        return
+        ;;
+    '--histogram-log')
         __wsasend_add_completions -f
         return
         ;;

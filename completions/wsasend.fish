@@ -23,7 +23,7 @@ function __wsasend_parse_tokens -S
         __wsasend_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'send'
-            __wsasend_parse_subcommand 1 'buffers=' 'flags=' 'mode=' 'outstanding=' 'sndbuf=' 'nodelay' 'count=' 'duration=' 'oob' 'dontroute' 'partial' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'rate=' 'sndtimeo=' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+            __wsasend_parse_subcommand 1 'buffers=' 'flags=' 'mode=' 'outstanding=' 'sndbuf=' 'nodelay' 'count=' 'duration=' 'oob' 'dontroute' 'partial' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'rate=' 'sndtimeo=' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'histogram-log=' 'json' 'json-stream' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'sink'
             __wsasend_parse_subcommand 1 'udp' 'output=' 'once' 'idle=' 'interval=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
         case 'demo'
@@ -40,7 +40,7 @@ function __wsasend_parse_tokens -S
             # No subcommand named: the tokens are the default subcommand's (wsasend HOST:PORT ...).
             if test (count $unparsed_tokens) -gt 0; or string match -q -- '-*' (commandline -ct)
                 set -p unparsed_tokens send
-                __wsasend_parse_subcommand 1 'buffers=' 'flags=' 'mode=' 'outstanding=' 'sndbuf=' 'nodelay' 'count=' 'duration=' 'oob' 'dontroute' 'partial' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'rate=' 'sndtimeo=' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'json' 'v/verbose' 'q/quiet' 'version' 'h/help'
+                __wsasend_parse_subcommand 1 'buffers=' 'flags=' 'mode=' 'outstanding=' 'sndbuf=' 'nodelay' 'count=' 'duration=' 'oob' 'dontroute' 'partial' 'udp' 'no-connect' 'connections=' 'bind=' 'file=' 'listen=' 'rate=' 'sndtimeo=' 'connect-timeout=' 'drain=' 'interval=' 'shard=' 'shards=' 'start-at=' 'histogram=' 'histogram-log=' 'json' 'json-stream' 'v/verbose' 'q/quiet' 'version' 'h/help'
             end
         end
     end
@@ -125,12 +125,14 @@ complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_option
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" sndtimeo' -l 'sndtimeo' -d 'Set SO_SNDTIMEO: a blocking call that cannot finish this soon fails with WSAETIMEDOUT, such as 2s or 500ms.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" connect-timeout' -l 'connect-timeout' -d 'How long a connect (or, with --listen, the wait for a connection) may take, such as 3s.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" drain' -l 'drain' -d 'After the last call, wait until the peer has acknowledged every byte, at most this long (default 10s).' -rfka ''
-complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" interval' -l 'interval' -d 'Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.' -rfka ''
-complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shard' -l 'shard' -d 'Do shard INDEX of COUNT of the run (0/4 to 3/4): connections, --count and --rate are dealt out; auto reads the launcher\'s environment.' -rfka 'auto'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" interval' -l 'interval' -d 'Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off. Also the interval of --json-stream and --histogram-log.' -rfka ''
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shard' -l 'shard' -d 'Do shard INDEX of COUNT of the run (0/4 to 3/4): the connections are dealt out, each with the whole --count and --rate; auto reads the launcher\'s environment.' -rfka 'auto'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" shards' -l 'shards' -d 'The number of shards, for --shard auto under a Kubernetes Indexed Job (its completions).' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" start-at' -l 'start-at' -d 'Wait until this wall-clock time before connecting: RFC 3339 (2026-12-06T16:00:00Z) or Unix seconds.' -rfka ''
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" histogram' -l 'histogram' -d 'Write the latency distribution to this file in HdrHistogram\'s percentile text format (microseconds).' -rF
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" histogram-log' -l 'histogram-log' -d 'Write one latency histogram per --interval (default 1s) to this file in HdrHistogram\'s interval log format.' -rF
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" json' -l 'json' -d 'Print the report as one JSON object on standard output.'
+complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" json-stream' -l 'json-stream' -d 'Print NDJSON on standard output as the run goes: one object per --interval (default 1s), then the report on the last line.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" v verbose' -s 'v' -l 'verbose' -d 'Print a line for every WSASend call.'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" q quiet' -s 'q' -l 'quiet' -d 'Print nothing but errors (and the JSON report with --json).'
 complete -c 'wsasend' -n '__wsasend_should_offer_completions_for_flags_or_options "wsasend send" version' -l 'version' -d 'Show the version.'

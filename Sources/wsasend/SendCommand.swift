@@ -18,7 +18,7 @@ struct SendCommand: ParsableCommand {
             engine's backend (io_uring, or poll; WSASEND_BACKEND=poll chooses it).
 
             Exit status: 0 every call succeeded, 1 a call or connection failed, 64 bad usage, 66 unreadable \
-            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram file, \
+            --file, 68 unknown host, 69 no connection, 70 internal error, 73 unwritable --histogram or --histogram-log, \
             130 SIGINT, 143 SIGTERM, 129 SIGHUP (each after the partial report).
 
             Examples:
@@ -37,7 +37,22 @@ struct SendCommand: ParsableCommand {
         if let shard = try ShardVariables.shard(options.sharding) {
             plan = plan.narrowed(to: shard)
             if let sentence = plan.idleShardSentence {
-                try IdleShard.report(plan: plan, sentence: sentence, json: options.json, quiet: options.quiet)
+                try IdleShard.report(
+                    plan: plan, sentence: sentence, json: options.json || options.jsonStream,
+                    oneLine: options.jsonStream, quiet: options.quiet)
+            }
+        }
+        // Created before connecting: a log that cannot be written stops the run before it starts.
+        var histogramLog: HistogramLog?
+        if let path = options.sharding.histogramLog {
+            switch HistogramLog.create(path) {
+            case .success(let log): histogramLog = log
+            case .failure(let failure):
+                Console.standardError.line("wsasend: " + failure.message)
+                if options.json || options.jsonStream {
+                    UsageErrors.failureObject(failure.message, status: failure.status, oneLine: options.jsonStream)
+                }
+                throw ExitCode(failure.status)
             }
         }
         let control = RunControl()
@@ -48,14 +63,17 @@ struct SendCommand: ParsableCommand {
         case .watcherThread: Signals.onInterrupt { control.interrupt(by: $0) }
         }
         let quiet = options.quiet
-        let callLines = options.json ? Console.standardError : Console.standardOutput
+        // With --json or --json-stream, standard output holds JSON only.
+        let jsonOut = options.json || options.jsonStream
+        let callLines = jsonOut ? Console.standardError : Console.standardOutput
         var events = RunEvents(callLine: { callLines.line($0) })
+        events.interval = IntervalOutput.writer(stream: options.jsonStream, log: histogramLog)
         // The header goes out first, before -v and progress lines; the rest of the report at the end.
         let headerPrinted = Atomic<Bool>(false)
         if !quiet {
             events.progress = { Console.standardError.line($0) }
             events.notice = { Console.standardError.line("wsasend: " + $0) }
-            if !options.json {
+            if !jsonOut {
                 events.header = {
                     Console.standardOutput.line($0)
                     headerPrinted.store(true, ordering: .releasing)
@@ -63,7 +81,9 @@ struct SendCommand: ParsableCommand {
             }
         }
         let report = Runner(plan: plan, control: control, events: events, strategy: strategy).run()
-        if options.json {
+        if options.jsonStream {
+            Console.standardOutput.line(report.json.renderedOnOneLine())
+        } else if options.json {
             Console.standardOutput.line(report.json.rendered())
         } else if !quiet && report.connected > 0 {
             Console.standardOutput.line(headerPrinted.load(ordering: .acquiring) ? report.body : report.text)
@@ -72,6 +92,10 @@ struct SendCommand: ParsableCommand {
             Console.standardError.line("wsasend: " + sentence)
         }
         if let path = options.sharding.histogram, let failure = HistogramOutput.write(report, to: path) {
+            Console.standardError.line("wsasend: " + failure.message)
+            if report.exitStatus == .success { throw ExitCode(failure.status) }
+        }
+        if let failure = histogramLog?.failure {
             Console.standardError.line("wsasend: " + failure.message)
             if report.exitStatus == .success { throw ExitCode(failure.status) }
         }

@@ -21,12 +21,13 @@ enum ShardVariables {
     }
 }
 
-/// A shard with nothing to do: it says so (and with `--json` prints a report of no calls, so that `merge`
-/// over every shard's output still works), then exits 0.
+/// A shard with nothing to do: it says so (and with `--json` or `--json-stream` prints a report of no
+/// calls, on one line for the stream, so that `merge` over every shard's output still works), then exits 0.
 enum IdleShard {
-    static func report(plan: RunPlan, sentence: String, json: Bool, quiet: Bool) throws -> Never {
+    static func report(plan: RunPlan, sentence: String, json: Bool, oneLine: Bool, quiet: Bool) throws -> Never {
         if !quiet { Console.standardError.line("wsasend: " + sentence) }
-        if json { Console.standardOutput.line(SendReport(plan: plan).json.rendered()) }
+        let report = SendReport(plan: plan).json
+        if json { Console.standardOutput.line(oneLine ? report.renderedOnOneLine() : report.rendered()) }
         throw ExitCode(ExitStatus.success)
     }
 }

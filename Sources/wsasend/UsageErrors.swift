@@ -4,7 +4,7 @@ import WSASendTool
 
 /// What main does with an error from ArgumentParser: help, `--version` and completion scripts go to
 /// stdout with status 0; everything else is bad usage, one line `wsasend: <message>` with status 64 (and,
-/// when `--json` was asked for, a JSON object on stdout so that it stays valid JSON).
+/// when `--json` or `--json-stream` was asked for, a JSON object on stdout so that it stays valid JSON).
 enum UsageErrors {
     static func exit(for error: Error, arguments: [String]) -> Never {
         let commands = WSASendCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
@@ -31,17 +31,24 @@ enum UsageErrors {
         }
     }
 
-    /// One line on stderr (and the JSON object with `--json`), then exit 64.
+    /// One line on stderr (and the JSON object with `--json` or `--json-stream`), then exit 64.
     static func fail(_ message: String, arguments: [String]) -> Never {
         Console.standardError.line("wsasend: " + message)
-        if wantsJSON(arguments) {
-            let object = JSONValue.object([
-                ("exit_status", .int(Int64(ExitStatus.usage.rawValue))),
-                ("error", .object([("message", .string(message))])),
-            ])
-            Console.standardOutput.line(object.rendered())
+        let options = arguments.prefix { $0 != "--" }
+        if options.contains("--json") || options.contains("--json-stream") {
+            failureObject(message, status: .usage, oneLine: !options.contains("--json"))
         }
         Glibc.exit(ExitStatus.usage.rawValue)
+    }
+
+    /// The JSON object of a failure before any run, on stdout: `{"exit_status": 64, "error": {...}}`, on
+    /// one line for `--json-stream`.
+    static func failureObject(_ message: String, status: ExitStatus, oneLine: Bool) {
+        let object = JSONValue.object([
+            ("exit_status", .int(Int64(status.rawValue))),
+            ("error", .object([("message", .string(message))])),
+        ])
+        Console.standardOutput.line(oneLine ? object.renderedOnOneLine() : object.rendered())
     }
 
     /// ArgumentParser's message on one line, without its "Error: " prefix.
@@ -49,10 +56,5 @@ enum UsageErrors {
         var text = message.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
         return text
-    }
-
-    /// True when `--json` appears before a `--` that ends the options.
-    static func wantsJSON(_ arguments: [String]) -> Bool {
-        arguments.prefix { $0 != "--" }.contains("--json")
     }
 }

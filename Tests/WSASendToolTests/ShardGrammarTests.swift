@@ -75,14 +75,14 @@ struct ShardGrammarTests {
     }
 
     @Test(
-        "Work is dealt so that the shards together do one process's run, remainders to the lowest indexes",
+        "Connections are dealt so that the shards together do one process's run: remainders to the lowest indexes, none shared",
         arguments: [
             // connections, count, rate, shards, each shard's (connections, count, rate)
             (8, 1000, nil, 3, [(3, 1000, nil), (3, 1000, nil), (2, 1000, nil)]),
-            (1, 10, nil, 4, [(1, 3, nil), (1, 3, nil), (1, 2, nil), (1, 2, nil)]),
-            (2, 5, 1000, 4, [(1, 3, 500), (1, 3, 500), (1, 2, 500), (1, 2, 500)]),
-            (3, 3, 10, 4, [(1, 2, 5), (1, 3, 10), (1, 3, 10), (1, 1, 5)]),
-            (1, 3, nil, 4, [(1, 1, nil), (1, 1, nil), (1, 1, nil), (1, 0, nil)]),
+            (1, 10, nil, 4, [(1, 10, nil), (0, 10, nil), (0, 10, nil), (0, 10, nil)]),
+            (2, 5, 1000, 4, [(1, 5, 1000), (1, 5, 1000), (0, 5, 1000), (0, 5, 1000)]),
+            (3, 3, 10, 4, [(1, 3, 10), (1, 3, 10), (1, 3, 10), (0, 3, 10)]),
+            (1, 3, nil, 4, [(1, 3, nil), (0, 3, nil), (0, 3, nil), (0, 3, nil)]),
         ] as [(Int, UInt64, UInt64?, UInt64, [(Int, UInt64, UInt64?)])])
     func dealsWork(connections: Int, count: UInt64, rate: UInt64?, shards: UInt64, parts: [(Int, UInt64, UInt64?)]) {
         let whole = ShardWork(connections: connections, count: count, rate: rate)
@@ -93,7 +93,7 @@ struct ShardGrammarTests {
         }
     }
 
-    @Test("Over many splits, the shards' calls and bits per second add up to the whole run's exactly")
+    @Test("Over many splits, the shards' sockets, calls and bits per second add up to the whole run's exactly")
     func splitsAddUp() {
         for connections in 1...9 {
             for shards in UInt64(1)...12 {
@@ -110,7 +110,7 @@ struct ShardGrammarTests {
                     }
                     #expect(calls == UInt64(connections) * count, "\(connections) x \(count) over \(shards)")
                     #expect(bits == UInt64(connections) * 999, "\(connections) x 999 over \(shards)")
-                    #expect(sockets == max(connections, Int(shards)))
+                    #expect(sockets == connections, "\(connections) connections over \(shards)")
                 }
             }
         }

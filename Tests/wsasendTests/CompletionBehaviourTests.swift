@@ -19,7 +19,7 @@ struct CompletionBehaviourTests {
         Case(line: "wsasend --bu", offers: ["--buffers"]),
         Case(line: "wsasend 127.0.0.1:9 --co", offers: ["--count", "--connections", "--connect-timeout"]),
         Case(line: "wsasend 127.0.0.1:9 --mode ", offers: ["blocking", "nonblocking", "event", "routine"]),
-        Case(line: "wsasend [::1]:9 --buffers 4x4096 --js", offers: ["--json"]),
+        Case(line: "wsasend [::1]:9 --buffers 4x4096 --js", offers: ["--json", "--json-stream"]),
         // Named subcommands, and the subcommand names themselves.
         Case(line: "wsasend s", offers: ["send", "sink"]),
         Case(line: "wsasend send --mode ", offers: ["blocking", "nonblocking", "event", "routine"]),

@@ -21,7 +21,7 @@ struct ShardEndToEndTests {
     static func summary(_ report: [String: Any]) -> [String: Any] { report["summary"] as? [String: Any] ?? [:] }
 
     @Test(
-        "N shards under each engine's environment add up to one process's calls, bytes and codes",
+        "N shards under each engine's environment add up to one process's sockets, calls, bytes and codes",
         arguments: ["Kubernetes", "Slurm", "Open MPI"])
     func shardsAddUp(name: String) throws {
         let sink = try Background(["sink", "0"])
@@ -30,7 +30,9 @@ struct ShardEndToEndTests {
         let whole = try Tool.run(work)
         #expect(whole.status == 0, "stderr: \(whole.stderr)")
         var files: [TemporaryFile] = []
+        // More shards than connections: the last shard gets no connection, and no connection is shared.
         let shards = 3
+        var sockets: [[String: Any]] = []
         let launched = try (0..<shards).map { index -> Background in
             let (environment, extra) = Self.launch(name, index: index, count: shards)
             return try Background(work + ["--shard", "auto"] + extra, environment: environment)
@@ -42,7 +44,11 @@ struct ShardEndToEndTests {
             let report = try Self.json(outcome.stdout)
             let shardObject = report["shard"] as? [String: Any]
             #expect(shardObject?["index"] as? Int == index && shardObject?["count"] as? Int == shards, "\(name)")
+            sockets += report["connections"] as? [[String: Any]] ?? []
+            if index >= 2 { #expect(outcome.stderr.contains("shard \(index)/\(shards) has nothing to do"), "\(name)") }
         }
+        #expect(sockets.count == 2, "\(name): one process opens 2 sockets, and so do the shards together")
+        #expect(sockets.allSatisfy { $0["calls"] as? Int == 301 }, "\(name): each connection makes the whole count")
         let merged = try Tool.run(["merge", "--json"] + files.map(\.path))
         #expect(merged.status == 0, "stderr: \(merged.stderr)")
         let mergedSummary = Self.summary(try Self.json(merged.stdout))
@@ -64,9 +70,11 @@ struct ShardEndToEndTests {
         let sink = try Background(["sink", "0"])
         let port = try sink.listeningPort()
         var files: [TemporaryFile] = []
+        // Three connections over three shards: one each, with the whole count.
         for index in 0..<3 {
             let outcome = try Tool.run([
-                "127.0.0.1:\(port)", "--buffers", "4x1024", "--count", "2000", "--shard", "\(index)/3", "--json",
+                "127.0.0.1:\(port)", "--buffers", "4x1024", "--count", "2000", "--connections", "3", "--shard",
+                "\(index)/3", "--json",
             ])
             #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
             files.append(TemporaryFile(bytes: outcome.stdoutData))
@@ -76,7 +84,7 @@ struct ShardEndToEndTests {
         let mergedFile = TemporaryFile(bytes: merged.stdoutData)
         let check = try PythonPackages.run("hdr_check.py", [mergedFile.path] + files.map(\.path))
         #expect(check.status == 0, "\(check.output)")
-        #expect(check.output.contains("\"count\": 2000"), "\(check.output)")
+        #expect(check.output.contains("\"count\": 6000"), "\(check.output)")
         // A merge read by itself again is the same report (merges merge).
         let again = try Tool.run(["merge", "--json", mergedFile.path])
         let figures = Self.summary(try Self.json(again.stdout))["latency_seconds"] as? [String: Double]
@@ -90,7 +98,8 @@ struct ShardEndToEndTests {
         let port = try sink.listeningPort()
         var files: [TemporaryFile] = []
         for index in 0..<2 {
-            let outcome = try Tool.run(["127.0.0.1:\(port)", "--count", "50", "--shard", "\(index)/2", "--json"])
+            let outcome = try Tool.run(
+                ["127.0.0.1:\(port)", "--count", "50", "--connections", "2", "--shard", "\(index)/2", "--json"])
             files.append(TemporaryFile(bytes: outcome.stdoutData))
         }
         let histogram = TemporaryFile()
@@ -98,8 +107,8 @@ struct ShardEndToEndTests {
         #expect(merged.status == 0, "stderr: \(merged.stderr)")
         let text = try String(contentsOf: histogram.url, encoding: .utf8)
         #expect(text.contains("Value     Percentile TotalCount 1/(1-Percentile)"))
-        // --count 50 dealt over two shards: 25 calls each.
-        #expect(text.contains("Total count    =           50]"))
+        // Two connections dealt over two shards: one each, with the whole --count of 50.
+        #expect(text.contains("Total count    =          100]"))
         let report = try Self.json(merged.stdout)
         #expect(
             report["started_at"] as? String == (try Self.json(String(contentsOf: files[0].url, encoding: .utf8)))[
@@ -192,13 +201,14 @@ struct ShardEndToEndTests {
             ])
     }
 
-    @Test("The text header names the shard and its part of the count")
+    @Test("The text header names the shard and its part of the connections")
     func headerNamesShard() throws {
         let sink = try Background(["sink", "0"])
         let port = try sink.listeningPort()
-        let outcome = try Tool.run(["127.0.0.1:\(port)", "--count", "10", "--shard", "1/3"])
+        let outcome = try Tool.run(["127.0.0.1:\(port)", "--count", "10", "--connections", "4", "--shard", "1/3"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("count 3, shard 1/3"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("count 10, shard 1/3"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("1 connection"), "\(outcome.stdout)")
     }
 
     @Test("A shard with nothing to do says so and exits 0, with a report of no calls under --json")

@@ -114,7 +114,7 @@ public struct SendOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off.",
+            "Print a progress line on standard error every so often, 10ms or more, such as 1s; 0 turns it off. Also the interval of --json-stream and --histogram-log.",
             valueName: "duration"),
         transform: { try DurationGrammar.parseInterval($0).parsed() })
     public var interval: UInt64?
@@ -123,6 +123,12 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Flag(help: "Print the report as one JSON object on standard output.")
     public var json = false
+
+    @Flag(
+        help:
+            "Print NDJSON on standard output as the run goes: one object per --interval (default 1s), then the report on the last line."
+    )
+    public var jsonStream = false
 
     @Flag(name: [.customShort("v"), .long], help: "Print a line for every WSASend call.")
     public var verbose = false
@@ -176,6 +182,20 @@ public struct SendOptions: ParsableArguments, Sendable {
             throw ValidationError("--count and --duration exclude each other: give one.")
         }
         if verbose && quiet { throw ValidationError("-v and -q exclude each other: give one.") }
+        if json && jsonStream {
+            throw ValidationError(
+                "--json and --json-stream exclude each other: give one (--json-stream's last line is the --json report)."
+            )
+        }
+        if interval == 0 {
+            if jsonStream {
+                throw ValidationError("--json-stream writes one object per --interval; --interval 0 leaves it none.")
+            }
+            if let log = sharding.histogramLog {
+                throw ValidationError(
+                    "--histogram-log \(log) writes one histogram per --interval; --interval 0 leaves it none.")
+            }
+        }
         if listen != nil && udp {
             throw ValidationError("--listen waits for a TCP connection; it cannot be combined with --udp.")
         }
@@ -243,6 +263,9 @@ public struct SendOptions: ParsableArguments, Sendable {
             plan.progressInterval = interval == 0 ? nil : interval
         } else {
             plan.progressInterval = stderrIsTerminal && !quiet ? 1_000_000_000 : nil
+        }
+        if jsonStream || sharding.histogramLog != nil {
+            plan.reportInterval = interval ?? 1_000_000_000
         }
         return plan
     }

@@ -6,7 +6,7 @@ public struct ShardOptions: ParsableArguments, Sendable {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Do shard INDEX of COUNT of the run (0/4 to 3/4): connections, --count and --rate are dealt out; auto reads the launcher's environment.",
+            "Do shard INDEX of COUNT of the run (0/4 to 3/4): the connections are dealt out, each with the whole --count and --rate; auto reads the launcher's environment.",
             valueName: "index/count"),
         completion: .list(["auto"]),
         transform: { try ShardSpec.parse($0).parsed() })
@@ -34,6 +34,13 @@ public struct ShardOptions: ParsableArguments, Sendable {
             valueName: "file"),
         completion: .file())
     public var histogram: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write one latency histogram per --interval (default 1s) to this file in HdrHistogram's interval log format.",
+            valueName: "file"),
+        completion: .file())
+    public var histogramLog: String?
 
     public init() {}
 

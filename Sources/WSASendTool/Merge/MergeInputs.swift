@@ -1,6 +1,8 @@
 /// Reads `merge`'s inputs: each file holds one report (as `--json` prints it) or several, one after
-/// another (NDJSON, or files joined by `cat`); "-" reads them from standard input. Every input that cannot
-/// be read or is not a report gets its own line; any such line fails the whole merge.
+/// another (NDJSON, or files joined by `cat`); "-" reads them from standard input. The interval lines of
+/// `--json-stream` (`"event": "interval"`) are passed over: the report on a stream's last line holds
+/// them all. Every input that cannot be read or is not a report gets its own line; any such line fails
+/// the whole merge.
 public enum MergeInputs {
     public static func read(_ paths: [String]) -> Result<[ShardReport], ToolFailure> {
         var reports: [ShardReport] = []
@@ -16,7 +18,7 @@ public enum MergeInputs {
                 continue
             }
             let name = path == "-" ? "standard input" : path
-            switch JSONReader.values(bytes) {
+            switch JSONReader.values(bytes).map({ $0.filter { !Self.isIntervalLine($0) } }) {
             case .failure(let error):
                 lines.append("\(name): \(error)")
             case .success(let values) where values.isEmpty:
@@ -38,5 +40,10 @@ public enum MergeInputs {
             }
         }
         return .failure(.badMergeInputs(lines: lines, unreadable: unreadable))
+    }
+
+    /// True for an interval line of `--json-stream`.
+    static func isIntervalLine(_ value: JSONValue) -> Bool {
+        value["event"]?.stringValue == IntervalReport.eventName
     }
 }

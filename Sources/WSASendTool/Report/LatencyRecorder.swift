@@ -61,6 +61,26 @@ public struct LatencyRecorder: Sendable {
         total &+= other.total
     }
 
+    /// Adds `other`'s values, always into this recorder's own counts: unlike `merge`, an empty recorder
+    /// never takes the other's storage, so that the two never share a counts array and `reset` never
+    /// copies one (an interval cut allocates nothing).
+    mutating func absorb(_ other: LatencyRecorder) {
+        guard other.histogram.totalCount > 0 else { return }
+        precondition(unit == other.unit, "latencies of one run are recorded in one unit")
+        histogram.add(other.histogram)
+        smallest = min(smallest, other.smallest)
+        largest = max(largest, other.largest)
+        total &+= other.total
+    }
+
+    /// Forgets every value, keeping the counts array (for the next interval).
+    mutating func reset() {
+        histogram.reset()
+        smallest = .max
+        largest = 0
+        total = 0
+    }
+
     /// The summary of values in nanoseconds; nil when nothing was recorded.
     public var summary: LatencySummary? {
         precondition(unit == .nanoseconds, "clock readings need the clock that made them: summary(clock:)")

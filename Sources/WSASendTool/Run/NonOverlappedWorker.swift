@@ -33,10 +33,12 @@ struct NonOverlappedWorker: Sendable {
         var cursor = BufferCursor(template: UnsafeBufferPointer(payload.template), working: working)
         let limit = plan.count ?? .max
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        var cuts = context.intervalCuts(lane: index)
         if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose
             && context.destination == nil
         {
-            runWholeSets(&result, limit: limit, deadline: deadline)
+            runWholeSets(&result, limit: limit, deadline: deadline, cuts: &cuts)
+            cuts?.finish(&result.latency, counters: result.counters)
             return result
         }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
@@ -55,10 +57,16 @@ struct NonOverlappedWorker: Sendable {
                 result.scheduled.record(done &- min(intended, done))
             }
             result.counters.sets += 1
+            // Between sets, where every count of the set is made: an interval's counts add up.
+            if cuts?.isDue(context.clock.now()) == true {
+                latencies.flush(into: &result.latency)
+                cuts?.cut(&result.latency, counters: result.counters)
+            }
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
         // Not in a `defer`: that would run after `result` is copied out, and the batch would be lost.
         latencies.flush(into: &result.latency)
+        cuts?.finish(&result.latency, counters: result.counters)
         return result
     }
 
@@ -68,7 +76,7 @@ struct NonOverlappedWorker: Sendable {
     /// `--duration` and a lone run's next progress line are watched in clock readings too, confirmed with
     /// `MonotonicClock` when one says it has come (the reading is estimated from the clock's rate so far):
     /// one comparison per call.
-    private func runWholeSets(_ result: inout Result, limit: UInt64, deadline: UInt64?) {
+    private func runWholeSets(_ result: inout Result, limit: UInt64, deadline: UInt64?, cuts: inout IntervalCuts?) {
         let buffers = context.payload.template.baseAddress
         let count = DWORD(context.payload.template.count)
         let total = context.payload.totalBytes
@@ -78,7 +86,7 @@ struct NonOverlappedWorker: Sendable {
         var progress = lineWriter()
         var end = deadline.map { clock.reading(at: $0) } ?? .max
         var nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
-        var check = min(end, nextLine)
+        var check = min(end, nextLine, cuts?.dueReading ?? .max)
         // A lone run has no watcher to read the live counters.
         let publishes = context.supervisor.loopPublishesCounters
         var latencies = LatencyBatch()
@@ -118,7 +126,11 @@ struct NonOverlappedWorker: Sendable {
                     progress?.report(now: now, bytes: result.counters.bytesSent, calls: result.counters.calls)
                     nextLine = progress.map { clock.reading(at: $0.due) } ?? .max
                 }
-                check = min(end, nextLine)
+                if cuts?.isDue(after) == true {
+                    latencies.flush(into: &result.latency)
+                    cuts?.cut(&result.latency, counters: result.counters)
+                }
+                check = min(end, nextLine, cuts?.dueReading ?? .max)
             }
         }
     }

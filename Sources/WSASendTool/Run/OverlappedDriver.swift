@@ -46,6 +46,8 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
     @exclusivity(unchecked) private var waitStart = 0
     private var setupFailure: ToolFailure?
+    /// With interval reports, this thread's cuts (every connection's calls in the first lane).
+    @exclusivity(unchecked) private var cuts: IntervalCuts?
 
     /// How long one wait may last before the loop looks at the stop flag and the clock again.
     static let tick: DWORD = 50
@@ -57,6 +59,7 @@ final class OverlappedRun {
         clock = context.clock
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         verboseLines = plan.verbose ? context.events.callLine : nil
+        cuts = context.intervalCuts(lane: 0)
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
         for (index, handle) in handles.enumerated() {
@@ -96,6 +99,7 @@ final class OverlappedRun {
             while true {
                 let posted = postWhatWeCan()
                 let collected = collect()
+                if cuts?.isDue(clock.now()) == true { cut() }
                 if posted || collected { continue }
                 // Nothing moved: the run is over, or it waits for completions.
                 if !connections.contains(where: { !$0.finished || !$0.inFlight.isEmpty }) { break }
@@ -106,6 +110,7 @@ final class OverlappedRun {
             connection.counters.codes.add(WSA_IO_PENDING, count: connection.counters.pending)
         }
         latencies.flush(into: &latency)
+        cuts?.finish(&latency, counters: runningCounters(pendingAsCode: false))
         var result = DriveResult(
             counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
         result.latency = latency
@@ -116,6 +121,23 @@ final class OverlappedRun {
             result.failure = ToolFailure(unreadable: fileError)
         }
         return result
+    }
+
+    // MARK: Interval reports
+
+    /// Hands the latencies since the last boundary, and the running counts, to the interval reports.
+    private func cut() {
+        latencies.flush(into: &latency)
+        cuts?.cut(&latency, counters: runningCounters(pendingAsCode: true))
+    }
+
+    /// Every connection's counts so far; WSA_IO_PENDING entered in the codes as the run's end enters it
+    /// (`pendingAsCode`), so that an interval's codes are those the summary will show.
+    private func runningCounters(pendingAsCode: Bool) -> CallCounters {
+        var running = CallCounters()
+        for connection in connections { running.merge(connection.counters) }
+        if pendingAsCode && running.pending > 0 { running.codes.add(WSA_IO_PENDING, count: running.pending) }
+        return running
     }
 
     // MARK: Posting
@@ -335,14 +357,19 @@ final class OverlappedRun {
     private func waitForCompletions() {
         var timeout = Self.tick
         if let rate = plan.rate {
-            let now = MonotonicClock.now()
             // The wait ends when the first connection held by the rate may post again.
             var next = UInt64.max
             for connection in connections where !connection.finished && connection.free.last != nil {
                 next = min(next, due(rate, on: connection))
             }
             if next != .max {
-                let wait = next > now ? TimeUnits.millisecondsRoundedUp(next - now) : 0
+                let now = MonotonicClock.now()
+                // Nothing in flight: no completion to watch for, so a precise sleep keeps the schedule.
+                if !connections.contains(where: { !$0.inFlight.isEmpty }) {
+                    PreciseSleep.until(next, latest: now &+ UInt64(Self.tick) * TimeUnits.nanosecondsPerMillisecond)
+                    return
+                }
+                let wait = PreciseSleep.waitMilliseconds(until: next, now: now)
                 timeout = min(timeout, DWORD(min(wait, UInt64(Self.tick))))
             }
         }

@@ -14,14 +14,16 @@ struct Pacer {
     /// intended start that `--rate`'s latency from the schedule is measured from.
     func due(afterSending bytes: UInt64) -> UInt64 { Self.due(bytes, at: bitsPerSecond, from: started) }
 
-    /// Sleeps until `bytes` are due at the rate, in slices of at most `slice`.
+    /// Sleeps until `bytes` are due at the rate, in slices of at most `slice`: a precise sleep to just
+    /// before the instant, then a spin on the clock for the last `PreciseSleep.margin`, so that the next
+    /// set starts on its schedule and its latency from the schedule is its own.
     func wait(afterSending bytes: UInt64, deadline: UInt64?, control: RunControl) {
         let due = due(afterSending: bytes)
         while !control.isStopping {
             let now = MonotonicClock.now()
             let until = min(due, deadline ?? .max)
             guard until > now else { return }
-            sleepNanoseconds(min(until - now, Self.slice))
+            PreciseSleep.until(until, latest: now &+ Self.slice)
         }
     }
 

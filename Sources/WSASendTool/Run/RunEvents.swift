@@ -12,6 +12,9 @@ public struct RunEvents: Sendable {
     /// The report's header, once the connections are made and before the first call: what the run is,
     /// shown before its `-v` and progress lines.
     public var header: (@Sendable (String) -> Void)?
+    /// Each interval of `RunPlan.reportInterval`, as it ends, and the last one when the run does; from
+    /// the watcher thread, in order, all before the run returns.
+    public var interval: (@Sendable (IntervalReport) -> Void)?
 
     public init(
         callLine: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (String) -> Void)? = nil,

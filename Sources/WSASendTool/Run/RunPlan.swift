@@ -50,6 +50,9 @@ public struct RunPlan: Sendable {
     public var verbose = false
     /// Progress lines every so many nanoseconds; nil for none.
     public var progressInterval: UInt64?
+    /// Interval reports (`--json-stream`, `--histogram-log`) every so many nanoseconds; nil for none.
+    /// The sending threads cut their latencies at these boundaries, and the watcher reports each interval.
+    public var reportInterval: UInt64?
     /// This process's shard (`--shard`), once the plan is narrowed to it; nil for a whole run.
     public var shard: Shard?
     /// When to start connecting (`--start-at`); nil starts at once.
@@ -62,9 +65,10 @@ public struct RunPlan: Sendable {
     }
 
     /// True when the run can send from the process's only thread (`SignalStop` says why it should): one
-    /// connection in a non-overlapped mode. `RunSupervisor` decides whether it does.
+    /// connection in a non-overlapped mode, and no interval reports (the watcher thread writes them while
+    /// the loop sends). `RunSupervisor` decides whether it does.
     public var sendsFromOneThread: Bool {
-        connections == 1 && (mode == .blocking || mode == .nonblocking)
+        connections == 1 && (mode == .blocking || mode == .nonblocking) && reportInterval == nil
     }
 
     /// The open files the run holds at most: a socket per connection and a margin for the engine, the

@@ -37,6 +37,8 @@ public final class RunSupervisor: Sendable {
     private let control: RunControl
     private let events: RunEvents
     private let done = Atomic<Bool>(false)
+    /// When the run ended (monotonic nanoseconds), for the last interval report.
+    private let ended = Atomic<UInt64>(0)
 
     /// How long calls may stay blocked past the end of `--duration` before the run releases them.
     static let grace: UInt64 = TimeUnits.nanosecondsPerSecond
@@ -60,12 +62,13 @@ public final class RunSupervisor: Sendable {
     /// True when the send loops publish their live counters for the watcher's progress lines.
     var loopPublishesCounters: Bool { strategy == .watcherThread }
 
-    /// Starts the watcher thread (watcher strategy only); `finish` stops it.
+    /// Starts the watcher thread (watcher strategy only); `finish` stops it. With `intervals`, it also
+    /// reports each interval as it ends, and the last one after `finish`.
     ///
     /// - Returns: The thread to join after `finish`; nil on the caller's thread or if none could start.
-    func startWatching(live: [LiveCounters], started: UInt64) -> WorkerThread? {
+    func startWatching(live: [LiveCounters], started: UInt64, intervals: IntervalCollector? = nil) -> WorkerThread? {
         guard strategy == .watcherThread else { return nil }
-        return WorkerThread.start { self.watch(live: live, started: started) }
+        return WorkerThread.start { self.watch(live: live, started: started, intervals: intervals) }
     }
 
     /// Runs the lone connection's loop on this thread, its socket the one a stopping signal shuts down,
@@ -75,13 +78,19 @@ public final class RunSupervisor: Sendable {
         return SignalStop.sending(on: socket, expiry: expiry, body)
     }
 
-    /// Tells the watcher to return.
-    func finish() { done.store(true, ordering: .releasing) }
+    /// Tells the watcher that the run ended at `end` (monotonic nanoseconds), every sending thread done:
+    /// it reports the last interval and returns.
+    func finish(end: UInt64 = MonotonicClock.now()) {
+        ended.store(end, ordering: .relaxed)
+        done.store(true, ordering: .releasing)
+    }
 
     /// The watcher: progress lines every `progressInterval`, and calls still blocked `grace` after the end
     /// of `--duration` ended by closing their sockets, so that a peer that stopped reading cannot hold
     /// the run.
-    private func watch(live: [LiveCounters], started: UInt64) {
+    private func watch(live: [LiveCounters], started: UInt64, intervals: IntervalCollector?) {
+        var intervals = intervals
+        defer { intervals?.finish(end: ended.load(ordering: .relaxed)) }
         var progress = ProgressLines(plan: plan, events: events, started: started)
         let hardStop = plan.duration.map { started &+ $0 &+ Self.grace }
         while !done.load(ordering: .acquiring) {
@@ -96,6 +105,7 @@ public final class RunSupervisor: Sendable {
                 let calls = live.reduce(0) { $0 &+ $1.calls.load(ordering: .relaxed) }
                 progress?.report(now: now, bytes: bytes, calls: calls)
             }
+            intervals?.poll(now: now)
         }
     }
 }

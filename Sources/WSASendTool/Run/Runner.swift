@@ -89,16 +89,20 @@ public struct Runner: Sendable {
         var context = DriveContext(
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             supervisor: supervisor, clock: clock)
+        if plan.reportInterval != nil && events.interval != nil { context.lanes = open.map { _ in IntervalLane() } }
         if plan.noConnect { context.destination = attempts.first { $0.handle != nil }?.remote }
         // TCP connections are observed after their last call (TCP_INFO, --drain): a finished one ends its
         // stream at once but keeps its socket until then.
         if plan.transport == .tcp { control.keepFinishedSocketsOpen() }
-        let supervisorThread = supervisor.startWatching(live: live, started: started)
+        let intervals = IntervalCollector(
+            lanes: context.lanes, plan: plan, events: events, started: started,
+            startedAt: report.startedAt ?? WallClock.now(), clock: clock)
+        let supervisorThread = supervisor.startWatching(live: live, started: started, intervals: intervals)
         let result = driver.drive(open.map(\.1), context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         report.endedAt = WallClockTime(
             nanosecondsSinceEpoch: (report.startedAt?.nanosecondsSinceEpoch ?? 0) &+ report.elapsedNanoseconds)
-        supervisor.finish()
+        supervisor.finish(end: started &+ report.elapsedNanoseconds)
         supervisorThread?.join()
         observeDelivery(open, into: &report)
         for (_, handle) in open { control.release(handle) }

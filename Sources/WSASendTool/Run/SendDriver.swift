@@ -19,6 +19,16 @@ struct DriveContext: Sendable {
     let clock: LatencyClock
     /// With `--no-connect`, where every datagram goes (by WSASendTo); nil sends on the connected socket.
     var destination: SocketAddress? = nil
+    /// With interval reports, where each sending thread leaves its intervals: one lane per connection
+    /// (the overlapped driver, one thread, uses the first); empty without them.
+    var lanes: [IntervalLane] = []
+
+    /// The interval cuts of the thread sending on connection `position`; nil without interval reports.
+    func intervalCuts(lane position: Int) -> IntervalCuts? {
+        IntervalCuts(
+            lane: lanes.indices.contains(position) ? lanes[position] : nil, every: plan.reportInterval,
+            started: started, clock: clock)
+    }
 }
 
 /// What a driver hands back: each connection's counters, error and end, and the merged latencies.

@@ -1,10 +1,10 @@
 /// One shard's part of a run, dealt so that every shard together does exactly what one process would.
 ///
-/// With at least as many connections as shards, the connections are dealt out (the lowest indexes take
-/// the remainder) and each keeps the whole `--count` and `--rate`, as it would in one process. With fewer
-/// connections than shards, each connection is shared by a group of shards (shard `i` serves connection
-/// `i % connections`), and the group deals out that connection's `--count` and `--rate` the same way:
-/// the calls, bytes and bits per second still add up to one process's, only over more sockets.
+/// The connections are dealt out (the lowest indexes take the remainder) and each keeps the whole
+/// `--count` and `--rate`, as it would in one process: a connection is one socket with one schedule, so
+/// it is never split between shards. With fewer connections than shards, the shards past the last
+/// connection get none and are idle: the shards together open exactly the sockets, make exactly the
+/// calls and send at exactly the bits per second of one process.
 public struct ShardWork: Sendable, Equatable {
     public var connections: Int
     /// Buffer sets per connection; nil when the run is bounded by a duration or a file.
@@ -23,18 +23,8 @@ public struct ShardWork: Sendable, Equatable {
 
     /// The part of `whole` that `shard` does.
     public static func split(_ whole: ShardWork, for shard: Shard) -> ShardWork {
-        let connections = UInt64(whole.connections)
-        if connections >= shard.count {
-            let mine = Shard.part(of: connections, index: shard.index, count: shard.count)
-            return ShardWork(connections: Int(mine), count: whole.count, rate: whole.rate)
-        }
-        let connection = shard.index % connections
-        let sharing = Shard.part(of: shard.count, index: connection, count: connections)
-        let position = shard.index / connections
-        return ShardWork(
-            connections: 1,
-            count: whole.count.map { Shard.part(of: $0, index: position, count: sharing) },
-            rate: whole.rate.map { Shard.part(of: $0, index: position, count: sharing) })
+        let mine = Shard.part(of: UInt64(whole.connections), index: shard.index, count: shard.count)
+        return ShardWork(connections: Int(mine), count: whole.count, rate: whole.rate)
     }
 }
 
@@ -55,6 +45,9 @@ extension RunPlan {
         guard let shard else { return nil }
         let part = ShardWork(connections: connections, count: count, rate: rate)
         guard part.isIdle else { return nil }
-        return "shard \(shard) has nothing to do: the run's connections, count and rate leave it no calls"
+        if connections == 0 {
+            return "shard \(shard) has nothing to do: the run's connections are all dealt to lower shards"
+        }
+        return "shard \(shard) has nothing to do: the run's count and rate leave it no calls"
     }
 }

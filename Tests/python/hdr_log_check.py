@@ -1,0 +1,48 @@
+"""Reads a wsasend --histogram-log with the hdrhistogram package's HistogramLogReader (HdrHistogram's
+Python library), independently of wsasend's own code, and checks it against the run's JSON report: the
+intervals together hold every call's latency, the same histogram the report carries.
+
+usage: hdr_log_check.py LOG REPORT.json   prints one JSON line of figures; exits 1 on a mismatch.
+"""
+import json
+import sys
+
+from hdrh.histogram import HdrHistogram
+from hdrh.log import HistogramLogReader
+
+
+def main():
+    log_path, report_path = sys.argv[1], sys.argv[2]
+    report = json.load(open(report_path))
+    summary = report["summary"]
+    reference = HdrHistogram(1, 3_600_000_000_000, 3)
+    reader = HistogramLogReader(log_path, reference)
+    combined = HdrHistogram(1, 3_600_000_000_000, 3)
+    intervals = []
+    while True:
+        histogram = reader.get_next_interval_histogram()
+        if histogram is None:
+            break
+        intervals.append(histogram.get_total_count())
+        combined.add(histogram)
+    whole = HdrHistogram.decode(summary["latency_histogram"]["data"])
+    problems = []
+    if len(intervals) < 2:
+        problems.append(f"{len(intervals)} intervals read")
+    if combined.get_total_count() != summary["calls"]:
+        problems.append(f"the intervals hold {combined.get_total_count()} values for {summary['calls']} calls")
+    if combined.get_total_count() != whole.get_total_count():
+        problems.append(f"the intervals hold {combined.get_total_count()}, the report's histogram {whole.get_total_count()}")
+    figures = {"intervals": intervals, "count": combined.get_total_count()}
+    for percentile in (50, 90, 99, 100):
+        mine, theirs = combined.get_value_at_percentile(percentile), whole.get_value_at_percentile(percentile)
+        figures[f"p{percentile}"] = mine
+        if mine != theirs:
+            problems.append(f"p{percentile}: intervals {mine} ns, report {theirs} ns")
+    if reader.get_start_time_sec() != round(reader.get_start_time_sec(), 3) or reader.get_start_time_sec() < 1e9:
+        problems.append(f"start time {reader.get_start_time_sec()} is not the run's (seconds since the epoch)")
+    print(json.dumps({"figures": figures, "problems": problems}))
+    return 1 if problems else 0
+
+
+sys.exit(main())
