@@ -64,7 +64,7 @@ struct SendCommand: ParsableCommand {
         }
         let report = Runner(plan: plan, control: control, events: events, strategy: strategy).run()
         if options.json {
-            Console.standardOutput.line(report.json.rendered())
+            Console.standardOutput.line(report.json)
         } else if !quiet && report.connected > 0 {
             Console.standardOutput.line(headerPrinted.load(ordering: .acquiring) ? report.body : report.text)
         }
