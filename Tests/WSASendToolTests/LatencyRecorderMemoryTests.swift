@@ -1,3 +1,4 @@
+import Histogram
 import Testing
 
 @testable import WSASendTool
@@ -36,5 +37,24 @@ struct LatencyRecorderMemoryTests {
         #expect(first.summary == single.summary)
         #expect(batched.histogram == single.histogram)
         #expect(first.histogram == single.histogram)
+    }
+
+    @Test(
+        "A histogram that grows to its largest value gives the full range's percentiles and encoding",
+        arguments: [[7], [850, 1_200, 3_400, 99_000], [1, 1_000_000, 5_000_000_000, LatencyRecorder.anHour * 2]]
+            as [[UInt64]])
+    func grownMatchesFullRange(values: [UInt64]) {
+        var recorder = LatencyRecorder(unit: .nanoseconds)
+        var full = Histogram<UInt64>(
+            highestTrackableValue: LatencyRecorder.anHour, numberOfSignificantValueDigits: .three)
+        for value in values {
+            recorder.record(value)
+            _ = full.record(min(value, LatencyRecorder.anHour))
+        }
+        for percentile in [0.0, 50, 90, 99, 99.9, 100] {
+            #expect(recorder.histogram.valueAtPercentile(percentile) == full.valueAtPercentile(percentile))
+        }
+        let reported = recorder.nanosecondHistogram(clock: nil)
+        #expect(reported.map(HistogramEncoding.base64) == HistogramEncoding.base64(full))
     }
 }

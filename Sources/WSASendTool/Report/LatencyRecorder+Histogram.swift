@@ -7,7 +7,7 @@ extension LatencyRecorder {
     public func nanosecondHistogram(clock: LatencyClock?) -> Histogram<UInt64>? {
         guard count > 0 else { return nil }
         let histogram = self.histogram
-        guard unit != .nanoseconds, let clock else { return histogram }
+        guard unit != .nanoseconds, let clock else { return fullRange(histogram) }
         var converted = Histogram<UInt64>(highestTrackableValue: Self.anHour, numberOfSignificantValueDigits: .three)
         for slot in histogram.recordedValues() {
             _ = converted.record(min(clock.nanoseconds(slot.value), Self.anHour), count: slot.count)

@@ -41,7 +41,7 @@ public struct LatencyRecorder: Sendable {
     }
 
     /// The values recorded so far (an empty histogram of the recorder's range when there are none).
-    public var histogram: Histogram<UInt64> { recorded ?? Self.emptyHistogram(highestTrackable) }
+    public var histogram: Histogram<UInt64> { recorded ?? Self.emptyHistogram() }
 
     /// How many values were recorded.
     public var count: UInt64 { recorded?.totalCount ?? 0 }
@@ -49,8 +49,19 @@ public struct LatencyRecorder: Sendable {
     /// True once the histogram's counts exist (after the first value, or a merge that brought some).
     var holdsHistogram: Bool { recorded != nil }
 
-    private static func emptyHistogram(_ highestTrackable: UInt64) -> Histogram<UInt64> {
-        Histogram(highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
+    /// A histogram that grows its range to the largest value recorded (never past `highestTrackable`, to
+    /// which `record` clamps): its buckets are laid out as a full-range one's, so every percentile is the
+    /// same, but a run of microsecond calls holds a few buckets' counts (tens of KB) rather than the
+    /// hour's range (about 290 KB), and each blocking connection has one.
+    private static func emptyHistogram() -> Histogram<UInt64> {
+        Histogram(numberOfSignificantValueDigits: .three)
+    }
+
+    /// The histogram with the recorder's whole range (an hour), as the encoded reports state it.
+    func fullRange(_ histogram: Histogram<UInt64>) -> Histogram<UInt64> {
+        var full = Histogram<UInt64>(highestTrackableValue: highestTrackable, numberOfSignificantValueDigits: .three)
+        full.add(histogram)
+        return full
     }
 
     @inline(__always)
@@ -62,7 +73,7 @@ public struct LatencyRecorder: Sendable {
     public mutating func record(_ values: UnsafeBufferPointer<UInt64>) {
         guard !values.isEmpty else { return }
         // Out of `recorded` while it records, so that its counts are not shared and are written in place.
-        var histogram = recorded ?? Self.emptyHistogram(highestTrackable)
+        var histogram = recorded ?? Self.emptyHistogram()
         recorded = nil
         for value in values {
             let value = min(value, highestTrackable)
