@@ -20,7 +20,8 @@ struct LatencyRecorderMemoryTests {
 
     @Test(
         "Values recorded one at a time, in a batch, or merged from two recorders give the same figures",
-        arguments: [[7], [1, 1_000, 50_000, 3], Array(stride(from: 100, to: 90_000, by: 37))] as [[UInt64]])
+        arguments: [[7], [1, 1_000, 50_000, 3], [5, 70_000_000, 9], Array(stride(from: 100, to: 90_000, by: 37))]
+            as [[UInt64]])
     func sameFigures(values: [UInt64]) {
         var single = LatencyRecorder(unit: .nanoseconds)
         for value in values { single.record(value) }
