@@ -84,7 +84,7 @@ struct SendCommand: ParsableCommand {
         if options.jsonStream {
             Console.standardOutput.line(report.json.renderedOnOneLine())
         } else if options.json {
-            Console.standardOutput.line(report.json.rendered())
+            Console.standardOutput.line(report.json)
         } else if !quiet && report.connected > 0 {
             Console.standardOutput.line(headerPrinted.load(ordering: .acquiring) ? report.body : report.text)
         }

@@ -15,6 +15,13 @@ extension JSONValue {
                 value.writeOnOneLine(into: &text)
             }
             text += "]"
+        case .generated(let count, let element):
+            text += "["
+            for offset in 0..<count {
+                if offset > 0 { text += "," }
+                element(offset).writeOnOneLine(into: &text)
+            }
+            text += "]"
         case .object(let fields):
             text += "{"
             for (offset, (key, value)) in fields.enumerated() {

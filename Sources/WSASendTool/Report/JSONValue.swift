@@ -13,6 +13,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// An array whose `count` elements are made one at a time, as they are written, and dropped after:
+    /// a report of 10,000 connections never holds them all as values (about 1.4 KiB each). Written one
+    /// element a line, as an array of objects is.
+    case generated(count: Int, element: @Sendable (Int) -> JSONValue)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
@@ -23,50 +27,69 @@ public indirect enum JSONValue: Sendable, Equatable {
         return text
     }
 
-    private func write(into text: inout String, indent: Int) {
+    /// Writes the value as `rendered()` would make it, piece by piece, so that a stream that writes as it
+    /// goes never holds the whole text.
+    public func write(to output: inout some TextOutputStream) {
+        write(into: &output, indent: 0)
+    }
+
+    private func write(into text: inout some TextOutputStream, indent: Int) {
         switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .int(let value): text += String(value)
-        case .uint(let value): text += String(value)
-        case .double(let value): text += Self.number(value)
+        case .null: text.write("null")
+        case .bool(let value): text.write(value ? "true" : "false")
+        case .int(let value): text.write(String(value))
+        case .uint(let value): text.write(String(value))
+        case .double(let value): text.write(Self.number(value))
         case .string(let value): Self.quote(value, into: &text)
+        case .generated(let count, let element):
+            Self.writeLines(count: count, indent: indent, into: &text) { element($0) }
         case .array(let values):
             if values.isEmpty {
-                text += "[]"
+                text.write("[]")
             } else if values.allSatisfy(\.isScalar) {
-                text += "[" + values.map { $0.rendered() }.joined(separator: ", ") + "]"
+                text.write("[" + values.map { $0.rendered() }.joined(separator: ", ") + "]")
             } else {
-                text += "[\n"
-                for (offset, value) in values.enumerated() {
-                    text += String(repeating: " ", count: indent + 2)
-                    value.write(into: &text, indent: indent + 2)
-                    text += offset == values.count - 1 ? "\n" : ",\n"
-                }
-                text += String(repeating: " ", count: indent) + "]"
+                Self.writeLines(count: values.count, indent: indent, into: &text) { values[$0] }
             }
         case .object(let fields):
             if fields.isEmpty {
-                text += "{}"
+                text.write("{}")
                 return
             }
-            text += "{\n"
+            text.write("{\n")
             for (offset, (key, value)) in fields.enumerated() {
-                text += String(repeating: " ", count: indent + 2)
+                text.write(String(repeating: " ", count: indent + 2))
                 Self.quote(key, into: &text)
-                text += ": "
+                text.write(": ")
                 value.write(into: &text, indent: indent + 2)
-                text += offset == fields.count - 1 ? "\n" : ",\n"
+                text.write(offset == fields.count - 1 ? "\n" : ",\n")
             }
-            text += String(repeating: " ", count: indent) + "}"
+            text.write(String(repeating: " ", count: indent) + "}")
         }
     }
 
     private var isScalar: Bool {
         switch self {
-        case .array, .object: false
+        case .array, .object, .generated: false
         default: true
         }
+    }
+
+    /// An array of `count` elements, one a line; an empty one is `[]`.
+    private static func writeLines(
+        count: Int, indent: Int, into text: inout some TextOutputStream, element: (Int) -> JSONValue
+    ) {
+        guard count > 0 else {
+            text.write("[]")
+            return
+        }
+        text.write("[\n")
+        for offset in 0..<count {
+            text.write(String(repeating: " ", count: indent + 2))
+            element(offset).write(into: &text, indent: indent + 2)
+            text.write(offset == count - 1 ? "\n" : ",\n")
+        }
+        text.write(String(repeating: " ", count: indent) + "]")
     }
 
     /// JSON has no NaN or infinity: those become null. Whole values print without a fraction.
@@ -76,22 +99,29 @@ public indirect enum JSONValue: Sendable, Equatable {
         return String(value)
     }
 
-    static func quote(_ value: String, into text: inout String) {
-        text += "\""
+    static func quote(_ value: String, into text: inout some TextOutputStream) {
+        // Most strings (addresses, names) need no escape: written as they are, without a copy.
+        guard value.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\\" || $0.value < 0x20 }) else {
+            text.write("\"")
+            text.write(value)
+            text.write("\"")
+            return
+        }
+        var escaped = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
-        text += "\""
+        text.write(escaped + "\"")
     }
 }
 

@@ -25,7 +25,7 @@ struct LatencyBatch: ~Copyable {
     /// Records the values held so far; the loop calls it once more when it ends.
     @inline(never)
     mutating func flush(into recorder: inout LatencyRecorder) {
-        for index in 0..<count { recorder.record(values[index]) }
+        recorder.record(UnsafeBufferPointer(start: values, count: count))
         count = 0
     }
 }

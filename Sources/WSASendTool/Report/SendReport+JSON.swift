@@ -26,7 +26,12 @@ extension SendReport {
         fields.append(("started_at", startedAt.map { .string($0.description) } ?? .null))
         fields.append(("ended_at", endedAt.map { .string($0.description) } ?? .null))
         fields.append(("summary", summaryJSON))
-        fields.append(("connections", .array(connections.map(Self.connectionJSON))))
+        // Made one connection at a time as the report is written (10,000 connections' values were 14 MB).
+        fields.append(
+            (
+                "connections",
+                .generated(count: connections.count) { [connections] in Self.connectionJSON(connections[$0]) }
+            ))
         fields.append(("drain", Self.drainJSON(drain)))
         fields.append(("interrupted", .bool(interrupted)))
         fields.append(("exit_status", .int(Int64(exitStatus.rawValue))))

@@ -67,18 +67,17 @@ public struct Runner: Sendable {
                 return report
             }
         }
-        let attempts: [ConnectionAttempt]
+        let made: MadeConnections
         switch connect(&report) {
-        case .success(let made): attempts = made
+        case .success(let connections): made = connections
         case .failure(let failure):
             // A listen or connect cut short by a signal ends as the signal says, not as a failure.
             report.failure = control.wasInterrupted ? nil : failure
             report.noteInterruption(control)
             return report
         }
-        report.connections = attempts.map(Self.connectionReport)
         report.noteInterruption(control)
-        let open = attempts.compactMap { attempt in attempt.handle.map { (attempt.index, $0) } }
+        let open = made.open
         guard !open.isEmpty else { return report }
         events.header?(report.header)
 
@@ -90,7 +89,7 @@ public struct Runner: Sendable {
             plan: plan, control: control, events: events, payload: payload, file: file, live: live, started: started,
             supervisor: supervisor, clock: clock)
         if plan.reportInterval != nil && events.interval != nil { context.lanes = open.map { _ in IntervalLane() } }
-        if plan.noConnect { context.destination = attempts.first { $0.handle != nil }?.remote }
+        if plan.noConnect { context.destination = made.destination }
         // TCP connections are observed after their last call (TCP_INFO, --drain): a finished one ends its
         // stream at once but keeps its socket until then.
         if plan.transport == .tcp { control.keepFinishedSocketsOpen() }
@@ -128,9 +127,10 @@ public struct Runner: Sendable {
     /// Resolves and connects, or listens and accepts; a failure that ends the run before any connection
     /// (68, 69 for a listen address that cannot be bound). With `--listen`, the report gets the bound
     /// address (the port, when 0 was asked for).
-    private func connect(_ report: inout SendReport) -> Result<[ConnectionAttempt], ToolFailure> {
+    private func connect(_ report: inout SendReport) -> Result<MadeConnections, ToolFailure> {
         let connector = Connector(plan: plan, control: control)
-        var attempts: [ConnectionAttempt] = []
+        var made = MadeConnections(expected: plan.connections)
+        report.connections.reserveCapacity(plan.connections)
         switch plan.endpoint {
         case .connect(let target):
             let addresses: [SocketAddress]
@@ -142,7 +142,7 @@ public struct Runner: Sendable {
                 return .failure(failure)
             }
             for index in 0..<plan.connections where !control.isStopping {
-                attempts.append(connector.connect(index: index, to: addresses))
+                made.add(connector.connect(index: index, to: addresses), to: &report)
             }
         case .listen(let address):
             let listener: SOCKET
@@ -156,21 +156,11 @@ public struct Runner: Sendable {
             case .failure(let failure): return .failure(failure)
             }
             for index in 0..<plan.connections where !control.isStopping {
-                attempts.append(connector.accept(index: index, on: listener))
+                made.add(connector.accept(index: index, on: listener), to: &report)
             }
             control.release(listener)
         }
-        return .success(attempts)
-    }
-
-    private static func connectionReport(_ attempt: ConnectionAttempt) -> ConnectionReport {
-        var connection = ConnectionReport(index: attempt.index)
-        connection.local = attempt.local?.description
-        connection.remote = attempt.remote?.description
-        connection.connectNanoseconds = attempt.connectNanoseconds
-        connection.error = attempt.error
-        connection.connectFailed = attempt.handle == nil
-        return connection
+        return .success(made)
     }
 }
 
