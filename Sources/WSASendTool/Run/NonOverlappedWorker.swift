@@ -34,7 +34,7 @@ struct NonOverlappedWorker: Sendable {
         let limit = plan.count ?? .max
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose
-            && context.destination == nil
+            && context.destinationBox == nil
         {
             runWholeSets(&result, limit: limit, deadline: deadline)
             return result
