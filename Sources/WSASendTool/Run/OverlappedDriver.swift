@@ -58,6 +58,10 @@ final class OverlappedRun {
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         verboseLines = plan.verbose ? context.events.callLine : nil
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
+        // Started here rather than by the first WSASend, so that a process out of descriptors hears why
+        // (WSAEMFILE) instead of a WSASend failing with WSAENOBUFS.
+        let engine = OverlappedIO.startEngine()
+        if engine != 0 { setupFailure = .engineUnavailable(WSAError(engine)) }
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(

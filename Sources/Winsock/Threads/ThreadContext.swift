@@ -31,8 +31,9 @@ final class ThreadContext: @unchecked Sendable {
 
     // MARK: Waiter (ThreadContext+Waiter.swift, Waiting.swift)
 
-    /// An eventfd that other threads signal to wake this one, created lazily (only `wakeFD` sets it).
-    @exclusivity(unchecked) var wakeDescriptor: Int32 = -1
+    /// An eventfd that other threads signal to wake this one, -1 until `wakeFD` made it (lazily, and
+    /// again after a failure: atomic, since other threads read it while this one may create it).
+    let wakeDescriptor = Atomic<Int32>(-1)
     /// Completion routines queued for this thread (APCs); only the engine and this thread touch it.
     let apcs = APCQueue()
     /// True while this thread waits in an alertable state: only then must a queued routine wake it.
@@ -96,7 +97,8 @@ final class ThreadContext: @unchecked Sendable {
         iovecs.deallocate()
         message.deallocate()
         datagramScratch?.deallocate()
-        if wakeDescriptor >= 0 { system_close(wakeDescriptor) }
+        let descriptor = wakeDescriptor.load(ordering: .relaxed)
+        if descriptor >= 0 { system_close(descriptor) }
     }
 
     /// The calling thread's context, created on first use.
