@@ -321,9 +321,9 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
 
     private func sendFinished(_ socket: EngineSocket, result: Int) {
         socket.state = .idle
-        if socket.batch.absorb(result, record: socket.record, issuer: nil) == .waitWritable
-            && !socket.cancelRequested
-        {
+        let (next, then) = socket.batch.absorb(result, record: socket.record, issuer: nil)
+        then.perform(for: socket.record)
+        if next == .waitWritable && !socket.cancelRequested {
             socket.state = .waitingWritable
             backend.startWaitWritable(socket)
             return

@@ -7,7 +7,7 @@ import Synchronization
 /// part's fields are grouped below and its behaviour lives in its own file
 /// (`ThreadContext+SendScratch.swift`, `ThreadContext+Waiter.swift` with `Waiting.swift`,
 /// `OperationPool` in `Pipeline/OverlappedOperation.swift`, `ThreadContext+HandleCaches.swift`,
-/// `Pipeline/ParkedSends.swift`).
+/// `Overlapped/ParkedSends.swift`).
 ///
 /// The fields stay stored in this one class rather than in a type per part: parts stored as `var`
 /// structs made reads of their class-typed fields (the free list, the APC queue, the event cache)
@@ -65,7 +65,7 @@ final class ThreadContext: @unchecked Sendable {
     @exclusivity(unchecked) var cachedHandle: SOCKET = 0
     @exclusivity(unchecked) var cachedRecord: Unmanaged<SocketRecord>?
 
-    // MARK: Parked sockets (Pipeline/ParkedSends.swift)
+    // MARK: Parked sockets (Overlapped/ParkedSends.swift)
 
     /// Sockets whose overlapped sends this thread parked: it sends them when it next waits.
     @exclusivity(unchecked) var parkedSockets: [SocketRecord] = []
