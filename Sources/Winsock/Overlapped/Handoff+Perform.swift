@@ -9,8 +9,20 @@ extension Handoff {
         switch self {
         case .none: return
         case .wake(let context): context.wake()
-        case .parked: OverlappedEngine.shared.socketParked(record)
-        case .engine: OverlappedEngine.shared.socketHasWork(record)
+        case .parked: Self.tellEngine(parked: true, record)
+        case .engine: Self.tellEngine(parked: false, record)
+        }
+    }
+
+    /// The engine's two cases, out of line: they are rare on a caller's path (once per burst of parked
+    /// sends, or when the engine must take over), and inlining them into every send's admission made
+    /// the blocking WSASend too big to inline its stream loop (callgrind: 216 -> 267 instructions a call).
+    @inline(never)
+    private static func tellEngine(parked: Bool, _ record: SocketRecord) {
+        if parked {
+            OverlappedEngine.shared.socketParked(record)
+        } else {
+            OverlappedEngine.shared.socketHasWork(record)
         }
     }
 }

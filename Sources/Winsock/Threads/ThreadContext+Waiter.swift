@@ -15,9 +15,15 @@ extension ThreadContext {
     /// The descriptor other threads signal to wake this one, or -1 when none could be made (then this
     /// thread's waits tick). Only the owning thread calls it, before it publishes itself as waiting.
     @discardableResult
+    @inline(__always)
     func wakeFD() -> Int32 {
         let existing = wakeDescriptor.load(ordering: .relaxed)
-        if existing >= 0 { return existing }
+        return existing >= 0 ? existing : makeWakeDescriptor()
+    }
+
+    /// Out of line: made once per thread, and kept out of the send paths that inline `wakeFD()`.
+    @inline(never)
+    private func makeWakeDescriptor() -> Int32 {
         let fd = system_eventfd()
         guard fd >= 0 else { return -1 }
         wakeDescriptor.store(fd, ordering: .releasing)
