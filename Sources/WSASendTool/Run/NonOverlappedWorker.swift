@@ -35,7 +35,7 @@ struct NonOverlappedWorker: Sendable {
         let deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         var cuts = context.intervalCuts(lane: index)
         if plan.mode == .blocking && context.file == nil && plan.rate == nil && !plan.verbose
-            && context.destination == nil
+            && context.destinationBox == nil
         {
             runWholeSets(&result, limit: limit, deadline: deadline, cuts: &cuts)
             cuts?.finish(&result.latency, counters: result.counters)

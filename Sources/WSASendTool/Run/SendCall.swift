@@ -9,7 +9,11 @@ extension DriveContext {
         _ flags: DWORD, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?,
         _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
     ) -> Int32 {
-        guard let destination else { return WSASend(s, buffers, count, sent, flags, overlapped, routine) }
-        return destination.withSockaddr { WSASendTo(s, buffers, count, sent, flags, $0, $1, overlapped, routine) }
+        guard let destination = destinationBox else {
+            return WSASend(s, buffers, count, sent, flags, overlapped, routine)
+        }
+        return destination.address.withSockaddr {
+            WSASendTo(s, buffers, count, sent, flags, $0, $1, overlapped, routine)
+        }
     }
 }

@@ -18,7 +18,20 @@ struct DriveContext: Sendable {
     /// The run's latency clock: calls are timed, and their readings converted, with its calibration.
     let clock: LatencyClock
     /// With `--no-connect`, where every datagram goes (by WSASendTo); nil sends on the connected socket.
-    var destination: SocketAddress? = nil
+    var destination: SocketAddress? {
+        get { destinationBox?.address }
+        set { destinationBox = newValue.map(Destination.init) }
+    }
+    /// The destination behind a reference, so that the per-call test is a pointer's: an optional
+    /// `SocketAddress` stored inline was copied (136 bytes, memcpy) on every call, even when nil.
+    private(set) var destinationBox: Destination?
+
+    /// A WSASendTo destination, allocated once per run.
+    final class Destination: Sendable {
+        let address: SocketAddress
+        init(_ address: SocketAddress) { self.address = address }
+    }
+
     /// With interval reports, where each sending thread leaves its intervals: one lane per connection
     /// (the overlapped driver, one thread, uses the first); empty without them.
     var lanes: [IntervalLane] = []

@@ -15,6 +15,8 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case overlappedBuffersUnavailable(calls: Int)
     /// WSACreateEvent failed for an overlapped call's event.
     case eventUnavailable(WSAError)
+    /// The library's overlapped engine cannot start (out of descriptors for its eventfd, or of threads).
+    case engineUnavailable(WSAError)
     /// The system refused a connection's thread.
     case threadUnavailable(connection: Int)
     /// getaddrinfo cannot resolve the host.
@@ -45,7 +47,7 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .badMergeInputs(_, let unreadable): unreadable ? .noInput : .dataError
         case .unreadableInput: .noInput
         case .unresolvedHost: .noHost
-        case .cannotListen, .tooFewOpenFiles: .unavailable
+        case .cannotListen, .tooFewOpenFiles, .engineUnavailable: .unavailable
         case .interrupted: .interrupted
         case .unwritableOutput: .failure
         }
@@ -59,6 +61,8 @@ public enum ToolFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .buffersUnavailable(let bytes): "cannot allocate \(bytes) bytes for the buffers"
         case .overlappedBuffersUnavailable(let calls): "cannot allocate the buffers of \(calls) calls"
         case .eventUnavailable(let error): "WSACreateEvent failed: \(error)"
+        case .engineUnavailable(let error):
+            "cannot start the overlapped engine: \(error.name) (\(error.code)): \(error.summary)"
         case .threadUnavailable(let connection): "cannot start a thread for connection \(connection)"
         case .unresolvedHost(let host, let error):
             "cannot resolve '\(host)': \(error.name) (\(error.code)): \(error.summary)"

@@ -13,7 +13,35 @@ import Synchronization
 /// waits; the engine takes it over only after `parkingGrace`, and while it has been busy lately it
 /// sleeps in ticks rather than indefinitely, so that parking never needs a wake-up system call.
 final class OverlappedEngine: Sendable {
-    static let shared = OverlappedEngine()
+    /// The running engine. Only code that runs after `start()` succeeded uses it: the socket it acts for
+    /// was registered with the engine (`SocketRecord.engineRegistered`) by a successful start.
+    static var shared: OverlappedEngine {
+        Unmanaged<OverlappedEngine>.fromOpaque(UnsafeRawPointer(bitPattern: running.load(ordering: .acquiring))!)
+            .takeUnretainedValue()
+    }
+
+    /// The engine's address once it runs (it is never released), 0 before.
+    private static let running = Atomic<UInt>(0)
+    private static let starting = Mutex<Void>(())
+
+    /// Starts the engine unless it runs: 0, or the WSA code of what it lacked (WSAEMFILE when the
+    /// process or the system is out of descriptors for its wake-up eventfd, WSAENOBUFS when memory or
+    /// threads ran out). A failed start leaves nothing behind, so a later call may try again.
+    static func start() -> Int32 {
+        if running.load(ordering: .acquiring) != 0 { return 0 }
+        return starting.withLock { _ in
+            if running.load(ordering: .acquiring) != 0 { return 0 }
+            switch OverlappedEngine.make() {
+            case .success(let engine):
+                running.store(UInt(bitPattern: Unmanaged.passRetained(engine).toOpaque()), ordering: .releasing)
+                return 0
+            case .failure(let failure): return failure.code
+            }
+        }
+    }
+
+    /// Why the engine could not start, as a Winsock code.
+    struct StartFailure: Error { let code: Int32 }
 
     enum Request: @unchecked Sendable {
         /// The socket has operations for the engine (or will soon: registration).
@@ -42,10 +70,17 @@ final class OverlappedEngine: Sendable {
     /// "io_uring" or "poll (...)": what the reports name.
     let backendName: String
 
-    private init() {
+    private init(wakeFD: Int32, loop: any EngineLoopRunning) {
+        self.wakeFD = wakeFD
+        backendName = loop.backendName
+    }
+
+    /// Makes the engine and starts its thread, or says what was missing (and closes what it opened).
+    private static func make() -> Result<OverlappedEngine, StartFailure> {
         let fd = system_eventfd()
-        precondition(fd >= 0, "eventfd failed: errno \(-fd)")
-        wakeFD = fd
+        guard fd >= 0 else {
+            return .failure(StartFailure(code: ErrnoMapping.code(forErrno: -fd, in: ErrnoSituation(call: .other))))
+        }
         let loop: any EngineLoopRunning
         let choice = getenv("WSASEND_BACKEND").map { String(cString: $0) } ?? "uring"
         if choice == "poll" {
@@ -57,7 +92,12 @@ final class OverlappedEngine: Sendable {
                 loop = EngineLoop(backend: PollBackend(wakeFD: fd, reason: "io_uring unavailable: \(error)"))
             }
         }
-        backendName = loop.backendName
+        let engine = OverlappedEngine(wakeFD: fd, loop: loop)
+        let status = loop.start(engine: engine)
+        guard status == 0 else {
+            system_close(fd)
+            return .failure(StartFailure(code: WSAENOBUFS))
+        }
         ThreadExitHooks.install { context in
             context.exited.store(true, ordering: .releasing)
             _ = context.apcs.removeAll()
@@ -65,7 +105,7 @@ final class OverlappedEngine: Sendable {
                 OverlappedEngine.shared.post(.threadExited(context))
             }
         }
-        loop.start(engine: self)
+        return .success(engine)
     }
 
     /// Hands the engine a request, waking it if it sleeps (`urgent`), or only if it sleeps indefinitely.
@@ -126,7 +166,7 @@ final class CancelCompletion: Sendable {
     /// Must run on the thread of `context`: the wake descriptor exists before the engine can signal it.
     init(context: ThreadContext) {
         self.context = context
-        _ = context.wakeFD
+        context.wakeFD()
     }
 
     func signal() {
@@ -141,7 +181,8 @@ final class CancelCompletion: Sendable {
 
 protocol EngineLoopRunning: AnyObject {
     var backendName: String { get }
-    func start(engine: OverlappedEngine)
+    /// Starts the engine thread: 0, or pthread_create's error.
+    func start(engine: OverlappedEngine) -> Int32
 }
 
 /// The engine thread's loop over one backend (generic, so the backend's calls are direct).
@@ -163,7 +204,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
 
     var backendName: String { backend.name }
 
-    func start(engine: OverlappedEngine) {
+    func start(engine: OverlappedEngine) -> Int32 {
         let box = Unmanaged.passRetained(EngineStart { self.run(engine) }).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(
@@ -172,8 +213,12 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
                 Unmanaged<EngineStart>.fromOpaque(raw!).takeRetainedValue().body()
                 return nil
             }, box)
-        precondition(status == 0, "the overlapped engine thread could not start: \(status)")
+        guard status == 0 else {
+            Unmanaged<EngineStart>.fromOpaque(box).release()
+            return status
+        }
         pthread_detach(thread)
+        return 0
     }
 
     private func run(_ engine: OverlappedEngine) {
@@ -276,9 +321,9 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
 
     private func sendFinished(_ socket: EngineSocket, result: Int) {
         socket.state = .idle
-        if socket.batch.absorb(result, record: socket.record, issuer: nil) == .waitWritable
-            && !socket.cancelRequested
-        {
+        let (next, then) = socket.batch.absorb(result, record: socket.record, issuer: nil)
+        then.perform(for: socket.record)
+        if next == .waitWritable && !socket.cancelRequested {
             socket.state = .waitingWritable
             backend.startWaitWritable(socket)
             return

@@ -6,9 +6,19 @@ public enum OverlappedIO {
     /// ("There are too many outstanding overlapped I/O requests") instead of growing without bound.
     public static let maximumOutstandingPerSocket = 4096
 
+    /// Starts the engine that every overlapped send needs (the first overlapped WSASend of the process
+    /// would): 0, or WSAEMFILE when the process or the system is out of descriptors for its wake-up
+    /// eventfd, WSAENOBUFS when it is out of memory or threads. An application may call it ahead of its
+    /// sends to learn why they would fail with WSAENOBUFS; a later call tries again.
+    public static func startEngine() -> Int32 { OverlappedEngine.start() }
+
     /// The engine's backend: "io_uring", or "poll" with the reason io_uring could not be used
-    /// (`WSASEND_BACKEND=poll` selects it). Starts the engine.
-    public static var backend: String { OverlappedEngine.shared.backendName }
+    /// (`WSASEND_BACKEND=poll` selects it). Starts the engine; "none" with the reason when it cannot start.
+    public static var backend: String {
+        let code = OverlappedEngine.start()
+        guard code == 0 else { return "none (the engine could not start: \(WSAError(code)))" }
+        return OverlappedEngine.shared.backendName
+    }
 }
 
 /// An overlapped WSASend (lpOverlapped or lpCompletionRoutine given), after the socket lookup.
@@ -41,10 +51,14 @@ func sendOverlapped(
     guard record.overlappedOutstanding.load(ordering: .relaxed) < OverlappedIO.maximumOutstandingPerSocket else {
         return socketError(WSAEWOULDBLOCK)
     }
-    if !record.engineRegistered.load(ordering: .relaxed)
-        && !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing)
-    {
-        OverlappedEngine.shared.post(.work(record))
+    if !record.engineRegistered.load(ordering: .relaxed) {
+        // The engine starts with the process's first overlapped send. Out of descriptors for its eventfd
+        // (or of threads), the send is not initiated: WSAENOBUFS, WSASend's code for a provider out of
+        // resources ("No buffer space is available"); a later call tries again.
+        guard OverlappedEngine.start() == 0 else { return socketError(WSAENOBUFS) }
+        if !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing) {
+            OverlappedEngine.shared.post(.work(record))
+        }
     }
 
     return start(

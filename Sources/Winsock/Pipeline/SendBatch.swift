@@ -105,8 +105,9 @@ final class SendBatch {
     }
 
     /// Applies one sendmsg answer (bytes, or `-errno`): finished operations complete, a failure fails the
-    /// head datagram or, on a stream, every queued send of the socket (the connection is broken).
-    func absorb(_ result: Int, record: SocketRecord, issuer current: ThreadContext?) -> Next {
+    /// head datagram or, on a stream, every queued send of the socket (the connection is broken). The
+    /// handoff is what emptying the socket's queue then left to do; the caller performs it.
+    func absorb(_ result: Int, record: SocketRecord, issuer current: ThreadContext?) -> (next: Next, then: Handoff) {
         let here = current.map { ObjectIdentifier($0) }
         if result >= 0 {
             if record.isStream {
@@ -117,24 +118,24 @@ final class SendBatch {
             } else if let head = operations.removeFirst() {
                 complete(head, status: 0, bytes: result, inline: head.with { $0.issuerIdentity } == here)
             }
-            return operations.isEmpty ? .empty : .sendAgain
+            return (operations.isEmpty ? .empty : .sendAgain, .none)
         }
         let code = Int32(-result)
         switch code {
         case EAGAIN, EWOULDBLOCK:
-            return .waitWritable
+            return (.waitWritable, .none)
         case ECANCELED, EINTR:
-            return operations.isEmpty ? .empty : .sendAgain
+            return (operations.isEmpty ? .empty : .sendAgain, .none)
         case ECONNREFUSED where record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed):
-            return .sendAgain  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
+            return (.sendAgain, .none)  // SIO_UDP_CONNRESET off: the ICMP error is dropped and the datagram sent again
         default:
-            fail(record, errno: code, issuer: here)
-            return operations.isEmpty ? .empty : .sendAgain
+            let then = fail(record, errno: code, issuer: here)
+            return (operations.isEmpty ? .empty : .sendAgain, then)
         }
     }
 
     /// A datagram's operation fails alone; on a stream every queued send fails with the same code.
-    private func fail(_ record: SocketRecord, errno code: Int32, issuer here: ObjectIdentifier?) {
+    private func fail(_ record: SocketRecord, errno code: Int32, issuer here: ObjectIdentifier?) -> Handoff {
         // On a socket being closed, whatever failed was cancelled by the close.
         let status =
             record.closed.load(ordering: .acquiring)
@@ -143,16 +144,16 @@ final class SendBatch {
             if let head = operations.removeFirst() {
                 complete(head, status: status, bytes: 0, inline: head.with { $0.issuerIdentity } == here)
             }
-            return
+            return .none
         }
         while let operation = operations.removeFirst() {
             let (sent, issuer) = operation.with { ($0.sent, $0.issuerIdentity) }
             complete(operation, status: status, bytes: sent, inline: issuer == here)
         }
         let (queued, handoff) = record.sendQueue.removeOverlapped(where: { _ in true })
-        handoff.perform(for: record)
         for operation in queued {
             complete(operation, status: status, bytes: 0, inline: operation.with { $0.issuerIdentity } == here)
         }
+        return handoff
     }
 }

@@ -138,6 +138,9 @@ private func waitForTurn(
     return .granted
 }
 
+/// Inlined into its one caller: left to the optimizer, it was outlined as soon as the waits it may call
+/// grew a little, which cost a blocking 1x64 WSASend 54 instructions a call (callgrind: 216 -> 270).
+@inline(__always)
 private func sendStreamNow(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
     deadline: Deadline?, waited: Bool, context: ThreadContext

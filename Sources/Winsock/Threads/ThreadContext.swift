@@ -7,7 +7,7 @@ import Synchronization
 /// part's fields are grouped below and its behaviour lives in its own file
 /// (`ThreadContext+SendScratch.swift`, `ThreadContext+Waiter.swift` with `Waiting.swift`,
 /// `OperationPool` in `Pipeline/OverlappedOperation.swift`, `ThreadContext+HandleCaches.swift`,
-/// `Pipeline/ParkedSends.swift`).
+/// `Overlapped/ParkedSends.swift`).
 ///
 /// The fields stay stored in this one class rather than in a type per part: parts stored as `var`
 /// structs made reads of their class-typed fields (the free list, the APC queue, the event cache)
@@ -31,8 +31,9 @@ final class ThreadContext: @unchecked Sendable {
 
     // MARK: Waiter (ThreadContext+Waiter.swift, Waiting.swift)
 
-    /// An eventfd that other threads signal to wake this one, created lazily (only `wakeFD` sets it).
-    @exclusivity(unchecked) var wakeDescriptor: Int32 = -1
+    /// An eventfd that other threads signal to wake this one, -1 until `wakeFD` made it (lazily, and
+    /// again after a failure: atomic, since other threads read it while this one may create it).
+    let wakeDescriptor = Atomic<Int32>(-1)
     /// Completion routines queued for this thread (APCs); only the engine and this thread touch it.
     let apcs = APCQueue()
     /// True while this thread waits in an alertable state: only then must a queued routine wake it.
@@ -64,7 +65,7 @@ final class ThreadContext: @unchecked Sendable {
     @exclusivity(unchecked) var cachedHandle: SOCKET = 0
     @exclusivity(unchecked) var cachedRecord: Unmanaged<SocketRecord>?
 
-    // MARK: Parked sockets (Pipeline/ParkedSends.swift)
+    // MARK: Parked sockets (Overlapped/ParkedSends.swift)
 
     /// Sockets whose overlapped sends this thread parked: it sends them when it next waits.
     @exclusivity(unchecked) var parkedSockets: [SocketRecord] = []
@@ -96,7 +97,8 @@ final class ThreadContext: @unchecked Sendable {
         iovecs.deallocate()
         message.deallocate()
         datagramScratch?.deallocate()
-        if wakeDescriptor >= 0 { system_close(wakeDescriptor) }
+        let descriptor = wakeDescriptor.load(ordering: .relaxed)
+        if descriptor >= 0 { system_close(descriptor) }
     }
 
     /// The calling thread's context, created on first use.

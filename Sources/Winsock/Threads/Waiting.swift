@@ -18,8 +18,11 @@ extension ThreadContext {
         // Sends this thread parked go out before it sleeps; their completions may be what it waits for.
         if ParkedSends.flush(self) { return alertable && runQueuedRoutines() ? .routinesRan : .woken }
         if alertable && runQueuedRoutines() { return .routinesRan }
+        // A wake-up sent while this thread had no descriptor was lost: a wait that had to make it ticks.
+        let hadDescriptor = wakeDescriptor.load(ordering: .relaxed) >= 0
+        let wakeDescriptor = wakeFD()
         var fds = (
-            pollfd(fd: wakeFD, events: Int16(POLLIN_LINUX), revents: 0),
+            pollfd(fd: wakeDescriptor, events: Int16(POLLIN_LINUX), revents: 0),
             pollfd(fd: fd, events: events, revents: 0)
         )
         let count = fd >= 0 ? 2 : 1
@@ -29,7 +32,10 @@ extension ThreadContext {
             isAlertable.store(false, ordering: .sequentiallyConsistent)
             return runQueuedRoutines() ? .routinesRan : .woken
         }
-        let timeout = deadline.map { $0.remainingMilliseconds } ?? -1
+        var timeout = deadline.map { $0.remainingMilliseconds } ?? -1
+        // No wake descriptor (out of descriptors), or one made just now: a wake-up may have been missed, so
+        // the wait looks again soon.
+        if !hadDescriptor && (timeout < 0 || timeout > Self.tickWithoutWakeups) { timeout = Self.tickWithoutWakeups }
         let ready = withUnsafeMutablePointer(to: &fds) {
             $0.withMemoryRebound(to: pollfd.self, capacity: 2) { system_poll($0, count, timeout) }
         }

@@ -12,7 +12,7 @@ struct WaitingThreads: ~Copyable, Sendable {
 
     /// Registers a thread; the caller re-checks the state afterwards.
     func add(_ context: ThreadContext) {
-        _ = context.wakeFD  // created before another thread may signal it
+        context.wakeFD()  // created before another thread may signal it
         list.withLock { $0.append(context) }
         count.wrappingAdd(1, ordering: .sequentiallyConsistent)
     }

@@ -43,7 +43,9 @@ enum ParkedSends {
             }
             _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
             let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
-            if batch.absorb(result, record: record, issuer: context) == .waitWritable {
+            let (next, then) = batch.absorb(result, record: record, issuer: context)
+            then.perform(for: record)
+            if next == .waitWritable {
                 record.sendQueue.giveToEngine(batch.operations).perform(for: record)
                 return true
             }
