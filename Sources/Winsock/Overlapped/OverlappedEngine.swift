@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 
 /// The one thread that drives every overlapped send of the process.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Locking
 import Synchronization
 
 /// A peer written in the test, independent of the tool: a plain loopback listener on a thread that
@@ -8,7 +9,7 @@ import Synchronization
 final class LoopbackPeer: Sendable {
     let port: UInt16
     private let listener: Int32
-    private let received = ThreadLocked<Data?>(nil)
+    private let received = Locked<Data?>(nil)
     private let release = Atomic<Bool>(false)
     private let accepted = Atomic<Bool>(false)
 

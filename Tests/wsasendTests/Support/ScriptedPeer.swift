@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Locking
 import Synchronization
 
 /// A loopback listener written in the test that accepts any number of connections and treats each the
@@ -18,9 +19,9 @@ final class ScriptedPeer: Sendable {
     let port: UInt16
     private let listener: Int32
     private let behaviour: Behaviour
-    private let streams = ThreadLocked<[Data]>([])
+    private let streams = Locked<[Data]>([])
     /// When each connection saw its end of stream (seconds since the peer started), in accept order.
-    private let ends = ThreadLocked<[Double?]>([])
+    private let ends = Locked<[Double?]>([])
     private let stopped = Atomic<Bool>(false)
     private let started = Date()
 
@@ -120,21 +121,5 @@ final class ScriptedPeer: Sendable {
     /// Waits until `count` connections were accepted; false on timeout.
     func waitForConnections(_ count: Int, timeout: Double = 30) -> Bool {
         wait(timeout: timeout) { $0.count >= count }
-    }
-}
-
-/// A value behind a pthread mutex (NSLock), for the peer's server threads: ThreadSanitizer sees the
-/// pthread calls, while Synchronization.Mutex's futex is invisible to it on Linux and its guarded
-/// accesses are reported as races.
-final class ThreadLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }
