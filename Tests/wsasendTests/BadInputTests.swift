@@ -26,6 +26,7 @@ struct BadInputTests {
         Case(arguments: ["[127.0.0.1]:9000"], status: 64, message: "'[127.0.0.1]:9000' is not an IPv6 address"),
         Case(arguments: ["127.0.0.1:http"], status: 64, message: "'http' is not a port number"),
         Case(arguments: ["bad host:9"], status: 64, message: "'bad host' is not a host name or address"),
+        Case(arguments: ["bad\nhost:9"], status: 64, message: "'bad\\nhost' is not a host name or address"),
         Case(arguments: [], status: 64, message: "Missing the target"),
         // Buffer specs, sizes and suffixes.
         Case(arguments: ["127.0.0.1:9", "--buffers", "4x"], status: 64, message: "'4x' has no size after 'x'"),

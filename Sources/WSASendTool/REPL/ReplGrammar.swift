@@ -23,7 +23,7 @@ public enum ReplGrammar {
     /// Reads the tokens of one line.
     public static func parse(_ tokens: [ReplToken]) -> Result<ReplCommand, ReplError> {
         guard let first = tokens.first else { return .success(.nothing) }
-        guard let name = first.word else { return .failure(.unknownCommand(quotedText(first))) }
+        guard let name = first.word else { return .failure(.unknownCommand(first.spelled)) }
         let rest = Array(tokens.dropFirst())
         if name == "send" { return send(rest) }
         var words: [String] = []
@@ -36,11 +36,6 @@ public enum ReplGrammar {
         } catch {
             return .failure(error)
         }
-    }
-
-    private static func quotedText(_ token: ReplToken) -> String {
-        if case .quoted(let bytes) = token { return "\"" + String(decoding: bytes, as: UTF8.self) + "\"" }
-        return token.word ?? ""
     }
 
     private static func command(_ name: String, _ words: [String]) throws(ReplError) -> ReplCommand {
@@ -152,7 +147,7 @@ public enum ReplGrammar {
         switch first {
         case .quoted(let bytes):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: "send", word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: "send", word: tokens[1].spelled))
             }
             return .success(.sendBytes(bytes))
         case .word("hex"):
@@ -164,7 +159,7 @@ public enum ReplGrammar {
             return HexGrammar.bytes(words).map { .sendBytes($0) }
         case .word(let count):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: "send", word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: "send", word: tokens[1].spelled))
             }
             return NumberGrammar.parse(count, what: "send's count", in: 1...maximumSendCount)
                 .map { .send(count: $0) }.mapError { .value($0) }
