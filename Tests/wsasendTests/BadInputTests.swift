@@ -164,8 +164,8 @@ struct BadInputTests {
     ]
 
     /// The ports the placeholders stand for, made once for the whole table.
-    static let closedPort = (try? LoopbackPeer.closedPort()) ?? 1
-    static let busyPeer = try? LoopbackPeer(reads: false)
+    static let closedPort = (try? ScriptedPeer.closedPort()) ?? 1
+    static let busyPeer = try? ScriptedPeer(.hold)
 
     static func substitute(_ text: String) -> String {
         text.replacing("{closed}", with: String(closedPort))
@@ -214,7 +214,7 @@ struct JSONFailureTests {
 
     @Test("A refused connection with --json prints a valid JSON report naming WSAECONNREFUSED and exits 69")
     func refusedJSON() throws {
-        let port = try LoopbackPeer.closedPort()
+        let port = try ScriptedPeer.closedPort()
         let outcome = try Tool.run(["127.0.0.1:\(port)", "--json"])
         #expect(outcome.status == 69)
         #expect(outcome.stderrLines.count == 1)
