@@ -4,13 +4,9 @@ import Glibc
 /// A plain client for `--listen` runs: connects to a loopback port and reads until the sender closes.
 enum LoopbackClient {
     static func readAll(port: UInt16) throws -> Data {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
+        let fd = try Loopback.socket(SOCK_STREAM)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
+        var address = Loopback.address(port: port)
         let status = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -31,14 +31,11 @@ final class ScriptedPeer: Sendable {
     /// (with `.hold`) makes overlapped sends pend soon.
     init(_ behaviour: Behaviour, receiveBuffer: Int32? = nil) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
+        let fd = try Loopback.socket(SOCK_STREAM)
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = Loopback.address()
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -146,12 +143,9 @@ final class ScriptedPeer: Sendable {
 
     /// A loopback port with nothing listening on it: bound to learn a free number, then closed.
     static func closedPort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
+        let fd = try Loopback.socket(SOCK_STREAM)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = Loopback.address()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let status = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
