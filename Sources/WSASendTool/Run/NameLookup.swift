@@ -8,7 +8,8 @@ import Winsock
 /// resolv.conf's timeout times its attempts (30 s or more for some configurations), so a lookup made on
 /// the run's thread kept Ctrl-C waiting that long for the partial report. The lookup runs on a helper
 /// thread that has the stopping signals blocked (they keep reaching the run's thread, as `SignalStop`
-/// expects), and the caller waits for its answer or for the run to stop, whichever comes first. A lookup
+/// expects), and the caller waits for its answer or for the run to stop, whichever comes first (a numeric
+/// address is looked up on the caller's thread: it never waits). A lookup
 /// given up is left to finish on its own: its thread holds the only other reference to the answer's box,
 /// and the process ends soon after.
 enum NameLookup {
@@ -57,6 +58,10 @@ enum NameLookup {
     static func resolve(
         host: String, port: UInt16, type: Int32, control: RunControl, interrupted: () -> Bool = { false }
     ) -> Outcome {
+        // A numeric address never waits on a nameserver: no helper thread, so that a lone run against an
+        // address keeps its process to one thread (`SignalStop` says why; ThreadSanitizer also starts a
+        // thread of its own at the first thread a process makes).
+        if SocketAddress(numericHost: host, port: port) != nil { return lookUp(host: host, port: port, type: type) }
         let answer = Answer()
         let started =
             answer.ready >= 0
