@@ -95,23 +95,27 @@ memcheck: test-deps release
 	Tests/memcheck/run.sh .build/release/wsasend
 
 # libFuzzer over every grammar (targets, buffer specs, sizes, durations, rates, flags, codes, numbers,
-# ports), each for FUZZ_SECONDS (default 60), starting from the committed corpus in Fuzz/corpus/. A crash
+# ports, shards, times, the REPL's lines and its session's settings commands, merge's JSON reader), each
+# for FUZZ_SECONDS (default 60), starting from the committed corpus in Fuzz/corpus/. A crash
 # leaves its input as crash-* here: copy it into Fuzz/corpus/GRAMMAR/ (the corpus test then keeps it fixed)
 # and replay it with .build/debug/GrammarFuzz GRAMMAR FILE.
 # Then the Win32 surface for FUZZ_SECONDS: WSASendFuzz calls WSASend with random WSABUF arrays, flags and
 # modes on a loopback connection, from Fuzz/wsasend-corpus/; replay a crash with .build/debug/WSASendFuzz FILE
 # (the corpus test replays the committed corpus).
+# FUZZ_TARGETS picks some of them: make fuzz FUZZ_TARGETS="repl-line merge" FUZZ_SECONDS=300.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(notdir $(wildcard Fuzz/corpus/*)) wsasend
 fuzz: deps
 	$(SWIFT) build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
 	  --product GrammarFuzz --scratch-path .build-fuzz
 	$(SWIFT) build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
 	  --product WSASendFuzz --scratch-path .build-fuzz
 	@set -e; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
-	for dir in Fuzz/corpus/*/; do \
-	  grammar=$$(basename "$$dir"); mkdir -p "$$work/$$grammar"; status=0; \
+	for grammar in $(filter-out wsasend,$(FUZZ_TARGETS)); do \
+	  dir=Fuzz/corpus/$$grammar; mkdir -p "$$work/$$grammar"; status=0; \
+	  case $$grammar in merge) length=8192;; repl-session) length=1024;; *) length=256;; esac; \
 	  FUZZ_GRAMMAR=$$grammar SWIFT_BACKTRACE=enable=no .build-fuzz/release/GrammarFuzz \
-	    -max_total_time=$(FUZZ_SECONDS) -max_len=256 -print_final_stats=1 "$$work/$$grammar" "$$dir" \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=$$length -print_final_stats=1 "$$work/$$grammar" "$$dir" \
 	    > "$$work/$$grammar.log" 2>&1 || status=$$?; \
 	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' "$$work/$$grammar.log"); \
 	  if [ "$$status" -ne 0 ]; then \
@@ -120,6 +124,7 @@ fuzz: deps
 	  fi; \
 	  echo "make fuzz: $$grammar: $${runs:-?} inputs in $(FUZZ_SECONDS) s, no property broken"; \
 	done; \
+	case " $(FUZZ_TARGETS) " in *" wsasend "*) ;; *) exit 0;; esac; \
 	mkdir -p "$$work/wsasend"; status=0; \
 	SWIFT_BACKTRACE=enable=no .build-fuzz/release/WSASendFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -print_final_stats=1 "$$work/wsasend" Fuzz/wsasend-corpus > "$$work/wsasend.log" 2>&1 || status=$$?; \

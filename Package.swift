@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        // The one lock type of the library, the tool, the fuzz targets and the tests: a pthread mutex,
+        // which ThreadSanitizer sees (it cannot see Synchronization.Mutex's futex on Linux).
+        .target(name: "Locking"),
         // winsock2.h's C structs (WSABUF, WSAOVERLAPPED, WSADATA) and the few helpers that must be C:
         // per-thread state and atomic access to the fields the engine writes.
         .target(name: "CWinsock"),
@@ -35,12 +38,13 @@ let package = Package(
         ),
         .target(
             name: "Winsock",
-            dependencies: ["CWinsock", "CLiburing"]
+            dependencies: ["CWinsock", "CLiburing", "Locking"]
         ),
         .target(
             name: "WSASendTool",
             dependencies: [
                 "Winsock",
+                "Locking",
                 "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -48,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "wsasend",
-            dependencies: ["WSASendTool", "CReadline"]
+            dependencies: ["WSASendTool", "Locking", "CReadline"]
         ),
         // The example of "WSASend function (winsock2.h)", ported line for line; WinsockTests runs it against a loopback client.
         .executableTarget(
@@ -56,22 +60,24 @@ let package = Package(
             dependencies: ["Winsock"],
             path: "Examples/WSASendExample"
         ),
+        // The replay `main` both fuzz targets share in a normal build: saved inputs through the same checks.
+        .target(name: "FuzzReplay", path: "Fuzz/FuzzReplay"),
         // libFuzzer targets for the grammars: `make fuzz` builds this with -sanitize=fuzzer; a normal build
         // makes a replay tool that runs saved inputs through the same checks.
         .executableTarget(
             name: "GrammarFuzz",
-            dependencies: ["WSASendTool"],
+            dependencies: ["WSASendTool", "FuzzReplay"],
             path: "Fuzz/GrammarFuzz"
         ),
         // A libFuzzer target for the Win32 surface: random WSABUF arrays, flags and modes on a real loopback
         // connection; built like GrammarFuzz, with a replay tool in a normal build.
         .executableTarget(
             name: "WSASendFuzz",
-            dependencies: ["Winsock"],
+            dependencies: ["Winsock", "Locking", "FuzzReplay"],
             path: "Fuzz/WSASendFuzz"
         ),
         .testTarget(name: "WinsockTests", dependencies: ["Winsock", "WSASendExample"]),
-        .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool"]),
-        .testTarget(name: "wsasendTests", dependencies: ["wsasend"]),
+        .testTarget(name: "WSASendToolTests", dependencies: ["WSASendTool", "Locking"]),
+        .testTarget(name: "wsasendTests", dependencies: ["wsasend", "Locking"]),
     ]
 )

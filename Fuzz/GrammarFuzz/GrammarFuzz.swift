@@ -20,43 +20,21 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 #if !FUZZING
+import FuzzReplay
+
 /// Without libFuzzer (a normal build), the same checks over saved inputs:
 /// `GrammarFuzz GRAMMAR FILE...` reproduces a crash that `make fuzz` found.
 @main
 enum Replay {
     static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
+        let arguments = Array(CommandLine.arguments.dropFirst())
         guard let grammar = arguments.first, GrammarProperties.names.contains(grammar), arguments.count > 1 else {
             let names = GrammarProperties.names.joined(separator: ", ")
-            printError("usage: GrammarFuzz GRAMMAR FILE... (grammars: \(names))")
-            exit(64)
+            FuzzReplay.usage("GrammarFuzz GRAMMAR FILE... (grammars: \(names))")
         }
-        var broken = 0
-        for path in arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
-                printError("GrammarFuzz: cannot read \(path)")
-                exit(66)
-            }
-            var bytes: [UInt8] = []
-            var byte = fgetc(file)
-            while byte != EOF {
-                bytes.append(UInt8(byte))
-                byte = fgetc(file)
-            }
-            fclose(file)
-            let input = String(decoding: bytes, as: UTF8.self)
-            if let violation = GrammarProperties.violation(grammar: grammar, input: input) {
-                print("\(path): \(violation)")
-                broken += 1
-            }
+        FuzzReplay.run(tool: "GrammarFuzz", paths: Array(arguments.dropFirst()), done: "every property held") {
+            GrammarProperties.violation(grammar: grammar, input: String(decoding: $0, as: UTF8.self))
         }
-        exit(broken == 0 ? 0 : 1)
-    }
-
-    /// One line on standard error (the C `stderr` global is not concurrency-safe in Swift 6).
-    static func printError(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
 #endif

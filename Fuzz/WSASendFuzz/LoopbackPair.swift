@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Winsock
 
 /// A real TCP connection on loopback, made once per process: the sender is a Winsock SOCKET, the peer a
@@ -11,7 +12,7 @@ final class LoopbackPair: Sendable {
     let sender: SOCKET
     private let peer: Int32
     /// Every byte the peer has read and the oracle has not yet matched.
-    let received = PthreadLocked<[UInt8]>([])
+    let received = Locked<[UInt8]>([])
 
     static let shared = LoopbackPair()
 
@@ -84,30 +85,5 @@ final class LoopbackPair: Sendable {
             }
             bytes.removeAll(keepingCapacity: true)
         }
-    }
-}
-
-/// A value behind a pthread mutex, shared by the reader thread and the fuzzing thread: ThreadSanitizer
-/// sees pthread locking, while Synchronization.Mutex's futex is invisible to it on Linux and its guarded
-/// accesses were reported as a race when the suite replayed the corpus under ThreadSanitizer.
-final class PthreadLocked<Value>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body(&value)
     }
 }

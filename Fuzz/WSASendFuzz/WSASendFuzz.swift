@@ -16,37 +16,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 #if !FUZZING
+import FuzzReplay
+
 /// Without libFuzzer (a normal build), the same calls and checks over saved inputs:
-/// `WSASendFuzz FILE...` replays the corpus, or a crash that `make fuzz` found.
+/// `WSASendFuzz FILE...` replays the corpus, or a crash that `make fuzz` found (a broken call traps).
 @main
 enum Replay {
     static func main() {
-        let paths = CommandLine.arguments.dropFirst()
-        guard !paths.isEmpty else {
-            printError("usage: WSASendFuzz FILE...")
-            exit(64)
-        }
-        for path in paths {
-            guard let file = fopen(path, "rb") else {
-                printError("WSASendFuzz: cannot read \(path)")
-                exit(66)
-            }
-            var bytes: [UInt8] = []
-            var byte = fgetc(file)
-            while byte != EOF {
-                bytes.append(UInt8(byte))
-                byte = fgetc(file)
-            }
-            fclose(file)
+        let paths = Array(CommandLine.arguments.dropFirst())
+        guard !paths.isEmpty else { FuzzReplay.usage("WSASendFuzz FILE...") }
+        FuzzReplay.run(tool: "WSASendFuzz", paths: paths, done: "every call kept the contract") { bytes in
             _ = bytes.withUnsafeBufferPointer { fuzzOneInput($0.baseAddress, $0.count) }
+            return nil
         }
-        print("WSASendFuzz: \(paths.count) inputs replayed, every call kept the contract")
-    }
-
-    /// One line on standard error (the C `stderr` global is not concurrency-safe in Swift 6).
-    static func printError(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
 #endif

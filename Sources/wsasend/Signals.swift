@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 import WSASendTool
 
@@ -20,7 +21,7 @@ import WSASendTool
 /// `kill -INT -- -PGID` plus a terminal's Ctrl-C can overlap. Exiting on it would lose the report (and
 /// leave `--json` output empty).
 enum Signals {
-    private static let handler = Mutex<(@Sendable (StopSignal) -> Void)?>(nil)
+    private static let handler = Locked<(@Sendable (StopSignal) -> Void)?>(nil)
     /// When the first stopping signal arrived (monotonic nanoseconds); 0 before.
     private static let firstInterrupt = Atomic<UInt64>(0)
     /// The first stopping signal's number, for the relay; 0 before.

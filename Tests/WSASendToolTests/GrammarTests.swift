@@ -328,6 +328,8 @@ struct ValueGrammarTests {
                 "'10X' has an unknown rate unit 'X': write bits as 100M, 100Mbit or 100Mbps, bytes as 12.5MB/s or 12.5MBps (k, M, G, T: powers of 1000)"
             ),
             (.optionNotValue("-q"), "'-q' is an option, not a value: the option before it needs a value"),
+            // What the user typed is quoted on one line: line breaks and control characters as escapes.
+            (.badHost("a\nb\r\u{1B}[2J\tc"), "'a\\nb\\r\\x1b[2J\tc' is not a host name or address"),
         ])
     func sentences(error: GrammarError, sentence: String) {
         #expect(error.description == sentence)

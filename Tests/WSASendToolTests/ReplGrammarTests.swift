@@ -86,6 +86,13 @@ struct ReplGrammarTests {
         ("send abc", "'abc' is not a whole number (send's count)"),
         ("send 3 4", "'4' is one word too many for send: usage: send [N] | send \"TEXT\" | send hex BYTES"),
         ("send \"a\" \"b\"", "'\"b\"' is one word too many for send: usage: send [N] | send \"TEXT\" | send hex BYTES"),
+        // A refusal stays on one line: the quoted word is shown as typed, escapes and all (the one-line property of the fuzz oracle).
+        (
+            "send \"a\" \"b\\nc\\x1b\"",
+            "'\"b\\nc\\x1b\"' is one word too many for send: usage: send [N] | send \"TEXT\" | send hex BYTES"
+        ),
+        ("\"\\r\\n\"", "'\"\\r\\n\"' is not a command: type help for the list"),
+        ("send \"\\\n\"", "'\\\\n' is not an escape: use \\r, \\n, \\t, \\\\, \\\" or \\xHH"),
         ("send \"abc", "the quoted string is not closed: end it with \""),
         ("send \"a\\q\"", "'\\q' is not an escape: use \\r, \\n, \\t, \\\\, \\\" or \\xHH"),
         ("send \"\\x4\"", "'\\x4' is not a byte: \\x takes two hexadecimal digits, such as \\x0a"),

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 import Testing
 import Winsock
 
@@ -211,7 +211,7 @@ struct SendReportTests {
 
 /// Lines collected from a closure that may run on any thread.
 final class Lines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }

@@ -4,6 +4,8 @@ The sender's host is 10.77.0.1 and the receiver's 10.77.0.2; both addresses exis
 namespaces this module makes, so no packet of a test leaves the machine. Everything made is removed
 when the context ends, when the process gets SIGTERM, SIGINT or SIGHUP, and, for namespaces left by
 a process that was killed outright, by the next run (their names carry the creator's process id).
+That includes a namespace's own resolver configuration, /etc/netns/NAME/, which `ip netns exec` mounts
+over /etc for the programs it runs (see silent_nameserver).
 """
 import os
 import re
@@ -15,6 +17,7 @@ import sys
 SENDER_ADDRESS = "10.77.0.1"
 RECEIVER_ADDRESS = "10.77.0.2"
 PREFIX = "wsft"
+NETNS_ETC = "/etc/netns"
 
 
 def _ip(*args, check=True):
@@ -28,6 +31,10 @@ def remove_stale():
         match = re.match(rf"^({PREFIX}(\d+)[ab])\b", line)
         if match and not os.path.exists(f"/proc/{match.group(2)}"):
             _ip("netns", "del", match.group(1), check=False)
+    for name in os.listdir(NETNS_ETC) if os.path.isdir(NETNS_ETC) else []:
+        match = re.match(rf"^{PREFIX}(\d+)[ab]$", name)
+        if match and not os.path.exists(f"/proc/{match.group(1)}"):
+            shutil.rmtree(os.path.join(NETNS_ETC, name), ignore_errors=True)
 
 
 def unavailable_reason():
@@ -94,9 +101,14 @@ class TestHosts:
             _ip("-n", namespace, "link", "set", link, "up")
 
     def remove(self):
-        """Deletes both namespaces; the veth pair goes with them. Safe to call twice."""
+        """Deletes both namespaces (the veth pair goes with them) and their resolver files. Safe to call twice."""
         for namespace in (self.sender, self.receiver):
             _ip("netns", "del", namespace, check=False)
+            shutil.rmtree(os.path.join(NETNS_ETC, namespace), ignore_errors=True)
+        try:
+            os.rmdir(NETNS_ETC)  # only when empty: another tool's namespaces may keep files there
+        except OSError:
+            pass
 
     # Running programs on either host.
 
@@ -132,11 +144,28 @@ table inet wsfault {{
     tcp dport {port} tcp flags & (syn | ack) == syn drop; }}
 }}""")
 
+    def silent_nameserver(self, options="timeout:30 attempts:2"):
+        """The sender's resolver asks the receiver's host, which drops every DNS packet: a name lookup
+        waits as long as `options` (resolv.conf's) let it. `ip netns exec` mounts /etc/netns/NAME/resolv.conf
+        over /etc/resolv.conf for the sender's programs; an empty hosts file there keeps /etc/hosts out."""
+        directory = os.path.join(NETNS_ETC, self.sender)
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "resolv.conf"), "w") as f:
+            f.write(f"nameserver {RECEIVER_ADDRESS}\noptions {options}\n")
+        with open(os.path.join(directory, "hosts"), "w") as f:
+            f.write("127.0.0.1 localhost\n")
+        self._nft(self.receiver, """
+table inet wsfault {
+  chain in { type filter hook input priority 0; policy accept;
+    udp dport 53 drop; tcp dport 53 drop; }
+}""")
+
     def clear_damage(self):
         subprocess.run(self.on_sender(["tc", "qdisc", "del", "dev", self.sender_link, "root"]),
                        capture_output=True)
         for namespace in (self.sender, self.receiver):
             subprocess.run(self.command(namespace, ["nft", "flush", "ruleset"]), capture_output=True)
+        shutil.rmtree(os.path.join(NETNS_ETC, self.sender), ignore_errors=True)
 
     def set_link(self, up):
         _ip("-n", self.sender, "link", "set", self.sender_link, "up" if up else "down")

@@ -465,6 +465,52 @@ def sigint_waiting(ctx):
                      signal.SIGINT, 130, NOREAD)
 
 
+SILENT_NAME = "unanswered.wsasend.test"
+
+
+def sigint_resolving(ctx, mode_arguments):
+    if needs_nft():
+        return "skip: " + needs_nft()
+    ctx.hosts.clear_damage()
+    ctx.hosts.silent_nameserver()
+    sender = Sender(ctx.hosts, [f"{SILENT_NAME}:9", *mode_arguments], timeout=90).start()
+    time.sleep(1.5)
+    check(sender.process.poll() is None, "wsasend ended before the signal: the lookup did not wait on the nameserver")
+    signalled = time.monotonic()
+    sender.process.send_signal(signal.SIGINT)
+    sender.finish()
+    after = time.monotonic() - signalled
+    check(sender.status == 130, f"exit {sender.status}, expected 130: {sender.stderr[:300]}")
+    check(sender.report.get("interrupted") is True, "the JSON report does not say it was interrupted")
+    check(after < 2, f"took {after:.1f} s to stop after the signal: getaddrinfo was not given up")
+    calls = sender.report["summary"]["calls"]
+    check(calls == 0, f"{calls} calls reported for a name that never resolved")
+    return f"partial JSON report (0 calls), interrupted, exit 130 {after:.2f} s after the signal"
+
+
+for label, mode_arguments in {"blocking": ["--mode", "blocking"],
+                              "event, 4 connections": ["--mode", "event", "--connections", "4"]}.items():
+    fault(f"SIGINT while resolving the name, {label}",
+          "getaddrinfo waits on a nameserver whose packets are dropped (resolver timeout 30 s, 2 attempts): "
+          "the partial report, exit 130, within 2 s of the signal")(
+        lambda ctx, mode_arguments=mode_arguments: sigint_resolving(ctx, mode_arguments))
+
+
+@fault("the resolver times out (a nameserver that never answers)",
+       "resolv.conf's timeout:1 attempts:1: getaddrinfo gives up, WSATRY_AGAIN (11002), exit 68, no hang")
+def resolver_timeout(ctx):
+    if needs_nft():
+        return "skip: " + needs_nft()
+    ctx.hosts.clear_damage()
+    ctx.hosts.silent_nameserver("timeout:1 attempts:1")
+    sender = Sender(ctx.hosts, [f"{SILENT_NAME}:9"], timeout=30).run()
+    check(sender.status == 68, f"exit {sender.status}, expected 68: {sender.stderr[:300]}")
+    check(11002 in sender.codes(), f"codes {sorted(sender.codes())}, expected WSATRY_AGAIN (11002)")
+    check(SILENT_NAME in sender.stderr, f"stderr does not name the host: {sender.stderr[:300]}")
+    check(sender.elapsed < 10, f"took {sender.elapsed:.1f} s for a 1 s resolver timeout")
+    return f"WSATRY_AGAIN, exit 68 after {sender.elapsed:.1f} s"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only")

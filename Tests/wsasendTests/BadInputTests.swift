@@ -26,6 +26,7 @@ struct BadInputTests {
         Case(arguments: ["[127.0.0.1]:9000"], status: 64, message: "'[127.0.0.1]:9000' is not an IPv6 address"),
         Case(arguments: ["127.0.0.1:http"], status: 64, message: "'http' is not a port number"),
         Case(arguments: ["bad host:9"], status: 64, message: "'bad host' is not a host name or address"),
+        Case(arguments: ["bad\nhost:9"], status: 64, message: "'bad\\nhost' is not a host name or address"),
         Case(arguments: [], status: 64, message: "Missing the target"),
         // Buffer specs, sizes and suffixes.
         Case(arguments: ["127.0.0.1:9", "--buffers", "4x"], status: 64, message: "'4x' has no size after 'x'"),
@@ -163,8 +164,8 @@ struct BadInputTests {
     ]
 
     /// The ports the placeholders stand for, made once for the whole table.
-    static let closedPort = (try? LoopbackPeer.closedPort()) ?? 1
-    static let busyPeer = try? LoopbackPeer(reads: false)
+    static let closedPort = (try? ScriptedPeer.closedPort()) ?? 1
+    static let busyPeer = try? ScriptedPeer(.hold)
 
     static func substitute(_ text: String) -> String {
         text.replacing("{closed}", with: String(closedPort))
@@ -213,7 +214,7 @@ struct JSONFailureTests {
 
     @Test("A refused connection with --json prints a valid JSON report naming WSAECONNREFUSED and exits 69")
     func refusedJSON() throws {
-        let port = try LoopbackPeer.closedPort()
+        let port = try ScriptedPeer.closedPort()
         let outcome = try Tool.run(["127.0.0.1:\(port)", "--json"])
         #expect(outcome.status == 69)
         #expect(outcome.stderrLines.count == 1)

@@ -53,8 +53,8 @@ struct DeliveryEndToEndTests {
 
     @Test("--drain to a peer that stops reading ends at its timeout, with the bytes still unacknowledged")
     func drainTimesOut() throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let started = Date()
         let sender = try Tool.run(
             [
@@ -81,8 +81,8 @@ struct DeliveryEndToEndTests {
         "--sndtimeo 300ms: a blocking send to a peer that stops reading fails with WSAETIMEDOUT after the timeout",
         arguments: [[], ["-v"]])
     func sendTimeout(options: [String]) throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Tool.run(
             ["127.0.0.1:\(peer.port)", "--buffers", "4x256K", "--count", "1000", "--sndtimeo", "300ms", "--json"]
                 + options, timeout: 20)
@@ -105,8 +105,8 @@ struct DeliveryEndToEndTests {
 
     @Test("--sndtimeo leaves overlapped sends pending: --duration ends the run, exit 0, no WSAETIMEDOUT")
     func sendTimeoutOverlapped() throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Tool.run(
             [
                 "127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "4", "--buffers", "4x256K",
@@ -126,8 +126,8 @@ struct DeliveryEndToEndTests {
         "closesocket with 64 sends pending: all 64 complete WSA_OPERATION_ABORTED, cancelled by the run, exit 0",
         arguments: ["event", "routine"])
     func closeWithSendsPending(mode: String) throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Tool.run(
             [
                 "127.0.0.1:\(peer.port)", "--mode", mode, "--outstanding", "64", "--buffers", "16K", "--duration",
@@ -161,7 +161,7 @@ struct DeliveryEndToEndTests {
     @Test("--file with a file that cannot be read: one line naming it, exit 66, nothing sent")
     func unreadableInput() throws {
         let path = try #require(Self.unreadableFile, "no unreadable file could be made or found")
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let sender = try Tool.run(["127.0.0.1:\(peer.port)", "--file", path])
         #expect(sender.status == 66)
         #expect(sender.stderrLines == ["wsasend: cannot read '\(path)': Permission denied"])

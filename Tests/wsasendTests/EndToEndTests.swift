@@ -141,7 +141,7 @@ struct PeerEndToEndTests {
     func fileBytes(mode: [String]) throws {
         let content = TemporaryFile.randomBytes((1 << 20) + 13, seed: 42)
         let input = TemporaryFile(bytes: content)
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let sender = try Tool.run(
             ["127.0.0.1:\(peer.port)", "--file", input.path, "--buffers", "3x100K,7,0,64K", "-q"] + mode)
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
@@ -152,7 +152,7 @@ struct PeerEndToEndTests {
 
     @Test("The default pattern arrives byte-exact: byte i of each set is i % 251")
     func patternBytes() throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let setSize = 4 * 256 * 1024
         let sender = try Tool.run(
             [
@@ -187,9 +187,9 @@ struct PeerEndToEndTests {
 
     /// A sender of 1 MiB sets to `peer`, which does not read: connected, and given the time to fill the
     /// socket buffers and block.
-    static func blockedSender(on peer: LoopbackPeer, _ options: [String]) throws -> Background {
+    static func blockedSender(on peer: ScriptedPeer, _ options: [String]) throws -> Background {
         let sender = try Background(["127.0.0.1:\(peer.port)", "--buffers", "1M", "--count", "1000"] + options)
-        #expect(peer.waitForConnection())
+        #expect(peer.waitForConnections())
         Thread.sleep(forTimeInterval: 0.3)
         return sender
     }
@@ -200,8 +200,8 @@ struct PeerEndToEndTests {
         "SIGINT releases a WSASend blocked on a peer that does not read: partial report, exit 130",
         arguments: [[], ["--mode", "nonblocking"], ["--connections", "2"]])
     func interruptBlockedSend(options: [String]) throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Self.blockedSender(on: peer, ["--json"] + options)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 10)
@@ -213,14 +213,14 @@ struct PeerEndToEndTests {
     }
 
     /// A sender of `--file -` whose standard input is a FIFO held open and never written: its read waits.
-    static func quietInputSender(_ options: [String], peer: LoopbackPeer, body: (Background) throws -> Void) throws {
+    static func quietInputSender(_ options: [String], peer: ScriptedPeer, body: (Background) throws -> Void) throws {
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-\(UUID().uuidString).fifo")
         #expect(mkfifo(fifo.path, 0o600) == 0)
         defer { try? FileManager.default.removeItem(at: fifo) }
         let writer = open(fifo.path, O_RDWR)
         defer { close(writer) }
         let sender = try Background(["127.0.0.1:\(peer.port)", "--file", "-", "--json"] + options, stdin: fifo)
-        #expect(peer.waitForConnection())
+        #expect(peer.waitForConnections())
         try body(sender)
     }
 
@@ -230,7 +230,7 @@ struct PeerEndToEndTests {
         "SIGINT ends a run waiting on a quiet standard input (--file -): partial report, exit 130",
         arguments: [[], ["--mode", "nonblocking"], ["--mode", "event"], ["--mode", "routine"]])
     func interruptQuietStandardInput(options: [String]) throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         try Self.quietInputSender(options, peer: peer) { sender in
             Thread.sleep(forTimeInterval: 0.3)
             sender.interrupt()
@@ -242,7 +242,7 @@ struct PeerEndToEndTests {
         "--duration ends a run waiting on a quiet standard input within its grace: exit 0",
         arguments: [[], ["--mode", "event"]])
     func durationEndsQuietStandardInput(options: [String]) throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         try Self.quietInputSender(["--duration", "300ms"] + options, peer: peer) { sender in
             let started = Date()
             let outcome = try sender.finish(timeout: 10)
@@ -259,8 +259,8 @@ struct PeerEndToEndTests {
         "A one-connection blocking or non-blocking run keeps the process to a single thread",
         arguments: ["blocking", "nonblocking"])
     func loneRunHasOneThread(mode: String) throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Self.blockedSender(on: peer, ["--mode", mode])
         let threads = try FileManager.default.contentsOfDirectory(
             atPath: "/proc/\(sender.process.processIdentifier)/task")
@@ -272,8 +272,8 @@ struct PeerEndToEndTests {
     /// `timeout -s INT` signals the command and then its process group: one interrupt, delivered twice.
     @Test("two SIGINTs at once are one interrupt: the report still comes, as valid JSON, exit 130")
     func doubleInterrupt() throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Self.blockedSender(on: peer, ["--json"])
         sender.interrupt()
         // Long enough for the first to be taken on its own (two pending SIGINTs merge into one), short
@@ -310,8 +310,8 @@ struct PeerEndToEndTests {
         "--duration ends a run whose peer stopped reading, with exit status 0",
         arguments: [[], ["--mode", "nonblocking"], ["--connections", "2"]])
     func durationEndsBlockedRun(options: [String]) throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let started = Date()
         let outcome = try Tool.run(
             ["127.0.0.1:\(peer.port)", "--buffers", "1M", "--duration", "300ms"] + options, timeout: 20)
@@ -339,7 +339,7 @@ struct PeerEndToEndTests {
 
     @Test("A closed standard output ends -v lines quietly, without a crash or a signal")
     func closedStandardOutput() throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let process = Process()
         let pipe = Pipe()
         process.executableURL = Tool.url
@@ -363,7 +363,7 @@ struct PeerEndToEndTests {
             ["--mode", "routine", "--outstanding", "2"], ["--connections", "2"],
         ])
     func latenciesReported(options: [String]) throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let outcome = try Tool.run(
             ["127.0.0.1:\(peer.port)", "--buffers", "4x4096", "--count", "5", "--json"] + options)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -406,7 +406,7 @@ struct DemoAndCodesTests {
 
     @Test("-v prints one line per call in the Winsock shape")
     func verboseLines() throws {
-        let peer = try LoopbackPeer()
+        let peer = try ScriptedPeer(.read)
         let outcome = try Tool.run(["127.0.0.1:\(peer.port)", "--buffers", "4x4096", "--count", "3", "-v"])
         let lines = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("WSASend = ") }
         #expect(lines.count == 3)

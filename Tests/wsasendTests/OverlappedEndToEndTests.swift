@@ -123,15 +123,15 @@ struct OverlappedEndToEndTests {
 
     @Test("SIGINT with calls pending on a peer that does not read: partial report, aborted calls, exit 130")
     func interruptPending() throws {
-        let peer = try LoopbackPeer(reads: false)
-        defer { peer.stopHolding() }
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
         let sender = try Background(
             [
                 "127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "8", "--buffers", "64K", "--count",
                 "1000",
                 "--json",
             ])
-        #expect(peer.waitForConnection())
+        #expect(peer.waitForConnections())
         Thread.sleep(forTimeInterval: 0.3)
         sender.interrupt()
         let outcome = try sender.finish(timeout: 30)

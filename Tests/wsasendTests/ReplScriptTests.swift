@@ -14,7 +14,7 @@ struct ReplScriptTests {
         "Routine mode against a peer that does not read: sends pend, pending lists them, close aborts each with 995 in order"
     )
     func closeAbortsPendingSends() throws {
-        let peer = try ReplPeer(.silent)
+        let peer = try ScriptedPeer(.hold, receiveBuffer: 4096)
         let script = """
             # fill the peer's window and our send buffer, then more
             mode routine
@@ -47,7 +47,7 @@ struct ReplScriptTests {
 
     @Test("Event mode: result of a pending send is WSA_IO_INCOMPLETE (996); flush signals each event with 995")
     func resultAndFlush() throws {
-        let peer = try ReplPeer(.silent)
+        let peer = try ScriptedPeer(.hold, receiveBuffer: 4096)
         let script = """
             mode event
             outstanding 4
@@ -71,7 +71,7 @@ struct ReplScriptTests {
 
     @Test("Against an echo peer, send \"ping\\n\" then recv prints ping")
     func echo() throws {
-        let peer = try ReplPeer(.echo)
+        let peer = try ScriptedPeer(.echo)
         let outcome = try repl(["127.0.0.1:\(peer.port)", "--echo"], script: "send \"ping\\n\"\nrecv 64 5s\n")
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
@@ -142,7 +142,7 @@ struct ReplScriptTests {
 
     @Test("Every command succeeding gives 0")
     func success() throws {
-        let peer = try ReplPeer(.echo)
+        let peer = try ScriptedPeer(.echo)
         let outcome = try repl(
             ["127.0.0.1:\(peer.port)", "--mode", "event", "--outstanding", "4"],
             script: "send 4\nwait 100ms\nmode blocking\nsend hex 0d0a\nquit\nsettings\n")
@@ -154,7 +154,7 @@ struct ReplScriptTests {
 
     @Test("--json prints one JSON object per command with each WSASend's return value, code and bytes")
     func json() throws {
-        let peer = try ReplPeer(.silent)
+        let peer = try ScriptedPeer(.hold, receiveBuffer: 4096)
         let outcome = try repl(
             ["127.0.0.1:\(peer.port)", "--json", "--mode", "event", "--outstanding", "8", "--sndbuf", "16K"],
             script: "buffers 4x64K\nsend 8\nbogus\nflush\nstats --json\n")

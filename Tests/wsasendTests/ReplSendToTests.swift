@@ -65,7 +65,7 @@ struct ReplSendToTests {
             noDestination.stderrLines == [
                 "wsasend: line 1: sendto needs a destination: sendto HOST:PORT ..., or connect HOST:PORT --udp --no-connect first"
             ], "\(noDestination.stderr)")
-        let peer = try ReplPeer(.silent)
+        let peer = try ScriptedPeer(.hold, receiveBuffer: 4096)
         let onStream = try repl(["127.0.0.1:\(peer.port)"], script: "sendto 127.0.0.1:\(peer.port) 1\n")
         #expect(onStream.status == 1)
         #expect(

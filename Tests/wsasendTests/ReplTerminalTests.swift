@@ -76,7 +76,7 @@ struct ReplTerminalTests {
 
     @Test("Ctrl-C during wait 30s returns to the prompt at once, with the socket still connected")
     func interruptWait() throws {
-        let peer = try ReplPeer(.echo)
+        let peer = try ScriptedPeer(.echo)
         let terminal = try TerminalSession(["repl", "127.0.0.1:\(peer.port)"], environment: environment)
         defer { terminal.close() }
         defer { try? FileManager.default.removeItem(at: state) }
@@ -97,7 +97,7 @@ struct ReplTerminalTests {
 
     @Test("A blocking send the peer does not take: the first Ctrl-C waits for it, a second leaves with 130")
     func interruptBlockedSend() throws {
-        let peer = try ReplPeer(.silent)
+        let peer = try ScriptedPeer(.hold, receiveBuffer: 4096)
         let terminal = try TerminalSession(["repl", "127.0.0.1:\(peer.port)"], environment: environment)
         defer { terminal.close() }
         defer { try? FileManager.default.removeItem(at: state) }

@@ -7,13 +7,9 @@ import Testing
 struct SinkFiguresTests {
     /// Sends each payload as one UDP datagram to 127.0.0.1:`port`, from a socket of the test's own.
     static func sendDatagrams(_ payloads: [[UInt8]], to port: UInt16) throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
+        let fd = try Loopback.socket(SOCK_DGRAM)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
+        var address = Loopback.address(port: port)
         for payload in payloads {
             let sent = payload.withUnsafeBytes { bytes in
                 withUnsafePointer(to: &address) {

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 import Winsock
 
 /// `wsasend demo`: a sink on an ephemeral loopback port in this process, and a short tour of WSASend's
@@ -62,10 +62,10 @@ public struct DemoTour: Sendable {
     public func run() -> ExitStatus {
         let ledger = SinkLedger()
         let sinkControl = RunControl()
-        let bound = Mutex<SocketAddress?>(nil)
+        let bound = Locked<SocketAddress?>(nil)
         let sink = SinkServer(
             plan: SinkPlan(address: ListenAddress(port: 0)), control: sinkControl, ledger: ledger)
-        let sinkResult = Mutex<SinkReport?>(nil)
+        let sinkResult = Locked<SinkReport?>(nil)
         guard
             let sinkThread = WorkerThread.start({
                 let report = sink.run { address in bound.withLock { $0 = address } }

@@ -81,7 +81,10 @@ public enum GrammarError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A time that is neither RFC 3339 nor Unix seconds.
     case badTime(String)
 
-    public var description: String {
+    /// The sentence, on one line whatever the text it quotes holds.
+    public var description: String { sentence.escapingControlCharacters }
+
+    private var sentence: String {
         switch self {
         case .empty(let what):
             return "an empty value is not \(what)"

@@ -5,11 +5,13 @@ import Winsock
 ///
 /// A grammar must never trap, must answer a refusal with a non-empty one-line sentence, and a value it
 /// accepts must survive being written back and parsed again (the report and the help print values in the
-/// grammar, and a user copies them back into a command line).
+/// grammar, and a user copies them back into a command line). The REPL's lines and `merge`'s reader are
+/// checked the same way (`ReplProperties`, `MergeProperties`).
 public enum GrammarProperties {
     /// The grammars by the name a fuzz run or a corpus folder uses.
     public static let names = [
         "target", "listen", "buffers", "size", "duration", "rate", "flags", "code", "number", "port", "shard", "time",
+        "repl-line", "repl-session", "merge",
     ]
 
     /// Checks one input against the named grammar; nil when every property holds, else what broke.
@@ -72,6 +74,12 @@ public enum GrammarProperties {
             return check(WallClockTime.parse(input)) { value in
                 roundTrip(value, WallClockTime.parse(value.description))
             }
+        case "repl-line":
+            return ReplProperties.lineViolation(input)
+        case "repl-session":
+            return ReplProperties.sessionViolation(input)
+        case "merge":
+            return MergeProperties.violation(input)
         default:
             return "no grammar is named '\(grammar)'"
         }
@@ -85,10 +93,22 @@ public enum GrammarProperties {
         case .success(let value):
             return accepted(value)
         case .failure(let error):
-            let sentence = error.description
-            if sentence.isEmpty { return "an empty error sentence" }
-            return nil
+            return sentenceViolation(error.description)
         }
+    }
+
+    /// A refusal is one non-empty line: it follows `wsasend: ` on standard error or the REPL's prompt.
+    static func sentenceViolation(_ sentence: String) -> String? {
+        if sentence.isEmpty { return "an empty error sentence" }
+        if breaksLine(sentence) {
+            return "a refusal on more than one line: \(String(reflecting: sentence))"
+        }
+        return nil
+    }
+
+    /// True when the text holds a line feed or a carriage return (scalars: "\r\n" is one Character).
+    static func breaksLine(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
     }
 
     /// A value written back in the grammar parses to the same value.

@@ -34,7 +34,10 @@ public enum ReplError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A value the command line's grammar refused, with that grammar's own sentence.
     case value(GrammarError)
 
-    public var description: String {
+    /// The sentence, on one line whatever the line it quotes holds.
+    public var description: String { sentence.escapingControlCharacters }
+
+    private var sentence: String {
         switch self {
         case .unknownCommand(let word):
             return "'\(word)' is not a command: type help for the list"

@@ -23,7 +23,7 @@ public enum ReplGrammar {
     /// Reads the tokens of one line.
     public static func parse(_ tokens: [ReplToken]) -> Result<ReplCommand, ReplError> {
         guard let first = tokens.first else { return .success(.nothing) }
-        guard let name = first.word else { return .failure(.unknownCommand(quotedText(first))) }
+        guard let name = first.word else { return .failure(.unknownCommand(first.spelled)) }
         let rest = Array(tokens.dropFirst())
         if name == "send" { return send(rest) }
         if name == "sendto" { return sendTo(rest) }
@@ -37,11 +37,6 @@ public enum ReplGrammar {
         } catch {
             return .failure(error)
         }
-    }
-
-    private static func quotedText(_ token: ReplToken) -> String {
-        if case .quoted(let bytes) = token { return "\"" + String(decoding: bytes, as: UTF8.self) + "\"" }
-        return token.word ?? ""
     }
 
     private static func command(_ name: String, _ words: [String]) throws(ReplError) -> ReplCommand {
@@ -195,7 +190,7 @@ public enum ReplGrammar {
         switch first {
         case .quoted(let bytes):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: command, word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: command, word: tokens[1].spelled))
             }
             return .success(.bytes(bytes))
         case .word("hex"):
@@ -207,7 +202,7 @@ public enum ReplGrammar {
             return HexGrammar.bytes(words, command: command).map { .bytes($0) }
         case .word(let count):
             guard tokens.count == 1 else {
-                return .failure(.extraArgument(command: command, word: quotedText(tokens[1])))
+                return .failure(.extraArgument(command: command, word: tokens[1].spelled))
             }
             return NumberGrammar.parse(count, what: command + "'s count", in: 1...maximumSendCount)
                 .map { .count($0) }.mapError { .value($0) }

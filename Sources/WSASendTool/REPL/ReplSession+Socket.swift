@@ -21,7 +21,8 @@ extension ReplSession {
         let plan = plan(for: .connect(target), udp: udp)
         let connector = Connector(plan: plan, control: control)
         let addresses: [SocketAddress]
-        switch connector.resolve(target) {
+        switch connector.resolve(target, interrupted: interrupt.take) {
+        case .success(let resolved) where resolved.isEmpty: return .failure("connect to \(target) interrupted")
         case .success(let resolved): addresses = resolved
         case .failure(let failure): return .failure(failure.message)
         }

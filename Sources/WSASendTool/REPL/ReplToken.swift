@@ -9,6 +9,32 @@ public enum ReplToken: Sendable, Equatable {
         if case .word(let text) = self { return text }
         return nil
     }
+
+    /// The token as it would be typed: a word as it is, a quoted string quoted again with its control and
+    /// non-ASCII bytes escaped, so that an error message naming it stays on one line and reading it back
+    /// gives the same token.
+    public var spelled: String {
+        switch self {
+        case .word(let text):
+            return text
+        case .quoted(let bytes):
+            var text = "\""
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): text += "\\\""
+                case UInt8(ascii: "\\"): text += "\\\\"
+                case 13: text += "\\r"
+                case 10: text += "\\n"
+                case 9: text += "\\t"
+                case 0x20...0x7E: text.unicodeScalars.append(Unicode.Scalar(byte))
+                default:
+                    let hex = String(byte, radix: 16)
+                    text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                }
+            }
+            return text + "\""
+        }
+    }
 }
 
 /// Splits a REPL line into tokens.

@@ -1,5 +1,5 @@
 import Histogram
-import Synchronization
+import Locking
 
 /// `--histogram-log FILE`: one latency histogram per `--interval`, in HdrHistogram's interval log format
 /// (the one its Java, C and Python log readers and its plotting tools read):
@@ -20,7 +20,7 @@ public final class HistogramLog: Sendable {
     private let file: OutputFile
     private let option = "--histogram-log"
     /// The first write that failed; the run goes on, and reports it at the end (exit 73).
-    private let state = Mutex<(headerWritten: Bool, failure: ToolFailure?)>((false, nil))
+    private let state = Locked<(headerWritten: Bool, failure: ToolFailure?)>((false, nil))
 
     private init(file: OutputFile) { self.file = file }
 

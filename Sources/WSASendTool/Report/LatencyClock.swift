@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import Locking
 import Winsock
 
 /// The clock every mode times its calls with: the CPU's `TickCounter` where the
@@ -118,7 +118,7 @@ public struct LatencyClock: Sendable {
 /// the rest of the run.
 private final class Calibration: Sendable {
     let origin: (ticks: UInt64, nanoseconds: UInt64)
-    private let measured = Mutex<Double?>(nil)
+    private let measured = Locked<Double?>(nil)
 
     init(origin: (ticks: UInt64, nanoseconds: UInt64)) { self.origin = origin }
 

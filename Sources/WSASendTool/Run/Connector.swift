@@ -18,14 +18,18 @@ struct Connector {
     let plan: RunPlan
     let control: RunControl
 
-    /// Resolves the target with getaddrinfo.
+    /// Resolves the target with getaddrinfo, in a wait that the run's stop (SIGINT) or `interrupted`
+    /// (the REPL's Ctrl-C) ends at once (`NameLookup`).
     ///
-    /// - Returns: The addresses to try in order, or a failure with exit status 68.
-    func resolve(_ target: Target) -> Result<[SocketAddress], ToolFailure> {
-        do {
-            return .success(try SocketAddress.resolve(host: target.host, port: target.port, type: plan.socketType))
-        } catch {
-            return .failure(.unresolvedHost(target.host, error))
+    /// - Returns: The addresses to try in order (none when the run stopped first), or a failure with exit
+    ///   status 68.
+    func resolve(_ target: Target, interrupted: () -> Bool = { false }) -> Result<[SocketAddress], ToolFailure> {
+        switch NameLookup.resolve(
+            host: target.host, port: target.port, type: plan.socketType, control: control, interrupted: interrupted)
+        {
+        case .resolved(let addresses): return .success(addresses)
+        case .failed(let error): return .failure(.unresolvedHost(target.host, error))
+        case .stopped: return .success([])
         }
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 import Winsock
 
 /// Where one sending thread leaves its interval figures for the watcher (`--json-stream`,
@@ -13,7 +13,7 @@ final class IntervalLane: Sendable {
         var counters = CallCounters()
     }
 
-    private let deposit = Mutex(Deposit())
+    private let deposit = Locked(Deposit())
 
     /// The sending thread's side: adds `latency` (its values since its last cut) and replaces the counters.
     func deposit(_ latency: LatencyRecorder, counters: CallCounters) {

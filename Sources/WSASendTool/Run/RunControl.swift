@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 import Winsock
 
@@ -25,7 +26,7 @@ public final class RunControl: Sendable {
     private let reason = Atomic<UInt8>(Reason.running.rawValue)
     /// The number of the signal that interrupted the run; 0 before one did.
     private let signalNumber = Atomic<Int32>(0)
-    private let sockets = Mutex<Set<SOCKET>>([])
+    private let sockets = Locked<Set<SOCKET>>([])
     private let keepsFinishedSockets = Atomic<Bool>(false)
     /// Readable once the run is stopping (-1 if the pipe could not be made: waits then rely on EINTR).
     let stopDescriptor: Int32

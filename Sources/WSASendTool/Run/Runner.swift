@@ -133,6 +133,7 @@ public struct Runner: Sendable {
         report.connections.reserveCapacity(plan.connections)
         switch plan.endpoint {
         case .connect(let target):
+            // No addresses when the run stopped while resolving: the loop below then makes no attempt.
             let addresses: [SocketAddress]
             switch connector.resolve(target) {
             case .success(let resolved): addresses = resolved

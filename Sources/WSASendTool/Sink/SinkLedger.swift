@@ -1,10 +1,11 @@
+import Locking
 import Synchronization
 import Winsock
 
 /// The sink's finished connections, shared between the receiving threads and whoever watches the sink
 /// (the report at the end, the demo after each step).
 public final class SinkLedger: Sendable {
-    private let finished = Mutex<[SinkConnectionReport]>([])
+    private let finished = Locked<[SinkConnectionReport]>([])
     /// Bytes received so far on every connection, for progress lines and `--idle`.
     let bytes = Atomic<UInt64>(0)
     /// When the last byte arrived (monotonic ns), 0 before the first.

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 import Winsock
 
 /// `wsasend sink`: binds, then receives TCP connections concurrently (one thread each) or UDP datagrams,
@@ -98,7 +98,7 @@ public struct SinkServer: Sendable {
         let sequential = output != nil || plan.once
         var threads: [WorkerThread] = []
         var index = 0
-        let fileError = Mutex<SystemFileError?>(nil)
+        let fileError = Locked<SystemFileError?>(nil)
         while !control.isStopping {
             if SocketOptions.wait(listener, for: POLLRDNORM, until: nil, control: control) == .stopped { break }
             var storage = sockaddr_storage()

@@ -34,6 +34,30 @@ final class WorkerThread {
 
     private init(_ thread: pthread_t) { self.thread = thread }
 
+    /// Starts `body` on a thread nobody joins, with `signals` blocked on it from its first instruction
+    /// (they are blocked around its creation, as a new thread takes its creator's mask), so that they keep
+    /// reaching the threads that handle them.
+    ///
+    /// - Returns: false when the system refuses another thread.
+    static func detached(blocking signals: [Int32], _ body: @escaping @Sendable () -> Void) -> Bool {
+        var blocked = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&blocked)
+        for number in signals { sigaddset(&blocked, number) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        guard let thread = start(body) else { return false }
+        thread.detach()
+        return true
+    }
+
+    /// Lets the thread end on its own: nobody joins it.
+    private func detach() {
+        guard !joined else { return }
+        joined = true
+        pthread_detach(thread)
+    }
+
     /// Waits for the thread to end; what it wrote before ending is visible afterwards.
     func join() {
         guard !joined else { return }

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// A completion routine waiting to run on the thread that issued its operation (an APC).

@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 
 /// The one thread that drives every overlapped send of the process.
@@ -22,7 +23,7 @@ final class OverlappedEngine: Sendable {
 
     /// The engine's address once it runs (it is never released), 0 before.
     private static let running = Atomic<UInt>(0)
-    private static let starting = Mutex<Void>(())
+    private static let starting = Locked<Void>(())
 
     /// Starts the engine unless it runs: 0, or the WSA code of what it lacked (WSAEMFILE when the
     /// process or the system is out of descriptors for its wake-up eventfd, WSAENOBUFS when memory or

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The one ordered queue that every send on a socket passes through, so that sends reach the transport

@@ -1,5 +1,6 @@
 import CWinsock
 import Glibc
+import Locking
 
 /// Live objects (sockets, events) by handle, without hashing: a handle packs a slot index and the slot's
 /// generation, so a lookup is one array access under one of 64 shard locks, and a stale handle (its

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The library's global state: the WSAStartup count and the socket table.

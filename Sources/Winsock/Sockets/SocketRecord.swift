@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 
 /// One open socket of the table: its Linux descriptor and the Winsock state Linux does not keep.
@@ -33,7 +34,7 @@ final class SocketRecord: @unchecked Sendable {
     let receiveShutDown = Atomic<Bool>(false)
     /// The peer's address as shutdown found it: Linux forgets it once both directions are closed, while
     /// Windows' getpeername goes on answering.
-    let rememberedPeer = Mutex<PeerAddress?>(nil)
+    let rememberedPeer = Locked<PeerAddress?>(nil)
     /// closesocket (or the last WSACleanup) removed the socket from the table.
     let closed = Atomic<Bool>(false)
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).

@@ -1,5 +1,6 @@
 import CWinsock
 import Glibc
+import Locking
 import Synchronization
 
 /// What the library keeps per thread, in five named parts behind the one thread-local pointer: the

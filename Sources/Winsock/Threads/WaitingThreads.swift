@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// The threads blocked until something happens to an object (an event is set, a socket completes a

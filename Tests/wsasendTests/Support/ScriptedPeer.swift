@@ -1,14 +1,17 @@
 import Foundation
 import Glibc
+import Locking
 import Synchronization
 
-/// A loopback listener written in the test that accepts any number of connections and treats each the
-/// same way: reads it to the end, holds it without reading (so that the sender blocks), or resets it
-/// (SO_LINGER 0) once a number of bytes arrived. What each connection carried so far can be read at any
-/// time, in accept order.
+/// The tests' one peer, written in the test and independent of the tool: a loopback listener that accepts
+/// any number of connections and treats each the same way: reads it to the end, echoes it, holds it
+/// without reading (so that the sender blocks), or resets it (SO_LINGER 0) once a number of bytes arrived.
+/// What each connection carried so far can be read at any time, in accept order.
 final class ScriptedPeer: Sendable {
     enum Behaviour: Sendable {
         case read
+        /// Reads, and sends every byte back (the REPL's recv).
+        case echo
         case hold
         case reset(afterBytes: Int)
         /// Holds the first connection it accepts and reads the others.
@@ -18,19 +21,21 @@ final class ScriptedPeer: Sendable {
     let port: UInt16
     private let listener: Int32
     private let behaviour: Behaviour
-    private let streams = ThreadLocked<[Data]>([])
+    private let streams = Locked<[Data]>([])
     /// When each connection saw its end of stream (seconds since the peer started), in accept order.
-    private let ends = ThreadLocked<[Double?]>([])
+    private let ends = Locked<[Double?]>([])
     private let stopped = Atomic<Bool>(false)
     private let started = Date()
 
-    init(_ behaviour: Behaviour) throws {
+    /// `receiveBuffer` sets SO_RCVBUF on the listener, which accepted connections inherit: a small one
+    /// (with `.hold`) makes overlapped sends pend soon.
+    init(_ behaviour: Behaviour, receiveBuffer: Int32? = nil) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ToolTestError("socket: \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let fd = try Loopback.socket(SOCK_STREAM)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = Loopback.address()
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -78,7 +83,7 @@ final class ScriptedPeer: Sendable {
         switch behaviour {
         case .hold: holds = true
         case .holdFirst: holds = index == 0
-        case .read, .reset: holds = false
+        case .read, .echo, .reset: holds = false
         }
         if holds {
             while !stopped.load(ordering: .relaxed) { usleep(10_000) }
@@ -91,6 +96,9 @@ final class ScriptedPeer: Sendable {
             if count <= 0 { break }
             total += count
             streams.withLock { $0[index].append(contentsOf: buffer[..<count]) }
+            if case .echo = behaviour {
+                _ = buffer.withUnsafeBytes { send(connection, $0.baseAddress, count, Int32(MSG_NOSIGNAL)) }
+            }
             if case .reset(let limit) = behaviour, total >= limit {
                 var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
                 setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
@@ -118,23 +126,33 @@ final class ScriptedPeer: Sendable {
     }
 
     /// Waits until `count` connections were accepted; false on timeout.
-    func waitForConnections(_ count: Int, timeout: Double = 30) -> Bool {
+    func waitForConnections(_ count: Int = 1, timeout: Double = 30) -> Bool {
         wait(timeout: timeout) { $0.count >= count }
     }
-}
 
-/// A value behind a pthread mutex (NSLock), for the peer's server threads: ThreadSanitizer sees the
-/// pthread calls, while Synchronization.Mutex's futex is invisible to it on Linux and its guarded
-/// accesses are reported as races.
-final class ThreadLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+    /// Everything the first connection carried, once it reached its end of stream; nil on timeout.
+    func bytes(timeout: Double = 30) -> Data? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let first = ends.withLock { $0.first ?? nil }
+            if first != nil { return received.first }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return nil
+    }
 
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+    /// A loopback port with nothing listening on it: bound to learn a free number, then closed.
+    static func closedPort() throws -> UInt16 {
+        let fd = try Loopback.socket(SOCK_STREAM)
+        defer { close(fd) }
+        var address = Loopback.address()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
+            }
+        }
+        guard status == 0 else { throw ToolTestError("bind: \(errno)") }
+        return UInt16(bigEndian: address.sin_port)
     }
 }
