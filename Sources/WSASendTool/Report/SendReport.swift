@@ -5,9 +5,18 @@ import Winsock
 public struct ConnectionReport: Sendable {
     public var index: Int
     /// The local address ("127.0.0.1:53422"), when the socket was bound.
-    public var local: String?
+    public var local: String? {
+        get { localAddress?.description }
+        set { localAddress = newValue.map(ReportAddress.text) }
+    }
     /// The peer's address.
-    public var remote: String?
+    public var remote: String? {
+        get { remoteAddress?.description }
+        set { remoteAddress = newValue.map(ReportAddress.text) }
+    }
+    /// The two addresses as kept: compactly, printed when the report is (see `ReportAddress`).
+    var localAddress: ReportAddress?
+    var remoteAddress: ReportAddress?
     /// Time to connect (or, with `--listen`, to accept), in nanoseconds.
     public var connectNanoseconds: UInt64?
     public var counters = CallCounters()

@@ -24,8 +24,8 @@ struct MadeConnections {
 
     private static func connectionReport(_ attempt: ConnectionAttempt) -> ConnectionReport {
         var connection = ConnectionReport(index: attempt.index)
-        connection.local = attempt.local?.description
-        connection.remote = attempt.remote?.description
+        connection.localAddress = attempt.local.map(ReportAddress.init)
+        connection.remoteAddress = attempt.remote.map(ReportAddress.init)
         connection.connectNanoseconds = attempt.connectNanoseconds
         connection.error = attempt.error
         connection.connectFailed = attempt.handle == nil

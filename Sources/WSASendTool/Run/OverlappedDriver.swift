@@ -90,11 +90,18 @@ final class OverlappedRun {
         }
     }
 
-    deinit {
+    deinit { releaseSlots() }
+
+    /// Closes the slots' events and frees the slots (their WSAOVERLAPPED and WSABUF arrays), once no call
+    /// is in flight. `execute` does it before it makes the result's per-connection arrays, so that the
+    /// run's peak memory never holds both (with 10,000 connections the slots and events are about 3 MB,
+    /// the arrays about 1.4 MB).
+    private func releaseSlots() {
         for connection in connections {
             for slot in connection.slots where slot.overlapped.pointee.hEvent != nil && !routines {
                 _ = WSACloseEvent(slot.overlapped.pointee.hEvent)
             }
+            connection.slots = []
         }
     }
 
@@ -115,6 +122,8 @@ final class OverlappedRun {
         }
         latencies.flush(into: &latency)
         cuts?.finish(&latency, counters: runningCounters(pendingAsCode: false))
+        // Nothing is in flight any more (the loop ends only then, and a failed setup posted nothing).
+        releaseSlots()
         var result = DriveResult(
             counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
         result.latency = latency

@@ -8,8 +8,10 @@ import Glibc
 /// count; a datagram socket sends one operation per sendmsg. Pure bookkeeping apart from `complete`
 /// (EngineBookkeepingTests script it).
 final class SendBatch {
-    /// Taken from the socket's queue, oldest first; the head may be partly sent.
-    let operations = RingBuffer<OperationRef>(capacity: 4)
+    /// Taken from the socket's queue, oldest first; the head may be partly sent. Like the iovecs, it
+    /// starts small (one is made per socket that sends overlapped) and grows once to what the socket
+    /// keeps outstanding, then stays.
+    let operations = RingBuffer<OperationRef>(capacity: 2)
     /// The iovecs and message of the sendmsg, on the heap: with io_uring the kernel reads them after the
     /// submitting call returns.
     @exclusivity(unchecked) private(set) var iov: UnsafeMutablePointer<iovec>
@@ -19,7 +21,7 @@ final class SendBatch {
     @exclusivity(unchecked) private(set) var flags: Int32 = 0
 
     init() {
-        iovCapacity = 8
+        iovCapacity = 2
         iov = .allocate(capacity: iovCapacity)
         message = .allocate(capacity: 1)
         message.initialize(to: msghdr())

@@ -46,7 +46,10 @@ final class SendQueue: Sendable {
     }
 
     private struct Entries {
-        let queue = RingBuffer<Entry>()
+        /// Two places to start: most sockets never queue anything (an uncontended send takes the
+        /// transmitter without it), and a busy one grows the ring once to its high-water mark, so a
+        /// small start costs memory per socket nothing and each call nothing.
+        let queue = RingBuffer<Entry>(capacity: 2)
         var closed = false
     }
 

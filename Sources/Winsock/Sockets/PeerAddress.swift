@@ -14,4 +14,9 @@ struct PeerAddress: Sendable {
         }
         return result == 0 ? address : nil
     }
+
+    /// The address's bytes, `length` of them.
+    var bytes: [UInt8] {
+        withUnsafeBytes(of: storage) { Array($0.prefix(min(Int(length), MemoryLayout<sockaddr_storage>.size))) }
+    }
 }

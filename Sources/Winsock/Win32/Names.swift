@@ -41,8 +41,9 @@ private func socketName(
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(record.fd, $0, &length) }
     }
     if result == -ENOTCONN && peer, let remembered = record.rememberedPeer.withLock({ $0 }) {
-        storage = remembered.storage
-        length = remembered.length
+        storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: remembered) }
+        length = socklen_t(remembered.count)
     } else if result < 0 {
         return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other)))
     } else if !peer && (record.family == AF_INET || record.family == AF_INET6) && SocketRecord.port(of: storage) == 0 {
