@@ -105,23 +105,15 @@ public struct LatencyRecorder: Sendable {
         recorded = histogram
     }
 
-    /// Adds another recorder's values; an empty recorder takes the other's unit.
+    /// Adds another recorder's values; an empty recorder takes the other's values whole (its unit and
+    /// its counts array, shared until either records again).
     public mutating func merge(_ other: LatencyRecorder) {
-        guard let theirs = other.recorded, theirs.totalCount > 0 else { return }
-        guard var histogram = recorded, histogram.totalCount > 0 else {
+        guard other.count > 0 else { return }
+        guard count > 0 else {
             self = other
             return
         }
-        precondition(unit == other.unit, "latencies of one run are recorded in one unit")
-        recorded = nil
-        if theirs.highestTrackableValue > histogram.highestTrackableValue {
-            histogram = Self.widened(histogram, toHold: theirs.highestTrackableValue, limit: highestTrackable)
-        }
-        histogram.add(theirs)
-        recorded = histogram
-        smallest = min(smallest, other.smallest)
-        largest = max(largest, other.largest)
-        total &+= other.total
+        absorb(other)
     }
 
     /// Adds `other`'s values, always into this recorder's own counts: unlike `merge`, an empty recorder
