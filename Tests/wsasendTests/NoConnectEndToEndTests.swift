@@ -24,6 +24,23 @@ struct NoConnectEndToEndTests {
         #expect(received.allSatisfy { $0 == expected }, "sizes \(received.map(\.count))")
     }
 
+    @Test(
+        "-v names the call: each --no-connect line says WSASendTo, in a non-overlapped and an overlapped mode",
+        arguments: ["blocking", "event"])
+    func verboseLinesNameWSASendTo(mode: String) throws {
+        let receiver = try PythonUDPReceiver(datagrams: 3)
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(receiver.port)", "--udp", "--no-connect", "--buffers", "1x100", "--count", "3", "-v",
+                "--mode", mode,
+            ])
+        _ = try receiver.finish()
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let callLines = sender.stdout.split(separator: "\n").filter { $0.contains("WSASend") }
+        #expect(callLines.count == 3, "\(sender.stdout)")
+        #expect(callLines.allSatisfy { $0.contains("WSASendTo = ") }, "\(sender.stdout)")
+    }
+
     @Test("--no-connect without --udp is a usage error (64) with one line on standard error")
     func needsUDP() throws {
         let outcome = try Tool.run(["127.0.0.1:9", "--no-connect"])

@@ -5,7 +5,7 @@ import Winsock
 public enum CallLine {
     /// One call's line.
     ///
-    /// - Parameter function: The call's name: WSASend, or WSASendTo for the REPL's `sendto`.
+    /// - Parameter function: The call's name: WSASend, or WSASendTo for `--no-connect` and the REPL's `sendto`.
     public static func text(
         status: Int32, code: Int32, sent: DWORD, offered: UInt64, nanoseconds: UInt64, function: String = "WSASend"
     ) -> String {
@@ -22,8 +22,11 @@ public enum CallLine {
     }
 
     /// An overlapped call that completed: the spec's example prints "Wrote 4096 bytes".
-    public static func completed(_ bytes: UInt64, immediate: Bool, nanoseconds: UInt64) -> String {
-        let how = immediate ? "WSASend = 0, completed immediately" : "WSASend = SOCKET_ERROR, WSA_IO_PENDING (997)"
+    public static func completed(
+        _ bytes: UInt64, immediate: Bool, nanoseconds: UInt64, function: String = "WSASend"
+    ) -> String {
+        let how =
+            immediate ? "\(function) = 0, completed immediately" : "\(function) = SOCKET_ERROR, WSA_IO_PENDING (997)"
         return "Wrote \(bytes) bytes: \(how), \(Units.duration(Double(nanoseconds)))"
     }
 

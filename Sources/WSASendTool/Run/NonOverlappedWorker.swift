@@ -215,7 +215,9 @@ struct NonOverlappedWorker: Sendable {
 
     /// The `-v` line, prefixed with the connection's index when there are several.
     private func line(status: Int32, code: Int32, sent: DWORD, offered: UInt64, _ nanoseconds: UInt64) -> String {
-        let text = CallLine.text(status: status, code: code, sent: sent, offered: offered, nanoseconds: nanoseconds)
+        let text = CallLine.text(
+            status: status, code: code, sent: sent, offered: offered, nanoseconds: nanoseconds,
+            function: context.destinationBox == nil ? "WSASend" : "WSASendTo")
         return context.plan.connections > 1 ? "[\(index)] " + text : text
     }
 }

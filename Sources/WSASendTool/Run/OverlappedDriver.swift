@@ -320,7 +320,9 @@ final class OverlappedRun {
             if let lines = verboseLines {
                 lines(
                     prefix(connection)
-                        + CallLine.completed(slot.bytes, immediate: slot.immediate, nanoseconds: nanoseconds(elapsed))
+                        + CallLine.completed(
+                            slot.bytes, immediate: slot.immediate, nanoseconds: nanoseconds(elapsed),
+                            function: context.destinationBox == nil ? "WSASend" : "WSASendTo")
                 )
             }
             return
@@ -355,7 +357,8 @@ final class OverlappedRun {
             lines(
                 prefix(connection)
                     + CallLine.text(
-                        status: SOCKET_ERROR, code: code, sent: 0, offered: offered, nanoseconds: nanoseconds(elapsed)))
+                        status: SOCKET_ERROR, code: code, sent: 0, offered: offered, nanoseconds: nanoseconds(elapsed),
+                        function: context.destinationBox == nil ? "WSASend" : "WSASendTo"))
         }
     }
 
