@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -11,5 +12,9 @@ __thread void *cwinsock_thread_context __attribute__((tls_model("initial-exec"))
 int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
     return accept4(fd, address, (socklen_t *)length, flags);
 }
+
+static pthread_mutex_t cwinsock_engine_start = PTHREAD_MUTEX_INITIALIZER;
+void cwinsock_engine_start_lock(void) { pthread_mutex_lock(&cwinsock_engine_start); }
+void cwinsock_engine_start_unlock(void) { pthread_mutex_unlock(&cwinsock_engine_start); }
 
 int cwinsock_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }

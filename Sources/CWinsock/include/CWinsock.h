@@ -108,6 +108,10 @@ static inline void cwinsock_store_pointer(void **slot, void *value) { __atomic_s
 struct sockaddr;
 int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
 /// A non-blocking, close-on-exec eventfd.
+/// Serialises the overlapped engine's start: a mutex in static storage, initialised at load (no lazy
+/// Swift global, no zero-sized guarded value), which ThreadSanitizer sees as the one ordering it is.
+void cwinsock_engine_start_lock(void);
+void cwinsock_engine_start_unlock(void);
 int cwinsock_eventfd(void);
 struct msghdr;
 /// sendmsg as the bare system call, inline: glibc's wrapper is a thread-cancellation point, and its

@@ -23,21 +23,20 @@ final class OverlappedEngine: Sendable {
 
     /// The engine's address once it runs (it is never released), 0 before.
     private static let running = Atomic<UInt>(0)
-    private static let starting = Locked<Void>(())
 
     /// Starts the engine unless it runs: 0, or the WSA code of what it lacked (WSAEMFILE when the
     /// process or the system is out of descriptors for its wake-up eventfd, WSAENOBUFS when memory or
     /// threads ran out). A failed start leaves nothing behind, so a later call may try again.
     static func start() -> Int32 {
         if running.load(ordering: .acquiring) != 0 { return 0 }
-        return starting.withLock { _ in
-            if running.load(ordering: .acquiring) != 0 { return 0 }
-            switch OverlappedEngine.make() {
-            case .success(let engine):
-                running.store(UInt(bitPattern: Unmanaged.passRetained(engine).toOpaque()), ordering: .releasing)
-                return 0
-            case .failure(let failure): return failure.code
-            }
+        cwinsock_engine_start_lock()
+        defer { cwinsock_engine_start_unlock() }
+        if running.load(ordering: .acquiring) != 0 { return 0 }
+        switch OverlappedEngine.make() {
+        case .success(let engine):
+            running.store(UInt(bitPattern: Unmanaged.passRetained(engine).toOpaque()), ordering: .releasing)
+            return 0
+        case .failure(let failure): return failure.code
         }
     }
 
