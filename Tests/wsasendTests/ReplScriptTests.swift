@@ -132,7 +132,11 @@ struct ReplScriptTests {
         defer { close(holder) }
         let tool = try Background(["repl"], stdin: fifo)
         _ = "settings\n".withCString { write(holder, $0, 9) }
-        Thread.sleep(forTimeInterval: 0.5)
+        // Interrupted once the line has been answered (so that the read that follows is the one waiting),
+        // not after a fixed sleep, which a slow start (under a sanitizer) outlasted.
+        let deadline = Date().addingTimeInterval(20)
+        while !tool.stdout.hasPrefix("buffers") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
         tool.interrupt()
         let outcome = try tool.finish(timeout: 10)
         #expect(outcome.status == 130)
