@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import shlex
 import signal
 import subprocess
 import sys
@@ -468,12 +469,12 @@ def sigint_waiting(ctx):
 SILENT_NAME = "unanswered.wsasend.test"
 
 
-def sigint_resolving(ctx, mode_arguments):
+def sigint_resolving(ctx, arguments):
     if needs_nft():
         return "skip: " + needs_nft()
     ctx.hosts.clear_damage()
     ctx.hosts.silent_nameserver()
-    sender = Sender(ctx.hosts, [f"{SILENT_NAME}:9", *mode_arguments], timeout=90).start()
+    sender = Sender(ctx.hosts, arguments, timeout=90).start()
     time.sleep(1.5)
     check(sender.process.poll() is None, "wsasend ended before the signal: the lookup did not wait on the nameserver")
     signalled = time.monotonic()
@@ -483,17 +484,95 @@ def sigint_resolving(ctx, mode_arguments):
     check(sender.status == 130, f"exit {sender.status}, expected 130: {sender.stderr[:300]}")
     check(sender.report.get("interrupted") is True, "the JSON report does not say it was interrupted")
     check(after < 2, f"took {after:.1f} s to stop after the signal: getaddrinfo was not given up")
-    calls = sender.report["summary"]["calls"]
-    check(calls == 0, f"{calls} calls reported for a name that never resolved")
-    return f"partial JSON report (0 calls), interrupted, exit 130 {after:.2f} s after the signal"
+    summary = sender.report.get("summary") or {}
+    if "calls" in summary:
+        calls = summary["calls"]
+        check(calls == 0, f"{calls} calls reported for a name that never resolved")
+        return f"partial JSON report (0 calls), interrupted, exit 130 {after:.2f} s after the signal"
+    received = summary.get("bytes_received")
+    check(received == 0, f"the sink reports {received} bytes for a name that never resolved")
+    return f"the sink's JSON report (0 bytes), interrupted, exit 130 {after:.2f} s after the signal"
 
 
-for label, mode_arguments in {"blocking": ["--mode", "blocking"],
-                              "event, 4 connections": ["--mode", "event", "--connections", "4"]}.items():
+for label, arguments in {
+        "blocking": [f"{SILENT_NAME}:9", "--mode", "blocking"],
+        "event, 4 connections": [f"{SILENT_NAME}:9", "--mode", "event", "--connections", "4"],
+        "--listen": ["--listen", f"{SILENT_NAME}:0"],
+        "sink": ["sink", f"{SILENT_NAME}:0"]}.items():
     fault(f"SIGINT while resolving the name, {label}",
           "getaddrinfo waits on a nameserver whose packets are dropped (resolver timeout 30 s, 2 attempts): "
           "the partial report, exit 130, within 2 s of the signal")(
-        lambda ctx, mode_arguments=mode_arguments: sigint_resolving(ctx, mode_arguments))
+        lambda ctx, arguments=arguments: sigint_resolving(ctx, arguments))
+
+
+class Terminal:
+    """A program on a tmux terminal of its own (its own server socket, `-L`), on the sender's host: Ctrl-C
+    typed there reaches it as a person's would. The shell around it prints its exit status and keeps the
+    pane open, so that both can be read."""
+
+    def __init__(self, hosts, argv):
+        self.server = f"wsfault-{os.getpid()}"
+        script = 'trap : INT; "$@"; echo "wsasend exited with $?"; exec sleep 120'
+        words = ["sh", "-c", script, "sh", "env", "INPUTRC=/dev/null", "TERM=xterm",
+                 f"XDG_STATE_HOME={tempfile.mkdtemp()}", *hosts.on_sender(argv)]
+        self.tmux("new-session", "-d", "-x", "120", "-y", "40", " ".join(shlex.quote(w) for w in words))
+
+    def tmux(self, *arguments):
+        return subprocess.run(["tmux", "-L", self.server, *arguments], check=True, capture_output=True,
+                              text=True, timeout=10).stdout
+
+    def type(self, text):
+        self.tmux("send-keys", "-l", text)
+
+    def wait_for(self, text, timeout=10):
+        """The screen once it holds `text`; a Failure after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.tmux("capture-pane", "-p")
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise Failure(f"the terminal never showed {text!r}: {screen.strip()[-400:]!r}")
+            time.sleep(0.02)
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.server, "kill-server"], capture_output=True)
+
+
+@fault("Ctrl-C during the REPL's connect NAME:PORT lookup",
+       "getaddrinfo waits on a silent nameserver: Ctrl-C ends the lookup within 2 s, not the session, "
+       "which goes on and ends with exit 0")
+def repl_interrupt_resolving(ctx):
+    if needs_nft():
+        return "skip: " + needs_nft()
+    if not shutil.which("tmux"):
+        return "skip: tmux is not installed: make test-deps installs it"
+    ctx.hosts.clear_damage()
+    ctx.hosts.silent_nameserver()
+    terminal = Terminal(ctx.hosts, [WSASEND, "repl"])
+    try:
+        terminal.wait_for("(not connected) blocking>")
+        terminal.type(f"connect {SILENT_NAME}:9\n")
+        # The lookup waits for up to a minute; the line's echo shows the command was read.
+        terminal.wait_for(f"connect {SILENT_NAME}:9\n")
+        time.sleep(1.5)
+        screen = terminal.tmux("capture-pane", "-p")
+        check("interrupted" not in screen and "cannot" not in screen,
+              f"the connect ended before Ctrl-C: {screen.strip()[-300:]!r}")
+        pressed = time.monotonic()
+        terminal.tmux("send-keys", "C-c")
+        terminal.wait_for(f"connect to {SILENT_NAME}:9 interrupted", timeout=30)
+        after = time.monotonic() - pressed
+        check(after < 2, f"took {after:.1f} s to end the lookup after Ctrl-C")
+        terminal.type("settings\n")
+        terminal.wait_for("outstanding 1")
+        terminal.tmux("send-keys", "C-d")
+        screen = terminal.wait_for("wsasend exited with ")
+        status = screen.rsplit("wsasend exited with ", 1)[1].split()[0]
+        check(status == "0", f"the session ended with {status}, expected 0 after Ctrl-D")
+    finally:
+        terminal.close()
+    return f"'connect to {SILENT_NAME}:9 interrupted' {after:.2f} s after Ctrl-C; the session went on, exit 0"
 
 
 @fault("the resolver times out (a nameserver that never answers)",

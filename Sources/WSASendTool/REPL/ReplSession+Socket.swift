@@ -77,10 +77,12 @@ extension ReplSession {
         }
         let plan = plan(for: .listen(address), udp: false)
         let listener: SOCKET
-        switch Listener.open(address, type: SOCK_STREAM, control: control) {
+        switch Listener.open(address, type: SOCK_STREAM, control: control, interrupted: interrupt.take) {
         case .success(let (handle, bound)):
             listener = handle
             emit("listening on \(bound) (tcp)")
+        case .failure(.interrupted):
+            return .failure("listen on \(address) interrupted")
         case .failure(let failure):
             return .failure(failure.message)
         }

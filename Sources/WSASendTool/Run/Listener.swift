@@ -7,20 +7,24 @@ enum Listener {
 
     /// Resolves `address`, binds a socket of `type` with SO_REUSEADDR and listens on stream sockets.
     ///
+    /// A name is looked up as the sending side looks up its target (`NameLookup`: on a helper thread,
+    /// waited for in a way a stop ends), so Ctrl-C during a slow lookup ends it at once; `interrupted`
+    /// is asked between slices of that wait (the REPL's Ctrl-C).
+    ///
     /// - Returns: The socket (registered with `control`) and the address it is bound to, or a failure:
-    ///   68 when the host does not resolve, 69 when the address cannot be bound.
+    ///   68 when the host does not resolve, 69 when the address cannot be bound, `.interrupted` when the
+    ///   run stopped during the lookup.
     static func open(
-        _ address: ListenAddress, type: Int32, receiveBuffer: Int32? = nil, control: RunControl
+        _ address: ListenAddress, type: Int32, receiveBuffer: Int32? = nil, control: RunControl,
+        interrupted: () -> Bool = { false }
     ) -> Result<(SOCKET, SocketAddress), ToolFailure> {
         let candidates: [SocketAddress]
-        if let numeric = SocketAddress(numericHost: address.host, port: address.port) {
-            candidates = [numeric]
-        } else {
-            do {
-                candidates = try SocketAddress.resolve(host: address.host, port: address.port, type: type)
-            } catch {
-                return .failure(.unresolvedHost(address.host, error))
-            }
+        switch NameLookup.resolve(
+            host: address.host, port: address.port, type: type, control: control, interrupted: interrupted)
+        {
+        case .resolved(let addresses): candidates = addresses
+        case .failed(let error): return .failure(.unresolvedHost(address.host, error))
+        case .stopped: return .failure(.interrupted)
         }
         var lastCode = WSAEADDRNOTAVAIL
         for candidate in candidates {

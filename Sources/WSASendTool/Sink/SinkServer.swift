@@ -53,7 +53,10 @@ public struct SinkServer: Sendable {
         switch Listener.open(plan.address, type: type, receiveBuffer: buffer, control: control) {
         case .success(let opened): (listener, bound) = opened
         case .failure(let failure):
-            report.failure = failure
+            // A signal during the lookup ends the sink as a signal does: its (empty) report, 128+N.
+            report.failure = control.wasInterrupted ? nil : failure
+            report.interrupted = control.wasInterrupted
+            report.stopSignal = control.interruption ?? .interrupt
             return report
         }
         report.host = bound.host
