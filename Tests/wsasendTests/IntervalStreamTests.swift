@@ -112,15 +112,19 @@ struct IntervalStreamTests {
         "HdrHistogram's Python HistogramLogReader reads --histogram-log: its intervals hold the report's histogram",
         .enabled(
             if: PythonPackages.has("hdrh"), "the hdrhistogram package is not installed (make test-deps installs it)"),
-        arguments: ["blocking", "event"])
-    func logReadsInPython(mode: String) throws {
+        arguments: [
+            ["--mode", "blocking"], ["--mode", "event"],
+            // With --rate, lines tagged "scheduled" hold the latency from the schedule.
+            ["--mode", "event", "--rate", "40M", "--buffers", "1x16K"],
+            ["--mode", "blocking", "--rate", "40M", "--buffers", "1x16K"],
+        ])
+    func logReadsInPython(arguments: [String]) throws {
         let sink = try Background(["sink", "0"])
         let port = try sink.listeningPort()
         let log = TemporaryFile()
-        let outcome = try Tool.run([
-            "127.0.0.1:\(port)", "--duration", "1s", "--interval", "200ms", "--mode", mode, "--histogram-log",
-            log.path, "--json",
-        ])
+        let outcome = try Tool.run(
+            ["127.0.0.1:\(port)", "--duration", "1s", "--interval", "200ms", "--histogram-log", log.path, "--json"]
+                + arguments)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let text = try String(contentsOf: log.url, encoding: .utf8)
         let lines = text.split(separator: "\n")
@@ -131,6 +135,8 @@ struct IntervalStreamTests {
         let report = TemporaryFile(bytes: outcome.stdoutData)
         let check = try PythonPackages.run("hdr_log_check.py", [log.path, report.path])
         #expect(check.status == 0, "\(check.output)")
+        let scheduledLines = lines.filter { $0.hasPrefix("Tag=scheduled,") }.count
+        #expect((scheduledLines > 0) == arguments.contains("--rate"), "\(scheduledLines) lines tagged scheduled")
     }
 
     @Test(

@@ -126,7 +126,7 @@ public struct SendOptions: ParsableArguments, Sendable {
 
     @Flag(
         help:
-            "Print NDJSON on standard output as the run goes: one object per --interval (default 1s), then the report on the last line."
+            "Print NDJSON on standard output as the run goes: one object per --interval (default 1s; with --rate, latency from the schedule too), then the report on the last line."
     )
     public var jsonStream = false
 

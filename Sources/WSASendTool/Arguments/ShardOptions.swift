@@ -37,7 +37,7 @@ public struct ShardOptions: ParsableArguments, Sendable {
 
     @Option(
         help: ArgumentHelp(
-            "Write one latency histogram per --interval (default 1s) to this file in HdrHistogram's interval log format.",
+            "Write one latency histogram per --interval (default 1s) to this file in HdrHistogram's interval log format (with --rate, a second one tagged scheduled).",
             valueName: "file"),
         completion: .file())
     public var histogramLog: String?

@@ -16,6 +16,11 @@ import Locking
 /// largest latency in milliseconds (HdrHistogram's default unit ratio for nanosecond values), and its
 /// histogram of nanoseconds in the V2 compressed encoding, base64, as the JSON report carries it. The
 /// intervals' histograms add up to the report's.
+///
+/// With `--rate`, each interval has a second line tagged `scheduled` (the log format's `Tag=NAME,` prefix,
+/// which HdrHistogram's log readers hand back as the histogram's tag): the latencies from the schedule
+/// of the buffer sets that ended in the interval, adding up to the report's `scheduled_latency_histogram`.
+/// The untagged lines stay the per-call latencies, so a reader that ignores tags reads what it did before.
 public final class HistogramLog: Sendable {
     private let file: OutputFile
     private let option = "--histogram-log"
@@ -41,6 +46,10 @@ public final class HistogramLog: Sendable {
             var text = state.headerWritten ? "" : Self.header(startedAt: interval.runStartedAt)
             state.headerWritten = true
             text += Self.line(interval)
+            if let scheduled = interval.scheduled {
+                text +=
+                    "Tag=\(Self.scheduledTag)," + Self.line(interval, latency: scheduled.latency, scheduled.histogram)
+            }
             var bytes = Array(text.utf8)
             let result = bytes.withUnsafeMutableBytes { file.write(UnsafeRawBufferPointer($0)) }
             if case .failure(let error) = result {
@@ -62,13 +71,23 @@ public final class HistogramLog: Sendable {
             + "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
     }
 
-    /// One interval: start and length in seconds, max in milliseconds, the encoded histogram. An interval
-    /// with no timed call has an empty histogram (its line keeps the log's intervals contiguous).
+    /// The tag of the lines of latencies from the `--rate` schedule.
+    static let scheduledTag = "scheduled"
+
+    /// One interval: start and length in seconds, max in milliseconds, the encoded histogram (the per-call
+    /// latencies unless others are given). An interval with no timed call has an empty histogram (its
+    /// line keeps the log's intervals contiguous).
     static func line(_ interval: IntervalReport) -> String {
+        line(interval, latency: interval.latency, interval.histogram)
+    }
+
+    private static func line(
+        _ interval: IntervalReport, latency: LatencySummary?, _ histogram: Histogram<UInt64>?
+    ) -> String {
         let histogram =
-            interval.histogram
+            histogram
             ?? Histogram<UInt64>(highestTrackableValue: LatencyRecorder.anHour, numberOfSignificantValueDigits: .three)
-        let max = Double(interval.latency?.max ?? 0) / 1e6
+        let max = Double(latency?.max ?? 0) / 1e6
         return "\(seconds(interval.startNanoseconds)),\(seconds(interval.endNanoseconds &- interval.startNanoseconds)),"
             + "\(Units.fixed(max, decimals: 3)),\(HistogramEncoding.base64(histogram))\n"
     }

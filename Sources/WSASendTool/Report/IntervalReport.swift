@@ -20,13 +20,23 @@ public struct IntervalReport: Sendable {
     public var latency: LatencySummary?
     /// The interval's latencies in nanoseconds; nil when no call was timed in it.
     public var histogram: Histogram<UInt64>?
+    /// With `--rate`: the latencies from the schedule of the buffer sets that ended in the interval, as
+    /// the final report's `scheduled_latency_*` figures count them; nil without `--rate`.
+    public var scheduled: ScheduledLatency?
+
+    /// The latency from the `--rate` schedule in one interval.
+    public struct ScheduledLatency: Sendable {
+        public var latency: LatencySummary?
+        /// In nanoseconds; nil when no set ended in the interval.
+        public var histogram: Histogram<UInt64>?
+    }
 
     /// One NDJSON line: `{"event": "interval", ...}`; `merge` skips such lines and reads the report that
     /// follows them.
     public var json: JSONValue {
         let seconds = Double(endNanoseconds &- startNanoseconds) / 1e9
         let rate = seconds > 0 ? Double(counters.bytesSent) / seconds : 0
-        return .object([
+        let fields: [(String, JSONValue)] = [
             ("event", .string(Self.eventName)),
             ("interval", .int(Int64(index))),
             ("start_seconds", .seconds(startNanoseconds)),
@@ -44,7 +54,18 @@ public struct IntervalReport: Sendable {
             ("latency_count", .uint(latency?.count ?? 0)),
             ("latency_seconds", SendReport.latencyJSON(latency)),
             ("latency_histogram", SendReport.histogramJSON(histogram)),
-        ])
+        ]
+        return .object(fields + scheduledJSON)
+    }
+
+    /// With `--rate`: the interval's latency from the schedule, under the final report's names.
+    private var scheduledJSON: [(String, JSONValue)] {
+        guard let scheduled else { return [] }
+        return [
+            ("scheduled_latency_count", .uint(scheduled.latency?.count ?? 0)),
+            ("scheduled_latency_seconds", SendReport.latencyJSON(scheduled.latency)),
+            ("scheduled_latency_histogram", SendReport.histogramJSON(scheduled.histogram)),
+        ]
     }
 
     /// The `event` of an interval line.

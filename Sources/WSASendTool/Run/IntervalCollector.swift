@@ -15,6 +15,9 @@ struct IntervalCollector: Sendable {
     private var start: UInt64
     private var previous = CallCounters()
     private var latency = LatencyRecorder(unit: .latencyClock)
+    private var scheduled = LatencyRecorder(unit: .nanoseconds)
+    /// With `--rate`, the intervals carry the latency from the schedule too.
+    let paced: Bool
 
     /// How long after a boundary the interval is taken: time for a sending thread to reach its next check
     /// (the overlapped driver's waits last up to 50 ms), at most half an interval.
@@ -31,6 +34,7 @@ struct IntervalCollector: Sendable {
         self.startedAt = startedAt
         self.clock = clock
         self.emit = emit
+        paced = plan.rate != nil
         start = started
         lag = min(every / 2, 100 * TimeUnits.nanosecondsPerMillisecond)
     }
@@ -52,19 +56,24 @@ struct IntervalCollector: Sendable {
 
     private mutating func hand(until end: UInt64, last: Bool) {
         var running = CallCounters()
-        for lane in lanes { running.merge(lane.take(into: &latency)) }
+        for lane in lanes { running.merge(lane.take(into: &latency, scheduled: &scheduled)) }
         let counters = running.since(previous)
         previous = running
-        let timed = latency.histogram.totalCount
+        let timed = latency.count + scheduled.count
         defer {
             latency.reset()
+            scheduled.reset()
             start = end
         }
         if last && counters.calls == 0 && timed == 0 && index > 0 { return }
-        let report = IntervalReport(
+        var report = IntervalReport(
             index: index, startNanoseconds: start &- started, endNanoseconds: end &- started, runStartedAt: startedAt,
             counters: counters, latency: latency.summary(clock: clock),
             histogram: latency.nanosecondHistogram(clock: clock))
+        if paced {
+            report.scheduled = .init(
+                latency: scheduled.summary, histogram: scheduled.nanosecondHistogram(clock: nil))
+        }
         index += 1
         emit(report)
     }

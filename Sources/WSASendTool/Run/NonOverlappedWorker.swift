@@ -38,7 +38,7 @@ struct NonOverlappedWorker: Sendable {
             && context.destinationBox == nil
         {
             runWholeSets(&result, limit: limit, deadline: deadline, cuts: &cuts)
-            cuts?.finish(&result.latency, counters: result.counters)
+            cuts?.finish(&result.latency, scheduled: &result.scheduled, counters: result.counters)
             return result
         }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
@@ -60,13 +60,13 @@ struct NonOverlappedWorker: Sendable {
             // Between sets, where every count of the set is made: an interval's counts add up.
             if cuts?.isDue(context.clock.now()) == true {
                 latencies.flush(into: &result.latency)
-                cuts?.cut(&result.latency, counters: result.counters)
+                cuts?.cut(&result.latency, scheduled: &result.scheduled, counters: result.counters)
             }
             pacer?.wait(afterSending: result.counters.bytesSent, deadline: deadline, control: context.control)
         }
         // Not in a `defer`: that would run after `result` is copied out, and the batch would be lost.
         latencies.flush(into: &result.latency)
-        cuts?.finish(&result.latency, counters: result.counters)
+        cuts?.finish(&result.latency, scheduled: &result.scheduled, counters: result.counters)
         return result
     }
 
@@ -128,7 +128,7 @@ struct NonOverlappedWorker: Sendable {
                 }
                 if cuts?.isDue(after) == true {
                     latencies.flush(into: &result.latency)
-                    cuts?.cut(&result.latency, counters: result.counters)
+                    cuts?.cut(&result.latency, scheduled: &result.scheduled, counters: result.counters)
                 }
                 check = min(end, nextLine, cuts?.dueReading ?? .max)
             }

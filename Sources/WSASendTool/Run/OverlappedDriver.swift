@@ -121,7 +121,7 @@ final class OverlappedRun {
             connection.counters.codes.add(WSA_IO_PENDING, count: connection.counters.pending)
         }
         latencies.flush(into: &latency)
-        cuts?.finish(&latency, counters: runningCounters(pendingAsCode: false))
+        cuts?.finish(&latency, scheduled: &scheduled, counters: runningCounters(pendingAsCode: false))
         // Nothing is in flight any more (the loop ends only then, and a failed setup posted nothing).
         releaseSlots()
         var result = DriveResult(
@@ -141,7 +141,7 @@ final class OverlappedRun {
     /// Hands the latencies since the last boundary, and the running counts, to the interval reports.
     private func cut() {
         latencies.flush(into: &latency)
-        cuts?.cut(&latency, counters: runningCounters(pendingAsCode: true))
+        cuts?.cut(&latency, scheduled: &scheduled, counters: runningCounters(pendingAsCode: true))
     }
 
     /// Every connection's counts so far; WSA_IO_PENDING entered in the codes as the run's end enters it
