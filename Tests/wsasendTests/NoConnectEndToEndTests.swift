@@ -36,9 +36,51 @@ struct NoConnectEndToEndTests {
             ])
         _ = try receiver.finish()
         #expect(sender.status == 0, "stderr: \(sender.stderr)")
-        let callLines = sender.stdout.split(separator: "\n").filter { $0.contains("WSASend") }
+        // The call lines, not the report's "socket" line (which names WSASendTo too).
+        let callLines = sender.stdout.split(separator: "\n").filter { $0.contains("WSASend") && $0.contains(" = ") }
         #expect(callLines.count == 3, "\(sender.stdout)")
         #expect(callLines.allSatisfy { $0.contains("WSASendTo = ") }, "\(sender.stdout)")
+    }
+
+    @Test(
+        "The text report says there was no connect: where the datagrams went, with WSASendTo, from the address the first send bound",
+        arguments: ["blocking", "event"])
+    func textSaysNoConnect(mode: String) throws {
+        let receiver = try PythonUDPReceiver(datagrams: 3)
+        let sender = try Tool.run([
+            "127.0.0.1:\(receiver.port)", "--udp", "--no-connect", "--buffers", "1x100", "--count", "3", "--mode", mode,
+        ])
+        _ = try receiver.finish()
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let source = try #require(try receiver.senders().first, "no datagram arrived")
+        #expect(try receiver.senders().allSatisfy { $0 == source })
+        // The system bound the socket to the wildcard address and a port of its choosing; the datagrams
+        // came from that port.
+        let port = try #require(source.split(separator: ":").last)
+        let line = sender.stdout.split(separator: "\n").first { $0.hasPrefix("socket ") }
+        #expect(
+            line?.hasSuffix("no connect: sending to 127.0.0.1:\(receiver.port) with WSASendTo from 0.0.0.0:\(port)")
+                == true, "\(sender.stdout)")
+        #expect(!sender.stdout.contains("connect  ") && !sender.stdout.contains("? ->"), "\(sender.stdout)")
+        // The JSON report's local address is the same one, now that the socket has it.
+        let receiver2 = try PythonUDPReceiver(datagrams: 1)
+        let json = try Tool.run([
+            "127.0.0.1:\(receiver2.port)", "--udp", "--no-connect", "--count", "1", "--mode", mode, "--json",
+        ])
+        _ = try receiver2.finish()
+        let report = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any] ?? [:]
+        let connection = (report["connections"] as? [[String: Any]])?.first ?? [:]
+        let port2 = try #require(try receiver2.senders().first?.split(separator: ":").last)
+        #expect(connection["local"] as? String == "0.0.0.0:\(port2)", "\(connection)")
+    }
+
+    @Test("With nothing sent, the text report says the unconnected socket is not bound yet")
+    func textSaysNotBoundYet() throws {
+        // An empty payload file ends the run before the first send: a socket, and no datagram.
+        let sender = try Tool.run(["127.0.0.1:9", "--udp", "--no-connect", "--file", "/dev/null"])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let expected = "no connect: sending to 127.0.0.1:9 with WSASendTo from no local address (not bound yet"
+        #expect(sender.stdout.contains(expected), "\(sender.stdout)")
     }
 
     @Test("--no-connect without --udp is a usage error (64) with one line on standard error")

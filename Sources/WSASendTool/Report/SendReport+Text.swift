@@ -11,7 +11,11 @@ extension SendReport {
     public var body: String {
         var lines: [String] = []
         let made = connections.filter { !$0.connectFailed }
-        if let connect = connectLine(made) { lines.append(Self.line(listening ? "accept" : "connect", connect)) }
+        if unconnected {
+            lines.append(Self.line("socket", unconnectedLine(made)))
+        } else if let connect = connectLine(made) {
+            lines.append(Self.line(listening ? "accept" : "connect", connect))
+        }
         lines.append(Self.line("calls", callsLine))
         var bytes = "\(Units.grouped(summary.bytesSent)) sent of \(Units.grouped(summary.bytesRequested)) requested"
         if summary.sets > 0 && file == nil { bytes += " (\(Units.count(summary.sets, "buffer set", "buffer sets")))" }
@@ -95,6 +99,17 @@ extension SendReport {
         return
             "\(made.count) connections: min \(Units.duration(Double(times.min() ?? 0))), mean \(Units.duration(mean)), "
             + "max \(Units.duration(Double(times.max() ?? 0)))"
+    }
+
+    /// `--udp --no-connect`: there was no connect to time, so the line says where the datagrams went and
+    /// from which address the system bound the socket at its first send.
+    private func unconnectedLine(_ made: [ConnectionReport]) -> String {
+        let destination = made.first?.remote ?? endpoint
+        guard made.count == 1, let first = made.first else {
+            return "no connect: \(made.count) sockets sending to \(destination) with WSASendTo"
+        }
+        let source = first.local.map { "from \($0)" } ?? "from no local address (not bound yet: nothing was sent)"
+        return "no connect: sending to \(destination) with WSASendTo \(source)"
     }
 
     private var callsLine: String {

@@ -85,6 +85,8 @@ public struct SendReport: Sendable {
     public var scheduledHistogram: Histogram<UInt64>?
     /// What `--drain` found; nil when it was not asked for.
     public var drain: DrainReport?
+    /// `--udp --no-connect`: the sockets were never connected, and every datagram went with WSASendTo.
+    public var unconnected = false
 
     public init(plan: RunPlan) {
         switch plan.endpoint {
@@ -113,6 +115,7 @@ public struct SendReport: Sendable {
         rate = plan.rate
         noDelay = plan.noDelay
         shard = plan.shard
+        unconnected = plan.noConnect
     }
 
     /// Bytes per second over the elapsed time; 0 when nothing was timed.

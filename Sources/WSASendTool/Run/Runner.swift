@@ -91,8 +91,9 @@ public struct Runner: Sendable {
         if plan.reportInterval != nil && events.interval != nil { context.lanes = open.map { _ in IntervalLane() } }
         if plan.noConnect { context.destination = made.destination }
         // TCP connections are observed after their last call (TCP_INFO, --drain): a finished one ends its
-        // stream at once but keeps its socket until then.
-        if plan.transport == .tcp { control.keepFinishedSocketsOpen() }
+        // stream at once but keeps its socket until then. So do --no-connect sockets, whose local address
+        // (bound by their first WSASendTo) the report reads at the end.
+        if plan.transport == .tcp || plan.noConnect { control.keepFinishedSocketsOpen() }
         let intervals = IntervalCollector(
             lanes: context.lanes, plan: plan, events: events, started: started,
             startedAt: report.startedAt ?? WallClock.now(), clock: clock)
@@ -104,6 +105,7 @@ public struct Runner: Sendable {
         supervisor.finish(end: started &+ report.elapsedNanoseconds)
         supervisorThread?.join()
         observeDelivery(open, into: &report)
+        if plan.noConnect { report.noteImplicitBinds(open) }
         for (_, handle) in open { control.release(handle) }
 
         for (position, (index, _)) in open.enumerated() {
