@@ -34,13 +34,10 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         var plan = options.makePlan(stderrIsTerminal: Console.standardError.isTerminal)
+        var idleSentence: String?
         if let shard = try ShardVariables.shard(options.sharding) {
             plan = plan.narrowed(to: shard)
-            if let sentence = plan.idleShardSentence {
-                try IdleShard.report(
-                    plan: plan, sentence: sentence, json: options.json || options.jsonStream,
-                    oneLine: options.jsonStream, quiet: options.quiet)
-            }
+            idleSentence = plan.idleShardSentence
         }
         // Created before connecting: a log that cannot be written stops the run before it starts.
         var histogramLog: HistogramLog?
@@ -54,6 +51,10 @@ struct SendCommand: ParsableCommand {
                 }
                 throw ExitCode(failure.status)
             }
+        }
+        if let idleSentence {
+            try IdleShard.report(
+                plan: plan, sentence: idleSentence, options: options, histogramLog: histogramLog)
         }
         let control = RunControl()
         // A lone run keeps the process to one thread: the signal handlers stop it themselves.
@@ -95,6 +96,7 @@ struct SendCommand: ParsableCommand {
             Console.standardError.line("wsasend: " + failure.message)
             if report.exitStatus == .success { throw ExitCode(failure.status) }
         }
+        histogramLog?.finish(startedAt: report.startedAt ?? WallClock.now())
         if let failure = histogramLog?.failure {
             Console.standardError.line("wsasend: " + failure.message)
             if report.exitStatus == .success { throw ExitCode(failure.status) }

@@ -58,6 +58,21 @@ public final class HistogramLog: Sendable {
         }
     }
 
+    /// Writes the header if no interval did, so that a run that timed nothing (an idle shard, a run that
+    /// never connected) leaves a valid log of no intervals, as HdrHistogram's readers expect, rather than
+    /// an empty file. `startedAt` is the run's start, or now when it never started.
+    public func finish(startedAt: WallClockTime) {
+        state.withLock { state in
+            guard state.failure == nil, !state.headerWritten else { return }
+            state.headerWritten = true
+            var bytes = Array(Self.header(startedAt: startedAt).utf8)
+            let result = bytes.withUnsafeMutableBytes { file.write(UnsafeRawBufferPointer($0)) }
+            if case .failure(let error) = result {
+                state.failure = .unwritableTextFile(option: option, path: file.path, created: true, errno: error.code)
+            }
+        }
+    }
+
     /// The first write that failed, if one did.
     public var failure: ToolFailure? { state.withLock { $0.failure } }
 

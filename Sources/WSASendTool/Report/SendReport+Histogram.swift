@@ -24,4 +24,9 @@ public enum PercentileDistribution {
         histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
         return text
     }
+
+    /// A histogram of no values, for a run that timed no call: its distribution is still the format's.
+    public static var empty: Histogram<UInt64> {
+        Histogram<UInt64>(highestTrackableValue: LatencyRecorder.anHour, numberOfSignificantValueDigits: .three)
+    }
 }
