@@ -166,6 +166,31 @@ struct PeerEndToEndTests {
         #expect(mismatch == nil, "first wrong byte at \(mismatch?.offset ?? -1)")
     }
 
+    @Test(
+        "Non-blocking sets larger than the send buffer: partial sends and waits count each call once, each set once"
+    )
+    func nonBlockingCounts() throws {
+        let peer = try ScriptedPeer(.read, receiveBuffer: 16 * 1024)
+        let setSize = 4 * 256 * 1024
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(peer.port)", "--mode", "nonblocking", "--sndbuf", "64K", "--buffers", "4x256K", "--count",
+                "4", "--json",
+            ])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let summary = try SinkEndToEndTests.summary(SinkEndToEndTests.json(sender.stdout))
+        let count = { (key: String) in summary[key] as? Int ?? -1 }
+        // A 1 MiB set never fits a 64 KiB send buffer: the first call of each set takes part of it.
+        #expect(count("partial") >= 4)
+        #expect(count("sets") == 4)
+        #expect(count("bytes_requested") == 4 * setSize)
+        #expect(count("bytes_sent") == 4 * setSize)
+        let buckets = ["completed_immediately", "would_block", "pending", "failed", "interrupted"].map(count)
+        #expect(buckets.reduce(0, +) == count("calls"), "\(summary)")
+        #expect(count("completed_immediately") + count("would_block") == count("calls"))
+        #expect(try #require(peer.bytes()).count == 4 * setSize)
+    }
+
     @Test("--listen accepts a connection and then sends, as the spec's example does")
     func listen() throws {
         let sender = try Background(["--listen", "0", "--count", "3", "-v"])
