@@ -162,7 +162,7 @@ final class OverlappedOperation: @unchecked Sendable {
 
 /// An overlapped operation as the send pipeline passes it around (queues, batches, completion): a
 /// pointer with no reference counting. Every operation is owned by the pool of the thread that created
-/// it (`ThreadContext.operations`), which outlives the operation's time in the pipeline, since an
+/// it (its `OperationPool`), which outlives the operation's time in the pipeline, since an
 /// operation in flight holds its issuing thread's context. Moving operations between queues this way
 /// costs no atomic reference-count traffic, which was a third of the per-call time of an overlapped send.
 struct OperationRef: Equatable, @unchecked Sendable {

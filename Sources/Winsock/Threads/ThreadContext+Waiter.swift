@@ -2,8 +2,8 @@ import Glibc
 import Synchronization
 
 /// The waiter of a thread: how other threads wake it (its eventfd), whether it waits alertably, and the
-/// completion routines queued for it (APCs, `APCQueue`). The waits themselves, alertable or not, are in
-/// Waiting.swift; the routines run in `runQueuedRoutines` (Overlapped/APCQueue.swift).
+/// completion routines queued for it (APCs, `APCQueue`). The waits themselves, alertable or not, and
+/// `runQueuedRoutines`, are in Waiting.swift.
 ///
 /// The eventfd is made on the thread's first wait and may fail when the process is out of descriptors
 /// (EMFILE, ENFILE). Nothing traps then: the thread's waits look again every `tickWithoutWakeups`
@@ -42,8 +42,9 @@ struct Waiter: ThreadContextPart {
         nonmutating set { withContext { $0.inBlockingCall = newValue } }
     }
 
-    /// Nesting of blocking calls whose alertable wait is running completion routines; a blocking call
-    /// started inside such a routine fails with WSAEINPROGRESS instead of the spec's undefined behaviour.
+    /// A completion routine is running inside a blocking call's alertable wait on this thread (the
+    /// nesting is counted in `runQueuedRoutines`); a blocking call started inside such a routine fails
+    /// with WSAEINPROGRESS instead of the spec's undefined behaviour.
     @inline(__always)
     var isInsideRoutineOfBlockingCall: Bool { withContext { $0.routinesInsideBlockingCall > 0 } }
 
