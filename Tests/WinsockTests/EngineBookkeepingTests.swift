@@ -23,7 +23,7 @@ struct EngineBookkeepingTests {
                 defer { offset += length }
                 return WSABUF(len: DWORD(length), buf: storage + offset)
             }
-            let operation = OperationPool.take(ThreadContext.current)
+            let operation = ThreadContext.current.operationPool.take()
             operation.with { operation in
                 operation.linuxFlags = flags
                 wsabufs.withUnsafeMutableBufferPointer {

@@ -149,7 +149,7 @@ struct SendCursorPropertyTests {
         var test = RandomCase(seed: seed)
         defer { test.release() }
         let (data, array, limit, iov, total) = (test.data, test.array, test.limit, test.iov, test.total)
-        let reference = OperationPool.take(ThreadContext.current)
+        let reference = ThreadContext.current.operationPool.take()
         let output: [UInt8] = reference.with { operation in
             operation.capture(array.buffers, count: array.count, datagram: false)
             var output: [UInt8] = []

@@ -9,7 +9,7 @@ import Testing
 struct SendQueueTests {
     let context = ThreadContext.current
 
-    func operation() -> OperationRef { OperationPool.take(context) }
+    func operation() -> OperationRef { context.operationPool.take() }
 
     @Test("an idle queue admits a caller at once, and its release leaves nothing to do")
     func idleAdmission() {

@@ -60,7 +60,7 @@ struct SocketCacheTests {
             var value = [CChar](repeating: 0, count: 4)
             var length: Int32 = 4
             _ = getsockopt(probe.closing, SOL_SOCKET, SO_TYPE, &value, &length)
-            let ran = ThreadContext.current.runQueuedRoutines()
+            let ran = ThreadContext.current.waiter.runQueuedRoutines()
             return (ran, probe.record != nil)
         }.join()
         #expect(outcome.ran)

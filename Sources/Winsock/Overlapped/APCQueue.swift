@@ -61,33 +61,3 @@ final class APCQueue: Sendable {
         return removed
     }
 }
-
-extension ThreadContext {
-    /// Runs every queued completion routine that may run now; true when at least one ran.
-    ///
-    /// "All waiting completion routines are called before the alertable thread's wait is satisfied":
-    /// the loop runs until none is runnable. A routine whose socket already has one running on this
-    /// thread (a routine that waits alertably itself) stays queued: routines of a socket never nest.
-    func runQueuedRoutines() -> Bool {
-        var ran = false
-        // The routines may look up other sockets: the socket of the call that waits stays alive.
-        var pinned: Unmanaged<SocketRecord>?
-        defer { pinned?.release() }
-        while apcs.hasEntries, let next = apcs.popRunnable(excluding: socketsInRoutine) {
-            if !ran { pinned = pinCachedSocket() }
-            ran = true
-            socketsInRoutine.append(next.socket)
-            let insideBlockingCall = inBlockingCall
-            if insideBlockingCall { routinesInsideBlockingCall += 1 }
-            let savedInBlockingCall = inBlockingCall
-            inBlockingCall = false
-            // Collected before the routine runs: the routine may reuse the structure for its next send.
-            if let record = next.record { CollectionMark.collect(next.overlapped, on: record) }
-            next.routine(next.error, next.bytes, next.overlapped, 0)
-            inBlockingCall = savedInBlockingCall
-            if insideBlockingCall { routinesInsideBlockingCall -= 1 }
-            socketsInRoutine.removeLast()
-        }
-        return ran
-    }
-}

@@ -49,7 +49,7 @@ enum EventTable {
     @inline(__always)
     static func lookupUnretained(_ handle: WSAEVENT) -> Unmanaged<EventObject>? {
         guard let handle else { return nil }
-        return ThreadContext.withCurrent { $0.events.lookup(UInt(bitPattern: handle)) }
+        return ThreadContext.withCurrent { $0.handleCaches.event(UInt(bitPattern: handle)) }
     }
 
     static func remove(_ handle: WSAEVENT) -> EventObject? {

@@ -8,7 +8,7 @@ extension Handoff {
     func perform(for record: SocketRecord) {
         switch self {
         case .none: return
-        case .wake(let context): context.wake()
+        case .wake(let context): context.waiter.wake()
         case .parked: Self.tellEngine(parked: true, record)
         case .engine: Self.tellEngine(parked: false, record)
         }

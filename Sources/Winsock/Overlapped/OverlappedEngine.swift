@@ -100,8 +100,8 @@ final class OverlappedEngine: Sendable {
         }
         ThreadExitHooks.install { context in
             context.exited.store(true, ordering: .releasing)
-            _ = context.apcs.removeAll()
-            if context.pendingOperations.load(ordering: .acquiring) > 0 {
+            context.waiter.dropQueuedRoutines()
+            if context.operationPool.hasPendingAcquiring {
                 OverlappedEngine.shared.post(.threadExited(context))
             }
         }
@@ -166,16 +166,16 @@ final class CancelCompletion: Sendable {
     /// Must run on the thread of `context`: the wake descriptor exists before the engine can signal it.
     init(context: ThreadContext) {
         self.context = context
-        context.wakeFD()
+        context.waiter.wakeFD()
     }
 
     func signal() {
         finished.store(true, ordering: .releasing)
-        context.wake()
+        context.waiter.wake()
     }
 
     func wait() {
-        while !finished.load(ordering: .acquiring) { _ = context.wait(until: nil, alertable: false) }
+        while !finished.load(ordering: .acquiring) { _ = context.waiter.wait(until: nil, alertable: false) }
     }
 }
 

@@ -36,11 +36,11 @@ private func overlappedResult(
     }
     if cwinsock_overlapped_load_status(lpOverlapped) == pending {
         guard fWait != FALSE else { return falseWith(WSA_IO_INCOMPLETE) }
-        if context.routinesInsideBlockingCall > 0 { return falseWith(WSAEINPROGRESS) }
+        if context.waiter.isInsideRoutineOfBlockingCall { return falseWith(WSAEINPROGRESS) }
         record.addCompletionWaiter(context)
         defer { record.removeCompletionWaiter(context) }
         while cwinsock_overlapped_load_status(lpOverlapped) == pending {
-            _ = context.wait(until: nil, alertable: false)
+            _ = context.waiter.wait(until: nil, alertable: false)
         }
     }
     let status = Int32(truncatingIfNeeded: cwinsock_overlapped_load_status(lpOverlapped))

@@ -82,9 +82,9 @@ private func start(
     cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
     record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
     record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
-    context.pendingOperations.wrappingAdd(1, ordering: .relaxed)
+    context.operationPool.issued()
 
-    let operation = OperationPool.take(context)
+    let operation = context.operationPool.take()
     operation.with { operation in
         operation.record = record
         operation.overlapped = overlapped
@@ -115,7 +115,7 @@ private func start(
     switch record.sendQueue.appendOverlapped(operation) {
     case .closed: return notInitiated(operation, code: WSAENOTSOCK)
     case .parked:
-        context.parkedSockets.append(record)
+        context.parkedSockets.park(record)
         Handoff.parked.perform(for: record)
     case .queued: break
     }
@@ -133,8 +133,9 @@ private enum InlineOutcome {
 private func tryInline(_ reference: OperationRef, record: SocketRecord, context: ThreadContext) -> InlineOutcome {
     reference.with { operation in
         var message = msghdr()
-        message.msg_iov = context.iovecs
-        message.msg_iovlen = operation.fillUnsent(context.iovecs, limit: ThreadContext.iovecCapacity)
+        let iovecs = context.sendScratch.iovecs
+        message.msg_iov = iovecs
+        message.msg_iovlen = operation.fillUnsent(iovecs, limit: ThreadContext.iovecCapacity)
         message.address(operation.destinationAddress)
         if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
         var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
@@ -163,7 +164,7 @@ private func notInitiated(_ reference: OperationRef, code: Int32) -> Int32 {
             record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
             record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
         }
-        operation.issuer?.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
+        operation.issuer?.operationPool.settled()
     }
     OperationPool.give(reference, onIssuingThread: true)
     return socketError(code)

@@ -13,7 +13,7 @@ enum ParkedSends {
     static func flush(_ context: ThreadContext) -> Bool {
         guard !context.parkedSockets.isEmpty else { return false }
         var any = false
-        while let record = context.parkedSockets.popLast() {
+        while let record = context.parkedSockets.takeLast() {
             if flush(record, context: context) { any = true }
         }
         return any
@@ -24,33 +24,34 @@ enum ParkedSends {
     @discardableResult
     static func flush(_ record: SocketRecord, context: ThreadContext) -> Bool {
         guard record.sendQueue.claimParked(as: .caller) else { return false }
-        let batch = context.flushBatch
-        record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
-        while true {
-            if record.isStream {
-                // An empty stream send is done at once: there is nothing to give the transport.
-                let here = ObjectIdentifier(context)
-                while let head = batch.operations.first, head.with({ $0.total == 0 }) {
-                    batch.operations.removeFirst()
-                    complete(head, status: 0, bytes: 0, inline: head.with { $0.issuerIdentity } == here)
+        return context.parkedSockets.withFlushBatch { batch in
+            record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
+            while true {
+                if record.isStream {
+                    // An empty stream send is done at once: there is nothing to give the transport.
+                    let here = ObjectIdentifier(context)
+                    while let head = batch.operations.first, head.with({ $0.total == 0 }) {
+                        batch.operations.removeFirst()
+                        complete(head, status: 0, bytes: 0, inline: head.with { $0.issuerIdentity } == here)
+                    }
+                }
+                if batch.operations.isEmpty {
+                    // Sends queued while this thread was writing follow in the same turn.
+                    record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
+                    if batch.operations.isEmpty { break }
+                    continue
+                }
+                _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
+                let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
+                let (next, then) = batch.absorb(result, record: record, issuer: context)
+                then.perform(for: record)
+                if next == .waitWritable {
+                    record.sendQueue.giveToEngine(batch.operations).perform(for: record)
+                    return true
                 }
             }
-            if batch.operations.isEmpty {
-                // Sends queued while this thread was writing follow in the same turn.
-                record.sendQueue.takeOverlapped(into: batch.operations, holder: .caller).perform(for: record)
-                if batch.operations.isEmpty { break }
-                continue
-            }
-            _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
-            let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
-            let (next, then) = batch.absorb(result, record: record, issuer: context)
-            then.perform(for: record)
-            if next == .waitWritable {
-                record.sendQueue.giveToEngine(batch.operations).perform(for: record)
-                return true
-            }
+            record.sendQueue.release(record: record)
+            return true
         }
-        record.sendQueue.release(record: record)
-        return true
     }
 }

@@ -76,7 +76,7 @@ private func completeAtOnce(
     cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: status)), UInt(bytes))
     if let routine {
         let context = ThreadContext.current
-        _ = context.apcs.push(
+        context.waiter.queueRoutine(
             QueuedRoutine(
                 routine: routine, error: DWORD(bitPattern: status), bytes: bytes, overlapped: overlapped,
                 socket: record.handle, record: nil))

@@ -37,7 +37,7 @@ public func WSAWaitForMultipleEvents(
     if ParkedSends.flush(context), let index = satisfied(lphEvents, count, waitAll: waitAll) {
         return WSA_WAIT_EVENT_0 + DWORD(index)
     }
-    if alertable && context.runQueuedRoutines() { return WSA_WAIT_IO_COMPLETION }
+    if alertable && context.waiter.runQueuedRoutines() { return WSA_WAIT_IO_COMPLETION }
     if dwTimeout == 0 { return WSA_WAIT_TIMEOUT }
     var events: [EventObject] = []
     events.reserveCapacity(count)
@@ -50,7 +50,7 @@ public func WSAWaitForMultipleEvents(
     defer { for event in events { event.removeWaiter(context) } }
     while true {
         if let index = satisfied(events, waitAll: waitAll) { return WSA_WAIT_EVENT_0 + DWORD(index) }
-        switch context.wait(until: deadline, alertable: alertable) {
+        switch context.waiter.wait(until: deadline, alertable: alertable) {
         case .routinesRan: return WSA_WAIT_IO_COMPLETION
         case .timedOut:
             if let index = satisfied(events, waitAll: waitAll) { return WSA_WAIT_EVENT_0 + DWORD(index) }
@@ -97,11 +97,11 @@ public func SleepEx(_ dwMilliseconds: DWORD, _ bAlertable: BOOL) -> DWORD {
     let context = ThreadContext.current
     let alertable = bAlertable != FALSE
     ParkedSends.flush(context)
-    if alertable && context.runQueuedRoutines() { return WAIT_IO_COMPLETION }
+    if alertable && context.waiter.runQueuedRoutines() { return WAIT_IO_COMPLETION }
     if dwMilliseconds == 0 { return 0 }
     let deadline = dwMilliseconds == INFINITE ? nil : Deadline.after(milliseconds: dwMilliseconds)
     while true {
-        switch context.wait(until: deadline, alertable: alertable) {
+        switch context.waiter.wait(until: deadline, alertable: alertable) {
         case .routinesRan: return WAIT_IO_COMPLETION
         case .timedOut: return 0
         case .woken, .descriptorReady: continue

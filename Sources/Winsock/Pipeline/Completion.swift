@@ -32,7 +32,7 @@ func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool
         recordReference._withUnsafeGuaranteedRef { record in
             issuerReference._withUnsafeGuaranteedRef { issuer in
                 record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
-                issuer.pendingOperations.wrappingSubtract(1, ordering: .relaxed)
+                issuer.operationPool.settled()
                 if let routine = operation.routine {
                     // A thread that has exited cannot run its routines ("All I/O initiated by a given thread
                     // is canceled when that thread exits"): the status is published, the routine dropped.
@@ -41,8 +41,8 @@ func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool
                             routine: routine, error: DWORD(UInt32(bitPattern: status)),
                             bytes: DWORD(truncatingIfNeeded: bytes), overlapped: operation.overlapped,
                             socket: record.handle, record: record)
-                        _ = issuer.apcs.push(queued)
-                        if !inline && issuer.isAlertable.load(ordering: .sequentiallyConsistent) { issuer.wake() }
+                        issuer.waiter.queueRoutine(queued)
+                        if !inline && issuer.waiter.isAlertable { issuer.waiter.wake() }
                     }
                 } else {
                     operation.signalEvent()

@@ -162,7 +162,7 @@ final class OverlappedOperation: @unchecked Sendable {
 
 /// An overlapped operation as the send pipeline passes it around (queues, batches, completion): a
 /// pointer with no reference counting. Every operation is owned by the pool of the thread that created
-/// it (`ThreadContext.operations`), which outlives the operation's time in the pipeline, since an
+/// it (its `OperationPool`), which outlives the operation's time in the pipeline, since an
 /// operation in flight holds its issuing thread's context. Moving operations between queues this way
 /// costs no atomic reference-count traffic, which was a third of the per-call time of an overlapped send.
 struct OperationRef: Equatable, @unchecked Sendable {
@@ -185,24 +185,52 @@ struct OperationRef: Equatable, @unchecked Sendable {
 /// A thread takes records from its own free list; the engine hands a completed record back by pushing it
 /// onto its issuing thread's stack of returned records (a compare-and-swap), and the thread takes that
 /// whole stack at once (an exchange) when its own list runs dry. Take-all has no ABA problem, so the
-/// stack needs no tags. The records themselves stay owned by `ThreadContext.operations`.
-enum OperationPool {
-    static func take(_ context: ThreadContext) -> OperationRef {
-        if let reused = context.freeOperations.removeFirst() { return reused }
-        var raw = UnsafeMutableRawPointer(bitPattern: context.returnedOperations.exchange(0, ordering: .acquiring))
-        while let current = raw {
-            let reference = OperationRef(Unmanaged<OverlappedOperation>.fromOpaque(current).takeUnretainedValue())
-            raw = reference.with { operation in
-                defer { operation.nextReturned = nil }
-                return operation.nextReturned
+/// stack needs no tags. The pool owns every record its thread created (see `OperationRef`).
+///
+/// It also counts the operations its thread issued that are still pending in the engine, so that the
+/// thread's exit cancels them and its non-overlapped sends wait alertably while any is pending.
+struct OperationPool: ThreadContextPart {
+    let unmanagedContext: Unmanaged<ThreadContext>
+
+    /// A record for this thread's next overlapped send: a free one, one the engine handed back, or a new
+    /// one.
+    func take() -> OperationRef {
+        withContext { context in
+            if let reused = context.freeOperations.removeFirst() { return reused }
+            var raw = UnsafeMutableRawPointer(
+                bitPattern: context.returnedOperations.exchange(0, ordering: .acquiring))
+            while let current = raw {
+                let reference = OperationRef(
+                    Unmanaged<OverlappedOperation>.fromOpaque(current).takeUnretainedValue())
+                raw = reference.with { operation in
+                    defer { operation.nextReturned = nil }
+                    return operation.nextReturned
+                }
+                context.freeOperations.append(reference)
             }
-            context.freeOperations.append(reference)
+            if let returned = context.freeOperations.removeFirst() { return returned }
+            let created = OverlappedOperation()
+            context.operations.append(created)
+            return OperationRef(created)
         }
-        if let returned = context.freeOperations.removeFirst() { return returned }
-        let created = OverlappedOperation()
-        context.operations.append(created)
-        return OperationRef(created)
     }
+
+    /// Counts an operation this thread issued, pending until `settled`.
+    @inline(__always)
+    func issued() { withContext { _ = $0.pendingOperations.wrappingAdd(1, ordering: .relaxed) } }
+
+    /// Counts an operation of this thread as completed or not initiated.
+    @inline(__always)
+    func settled() { withContext { _ = $0.pendingOperations.wrappingSubtract(1, ordering: .relaxed) } }
+
+    /// Some operation this thread issued is still pending: a relaxed read, for this thread's own sends
+    /// (a stale answer costs one alertable wait that finds nothing).
+    @inline(__always)
+    var hasPending: Bool { withContext { $0.pendingOperations.load(ordering: .relaxed) > 0 } }
+
+    /// `hasPending` read with acquiring order, for the thread-exit hook deciding whether the engine must
+    /// cancel this thread's operations.
+    var hasPendingAcquiring: Bool { withContext { $0.pendingOperations.load(ordering: .acquiring) > 0 } }
 
     /// Returns a completed record to its issuing thread; `onIssuingThread` when the caller is that thread.
     static func give(_ reference: OperationRef, onIssuingThread: Bool) {
@@ -228,4 +256,10 @@ enum OperationPool {
             }
         }
     }
+}
+
+extension ThreadContext {
+    /// This thread's operation pool.
+    @inline(__always)
+    var operationPool: OperationPool { OperationPool(unmanagedContext: .passUnretained(self)) }
 }

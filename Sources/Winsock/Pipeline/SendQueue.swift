@@ -128,7 +128,7 @@ final class SendQueue: Sendable {
             if state.closed { return (.closed, .none) }
             if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return (.granted, .none) }
             guard blocking else { return (.busy, .none) }
-            context.wakeFD()  // created before another thread may signal it
+            context.waiter.wakeFD()  // created before another thread may signal it
             let ticket = Ticket(context: context)
             state.queue.append(.caller(ticket))
             syncWaiting(state)

@@ -79,7 +79,7 @@ func sendNow(
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
     // A blocking call made inside a completion routine that interrupted another blocking call is
     // undefined in the documentation; here it fails ("Differences from Windows").
-    if blocking && context.routinesInsideBlockingCall > 0 { return .failure(WSAEINPROGRESS) }
+    if blocking && context.waiter.isInsideRoutineOfBlockingCall { return .failure(WSAEINPROGRESS) }
     // SO_SNDTIMEO bounds the whole call, the wait behind other threads' sends included (Linux would
     // restart it at every sendmsg; "Differences from Windows").
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
@@ -121,8 +121,8 @@ private enum Turn { case granted, closed, timedOut }
 private func waitForTurn(
     _ ticket: SendQueue.Ticket, record: SocketRecord, context: ThreadContext, deadline: Deadline?
 ) -> Turn {
-    context.inBlockingCall = true
-    defer { context.inBlockingCall = false }
+    context.waiter.inBlockingCall = true
+    defer { context.waiter.inBlockingCall = false }
     while !ticket.granted.load(ordering: .acquiring) {
         // withdraw gives the transmitter back if it was granted in the meantime.
         if record.closed.load(ordering: .acquiring) {
@@ -133,7 +133,7 @@ private func waitForTurn(
             record.sendQueue.withdraw(ticket).perform(for: record)
             return .timedOut
         }
-        _ = context.wait(until: deadline, alertable: true)
+        _ = context.waiter.wait(until: deadline, alertable: true)
     }
     return .granted
 }
@@ -149,7 +149,7 @@ private func sendStreamNow(
     // thread has no overlapped operation pending); otherwise the loop waits alertably itself. After a
     // wait in the queue, part of the timeout is spent, and a sendmsg blocking in the kernel would get all
     // of SO_SNDTIMEO again.
-    let alertable = context.pendingOperations.load(ordering: .relaxed) > 0 || context.apcs.hasEntries
+    let alertable = context.operationPool.hasPending || context.waiter.hasQueuedRoutines
     let firstMayBlock = !alertable && !(waited && deadline != nil)
     if count <= ThreadContext.iovecCapacity {
         // The common case: one sendmsg that the transport takes whole (or the only answer a non-blocking
@@ -157,7 +157,7 @@ private func sendStreamNow(
         // alertably, goes on in the general loop below from the bytes already taken.
         let first = sendWhole(
             record, buffers, count, flags: flags, blocking: blocking, mayBlock: blocking && firstMayBlock,
-            message: context.message)
+            message: context.sendScratch.message)
         switch first {
         case .done(let result):
             return result
@@ -212,10 +212,10 @@ private func sendRest(
     var transport = SocketTransport(fd: record.fd, flags: flags, context: context, alertable: alertable)
     var cursor = SendCursor(buffers: buffers, count: count)
     cursor.advance(by: skipping)
-    if blocking { context.inBlockingCall = true }
-    defer { context.inBlockingCall = false }
+    if blocking { context.waiter.inBlockingCall = true }
+    defer { context.waiter.inBlockingCall = false }
     let outcome = sendStream(
-        &cursor, iov: context.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
+        &cursor, iov: context.sendScratch.iovecs, limit: ThreadContext.iovecCapacity, blocking: blocking,
         firstMayBlock: firstMayBlock, deadline: deadline, transport: &transport)
     switch outcome {
     case .complete(let sent), .partial(let sent):
@@ -236,13 +236,13 @@ private func sendDatagram(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
     blocking: Bool, context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> SendResult {
-    let iov = context.iovecs
+    let iov = context.sendScratch.iovecs
     var iovCount = 0
     if let buffers {
         if count <= ThreadContext.iovecCapacity {
             iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
         } else {
-            let scratch = context.datagramBuffer()
+            let scratch = context.sendScratch.datagramBuffer()
             let length = SendCursor(buffers: buffers, count: count).copyUnsent(to: scratch)
             iov[0] = iovec(iov_base: scratch, iov_len: length)
             iovCount = 1

@@ -45,7 +45,8 @@ struct SocketTransport: StreamTransport {
 
     mutating func waitWritable(until deadline: Deadline?) -> WritableWait {
         while true {
-            let outcome = context.wait(for: fd, events: Int16(POLLOUT_LINUX), until: deadline, alertable: alertable)
+            let outcome = context.waiter.wait(
+                for: fd, events: Int16(POLLOUT_LINUX), until: deadline, alertable: alertable)
             switch outcome {
             case .descriptorReady: return .writable
             case .timedOut: return .timedOut

@@ -15,7 +15,7 @@ enum Library {
         // Sequentially consistent with a blocking call's own order (count itself in `blockedCalls`, then
         // read `closed`): either closesocket sees the call and wakes it, or the call sees the close.
         record.closed.store(true, ordering: .sequentiallyConsistent)
-        for ticket in record.sendQueue.socketClosed() { ticket.context.wake() }
+        for ticket in record.sendQueue.socketClosed() { ticket.context.waiter.wake() }
         OverlappedEngine.cancelAll(on: record, status: WSA_OPERATION_ABORTED, forget: true)
         record.wakeBlockedCalls()
         record.releaseDescriptor()

@@ -1,20 +1,31 @@
-/// The handle caches part of a thread's context: the socket it looked up last (retained) and its
-/// recently used event handles, so that the per-call lookups take no lock.
-extension ThreadContext {
+/// The handle caches of a thread: the socket it looked up last (retained) and its recently used event
+/// handles, so that the per-call lookups take no lock.
+struct HandleCaches: ThreadContextPart {
+    let unmanagedContext: Unmanaged<ThreadContext>
+
+    /// The event of a handle, without a retain, from this thread's cache of recently used event handles
+    /// (see `EventCache`): the per-call event lookup takes no lock.
+    @inline(__always)
+    func event(_ handle: UInt) -> Unmanaged<EventObject>? {
+        withContext { $0.events.lookup(handle) }
+    }
+
     /// The open socket of a handle: the last one looked up on this thread, or the table's (then
     /// remembered). A closed socket in the cache is never handed out.
     @inline(__always)
     func lookupSocket(_ handle: SOCKET) -> SocketRecord? {
-        if cachedHandle == handle, let cached = cachedRecord,
-            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
-        {
-            return cached.takeUnretainedValue()
+        withContext { context in
+            if context.cachedHandle == handle, let cached = context.cachedRecord,
+                !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+            {
+                return cached.takeUnretainedValue()
+            }
+            guard let record = Library.sockets.lookup(handle) else { return nil }
+            context.cachedRecord?.release()
+            context.cachedRecord = .passRetained(record)
+            context.cachedHandle = handle
+            return record
         }
-        guard let record = Library.sockets.lookup(handle) else { return nil }
-        cachedRecord?.release()
-        cachedRecord = .passRetained(record)
-        cachedHandle = handle
-        return record
     }
 
     /// `lookupSocket` without a retain for the caller: the record stays alive as long as it stays in
@@ -23,22 +34,30 @@ extension ThreadContext {
     /// the cached record pinned (`pinCachedSocket`).
     @inline(__always)
     func lookupSocketUnretained(_ handle: SOCKET) -> Unmanaged<SocketRecord>? {
-        if cachedHandle == handle, let cached = cachedRecord,
-            !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
-        {
-            return cached
+        withContext { context in
+            if context.cachedHandle == handle, let cached = context.cachedRecord,
+                !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+            {
+                return cached
+            }
+            guard let record = Library.sockets.lookup(handle) else { return nil }
+            let retained = Unmanaged.passRetained(record)
+            context.cachedRecord?.release()
+            context.cachedRecord = retained
+            context.cachedHandle = handle
+            return retained
         }
-        guard let record = Library.sockets.lookup(handle) else { return nil }
-        let retained = Unmanaged.passRetained(record)
-        cachedRecord?.release()
-        cachedRecord = retained
-        cachedHandle = handle
-        return retained
     }
 
     /// Retains the cached socket for the caller (nil when there is none), so that a call using it
     /// unretained survives completion routines that evict it from the cache.
     func pinCachedSocket() -> Unmanaged<SocketRecord>? {
-        cachedRecord?.retain()
+        withContext { $0.cachedRecord?.retain() }
     }
+}
+
+extension ThreadContext {
+    /// This thread's handle caches.
+    @inline(__always)
+    var handleCaches: HandleCaches { HandleCaches(unmanagedContext: .passUnretained(self)) }
 }

@@ -3,74 +3,63 @@ import Glibc
 import Locking
 import Synchronization
 
-/// What the library keeps per thread, in five named parts behind the one thread-local pointer: the
-/// send scratch space, the waiter, the operation pool, the handle caches and the parked sockets. Each
-/// part's fields are grouped below and its behaviour lives in its own file
-/// (`ThreadContext+SendScratch.swift`, `ThreadContext+Waiter.swift` with `Waiting.swift`,
-/// `OperationPool` in `Pipeline/OverlappedOperation.swift`, `ThreadContext+HandleCaches.swift`,
-/// `Overlapped/ParkedSends.swift`).
+/// What the library keeps per thread, in five named parts behind the one thread-local pointer. Code
+/// reaches a part by its name and never the fields below directly:
 ///
-/// The fields stay stored in this one class rather than in a type per part: parts stored as `var`
-/// structs made reads of their class-typed fields (the free list, the APC queue, the event cache)
-/// retains and releases, and parts as classes held by `let` cost a load more per field and still
-/// retained around calls. Measured with callgrind (instructions per WSASend, 1x64 blocking / event
-/// mode with 64 outstanding): flat 216 / 495, struct parts 216 / 552, class parts 231 / 527-546.
+/// | Part | Reached as | Its file |
+/// |---|---|---|
+/// | the send scratch space | `context.sendScratch` | `ThreadContext+SendScratch.swift` |
+/// | the waiter (wake descriptor, alertable flag, APC queue) | `context.waiter` | `ThreadContext+Waiter.swift`, `Waiting.swift` |
+/// | the operation pool | `context.operationPool` | `Pipeline/OverlappedOperation.swift` |
+/// | the handle caches | `context.handleCaches` | `ThreadContext+HandleCaches.swift` |
+/// | the parked sockets | `context.parkedSockets` | `ThreadContext+ParkedSockets.swift` |
+///
+/// Each part is a view (`ThreadContextPart`): a struct holding only this context's address, unretained,
+/// whose inlined accessors borrow the context for each access. The storage stays flat in this one class
+/// because every way of storing the parts themselves cost instructions on each call. Callgrind,
+/// instructions per WSASend (1x64 blocking / event mode with 64 outstanding), earlier: flat 216 / 495,
+/// parts as stored structs 216 / 552 (their class-typed fields, read through the class's `var`, were
+/// retained and released), parts as classes 231 / 527-546 (a load more per field, retains around
+/// calls). Views holding the context as a reference (`unowned(unsafe)` or strong) made the compiler
+/// retain it around the atomic operations; borrowing it (`_withUnsafeGuaranteedRef`) does not: flat
+/// 217 / 483-484, borrowing views 217 / 484-485. A view is made for one expression or one call and
+/// never stored, so it never outlives the context.
 ///
 /// Created on a thread's first use of the library and released when the thread exits (a pthread key
 /// destructor), which is also where that thread's pending overlapped sends are cancelled.
 final class ThreadContext: @unchecked Sendable {
-    // MARK: Send scratch space (ThreadContext+SendScratch.swift)
+    // MARK: Send scratch space (`SendScratch`)
 
-    /// IOV_MAX iovecs: the most one sendmsg takes.
     let iovecs: UnsafeMutablePointer<iovec>
-    /// A message header over `iovecs` for the non-overlapped send's one sendmsg: kept here rather than
-    /// zeroed and filled on the stack for every call.
     let message: UnsafeMutablePointer<msghdr>
-    /// A datagram built from more than IOV_MAX buffers is copied here (at most 64 KiB), created lazily
-    /// by `datagramBuffer()`.
     @exclusivity(unchecked) var datagramScratch: UnsafeMutableRawPointer?
 
-    // MARK: Waiter (ThreadContext+Waiter.swift, Waiting.swift)
+    // MARK: Waiter (`Waiter`)
 
-    /// An eventfd that other threads signal to wake this one, -1 until `wakeFD` made it (lazily, and
-    /// again after a failure: atomic, since other threads read it while this one may create it).
+    /// Atomic: other threads read it while this one may create it.
     let wakeDescriptor = Atomic<Int32>(-1)
-    /// Completion routines queued for this thread (APCs); only the engine and this thread touch it.
     let apcs = APCQueue()
-    /// True while this thread waits in an alertable state: only then must a queued routine wake it.
     let isAlertable = Atomic<Bool>(false)
-    /// Nesting of blocking calls whose alertable wait is running completion routines; a blocking call
-    /// started inside such a routine fails with WSAEINPROGRESS instead of the spec's undefined behaviour.
     @exclusivity(unchecked) var routinesInsideBlockingCall = 0
-    /// True while a blocking call of this thread waits (alertably).
     @exclusivity(unchecked) var inBlockingCall = false
-    /// Sockets whose completion routine is running on this thread now (routines never nest per socket).
     @exclusivity(unchecked) var socketsInRoutine: [SOCKET] = []
 
-    // MARK: Operation pool (OperationPool, Pipeline/OverlappedOperation.swift)
+    // MARK: Operation pool (`OperationPool`)
 
-    /// Operations this thread issued that are still pending in the engine, for cancellation at exit.
     let pendingOperations = Atomic<Int>(0)
-    /// Every operation record this thread created: the pool owns them (see `OperationRef`).
     @exclusivity(unchecked) var operations: [OverlappedOperation] = []
-    /// Records ready for this thread's next overlapped sends (only this thread touches it).
     let freeOperations = RingBuffer<OperationRef>(capacity: 64)
-    /// Records the engine has handed back: a lock-free stack (see `OperationPool`).
     let returnedOperations = Atomic<UInt>(0)
 
-    // MARK: Handle caches (ThreadContext+HandleCaches.swift)
+    // MARK: Handle caches (`HandleCaches`)
 
-    /// Recently used event handles, so that the per-call event lookup takes no lock (see `EventCache`).
     let events = EventCache()
-    /// The socket this thread looked up last, retained: the next call on it skips the table's lock.
     @exclusivity(unchecked) var cachedHandle: SOCKET = 0
     @exclusivity(unchecked) var cachedRecord: Unmanaged<SocketRecord>?
 
-    // MARK: Parked sockets (Overlapped/ParkedSends.swift)
+    // MARK: Parked sockets (`ParkedSockets`)
 
-    /// Sockets whose overlapped sends this thread parked: it sends them when it next waits.
-    @exclusivity(unchecked) var parkedSockets: [SocketRecord] = []
-    /// The batch this thread writes parked sends with.
+    @exclusivity(unchecked) var parkedRecords: [SocketRecord] = []
     let flushBatch = SendBatch()
 
     // MARK: The thread
@@ -132,6 +121,22 @@ final class ThreadContext: @unchecked Sendable {
         let context = Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue()
         cwinsock_set_thread_context(nil)
         ThreadExitHooks.run(context)
+    }
+}
+
+/// A named part of a thread's context (see `ThreadContext`): a view over some of its fields.
+protocol ThreadContextPart {
+    /// The context, unretained: the thread's own reference keeps it alive while the thread runs, and a
+    /// view lives no longer than the call that made it.
+    var unmanagedContext: Unmanaged<ThreadContext> { get }
+}
+
+extension ThreadContextPart {
+    /// Runs `body` with the context borrowed: no retain or release, also around atomic operations (a
+    /// reference read from a stored property is retained there).
+    @inline(__always)
+    func withContext<Result>(_ body: (ThreadContext) throws -> Result) rethrows -> Result {
+        try unmanagedContext._withUnsafeGuaranteedRef(body)
     }
 }
 

@@ -13,7 +13,7 @@ struct WaitingThreads: ~Copyable, Sendable {
 
     /// Registers a thread; the caller re-checks the state afterwards.
     func add(_ context: ThreadContext) {
-        context.wakeFD()  // created before another thread may signal it
+        context.waiter.wakeFD()  // created before another thread may signal it
         list.withLock { $0.append(context) }
         count.wrappingAdd(1, ordering: .sequentiallyConsistent)
     }
@@ -27,6 +27,6 @@ struct WaitingThreads: ~Copyable, Sendable {
 
     func wakeAll() {
         guard count.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        for context in list.withLock({ $0 }) { context.wake() }
+        for context in list.withLock({ $0 }) { context.waiter.wake() }
     }
 }

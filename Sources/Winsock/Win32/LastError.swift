@@ -25,13 +25,14 @@ func socketError(_ code: Int32) -> Int32 {
 @inline(__always)
 func openSocket(_ handle: SOCKET) -> Result<SocketRecord, WSAError> {
     guard Library.isStarted.load(ordering: .acquiring) else { return .failure(.notInitialised) }
-    guard let record = ThreadContext.withCurrent({ $0.lookupSocket(handle) }) else { return .failure(.notSocket) }
+    let record = ThreadContext.withCurrent { $0.handleCaches.lookupSocket(handle) }
+    guard let record else { return .failure(.notSocket) }
     return .success(record)
 }
 
 /// `openSocket` for the calls made once per send (WSASend, WSAGetOverlappedResult): the body gets the
 /// record and the thread's context without a retain or a release, the record being kept alive by this
-/// thread's cache for the whole call (see `ThreadContext.lookupSocketUnretained`). A failure is
+/// thread's cache for the whole call (see `HandleCaches.lookupSocketUnretained`). A failure is
 /// answered by `failure` with its code.
 @inline(__always)
 func withOpenSocket<Answer>(
@@ -39,7 +40,7 @@ func withOpenSocket<Answer>(
 ) -> Answer {
     guard Library.isStarted.load(ordering: .acquiring) else { return failure(WSANOTINITIALISED) }
     return ThreadContext.withCurrent { context in
-        guard let record = context.lookupSocketUnretained(handle) else { return failure(WSAENOTSOCK) }
+        guard let record = context.handleCaches.lookupSocketUnretained(handle) else { return failure(WSAENOTSOCK) }
         return record._withUnsafeGuaranteedRef { body($0, context) }
     }
 }

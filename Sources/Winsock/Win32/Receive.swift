@@ -63,7 +63,7 @@ private func receive(
     if flags & MSG_OOB != 0 { linuxFlags |= Int32(Glibc.MSG_OOB) }
     if flags & MSG_WAITALL != 0 { linuxFlags |= Int32(Glibc.MSG_WAITALL) }
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
-    if blocking && ThreadContext.current.routinesInsideBlockingCall > 0 { return socketError(WSAEINPROGRESS) }
+    if blocking && ThreadContext.current.waiter.isInsideRoutineOfBlockingCall { return socketError(WSAEINPROGRESS) }
     record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
     defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
     let result =

@@ -107,7 +107,7 @@ public func connect(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: In
     guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
     let context = ThreadContext.current
     let blocking = !record.nonBlocking.load(ordering: .relaxed)
-    if blocking && context.routinesInsideBlockingCall > 0 { return socketError(WSAEINPROGRESS) }
+    if blocking && context.waiter.isInsideRoutineOfBlockingCall { return socketError(WSAEINPROGRESS) }
     record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
     defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
     var result = system_connect(record.fd, name, socklen_t(namelen))
@@ -131,9 +131,9 @@ public func connect(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: In
 
 /// Waits for a connect in progress; 0 or `-errno` (from SO_ERROR).
 private func finishConnect(_ record: SocketRecord, context: ThreadContext) -> Int32 {
-    context.inBlockingCall = true
-    defer { context.inBlockingCall = false }
-    while context.wait(for: record.fd, events: Int16(POLLOUT_LINUX), until: nil, alertable: true)
+    context.waiter.inBlockingCall = true
+    defer { context.waiter.inBlockingCall = false }
+    while context.waiter.wait(for: record.fd, events: Int16(POLLOUT_LINUX), until: nil, alertable: true)
         != .descriptorReady
     {}
     var error: Int32 = 0
@@ -184,7 +184,7 @@ public func accept(
     }
     let context = ThreadContext.current
     let nonBlocking = record.nonBlocking.load(ordering: .relaxed)
-    if !nonBlocking && context.routinesInsideBlockingCall > 0 { return invalidSocket(WSAEINPROGRESS) }
+    if !nonBlocking && context.waiter.isInsideRoutineOfBlockingCall { return invalidSocket(WSAEINPROGRESS) }
     record.blockedCalls.wrappingAdd(1, ordering: .acquiringAndReleasing)
     defer { record.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
     var length = socklen_t(addrlen?.pointee ?? 0)
