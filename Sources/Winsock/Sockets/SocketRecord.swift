@@ -1,5 +1,4 @@
 import Glibc
-import Locking
 import Synchronization
 
 /// One open socket of the table: its Linux descriptor and the Winsock state Linux does not keep.
@@ -33,9 +32,8 @@ final class SocketRecord: @unchecked Sendable {
     /// to read.
     let receiveShutDown = Atomic<Bool>(false)
     /// The peer's address as shutdown found it: Linux forgets it once both directions are closed, while
-    /// Windows' getpeername goes on answering. Kept as its bytes, at their own length (16 for IPv4), rather
-    /// than a whole sockaddr_storage inline: that was 128 bytes in every record, shut down or not.
-    let rememberedPeer = Locked<[UInt8]?>(nil)
+    /// Windows' getpeername goes on answering.
+    let rememberedPeer = RememberedPeer()
     /// closesocket (or the last WSACleanup) removed the socket from the table.
     let closed = Atomic<Bool>(false)
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).

@@ -40,7 +40,7 @@ private func socketName(
     let result = withUnsafeMutablePointer(to: &storage) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(record.fd, $0, &length) }
     }
-    if result == -ENOTCONN && peer, let remembered = record.rememberedPeer.withLock({ $0 }) {
+    if result == -ENOTCONN && peer, let remembered = record.rememberedPeer.bytes {
         storage = sockaddr_storage()
         withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: remembered) }
         length = socklen_t(remembered.count)

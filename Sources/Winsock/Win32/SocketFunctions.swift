@@ -240,7 +240,7 @@ public func shutdown(_ s: SOCKET, _ how: Int32) -> Int32 {
     }
     guard record.isConnected else { return socketError(WSAENOTCONN) }
     if record.isStream, let peer = PeerAddress.current(of: record.fd) {
-        record.rememberedPeer.withLock { $0 = peer.bytes }
+        record.rememberedPeer.remember(peer.bytes)
     }
     let result = system_shutdown(record.fd, linuxHow)
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }
