@@ -24,8 +24,9 @@ public enum OverlappedIO {
 /// An overlapped WSASend (lpOverlapped or lpCompletionRoutine given), after the socket lookup.
 ///
 /// When the socket's queue is idle and the application has collected every earlier completion on the
-/// socket, the send is tried at once; if the transport takes it all, WSASend returns 0 and the event is
-/// signalled or the routine queued ("the completion routine will have already been scheduled").
+/// socket (on a datagram socket, whenever the queue is idle), the send is tried at once; if the transport
+/// takes it all, WSASend returns 0 and the event is signalled or the routine queued ("the completion
+/// routine will have already been scheduled").
 /// Otherwise the operation waits in the socket's queue for the engine, which gathers queued sends into
 /// one sendmsg, and WSASend returns WSA_IO_PENDING. Either way the bytes go out in call order. A
 /// non-blocking socket behaves the same: WSA_IO_PENDING, never WSAEWOULDBLOCK. `destination` is a
@@ -75,7 +76,12 @@ private func start(
 ) -> Int32 {
     // Reusing the structure collects its previous completion.
     CollectionMark.collect(overlapped, on: record)
-    let mayTryInline = record.uncollectedCompletions.load(ordering: .relaxed) == 0
+    // A stream send waits behind uncollected completions so that a burst is gathered into one sendmsg;
+    // a datagram is its own sendmsg however it goes out, so it is tried at once whenever the queue is
+    // idle: queueing it, parking the socket and flushing it in the next wait made the same system call
+    // for some 500 instructions more (callgrind, 1x1400 with 64 outstanding: 1,626 instructions a
+    // datagram for the whole process against 1,107).
+    let mayTryInline = record.isDatagram || record.uncollectedCompletions.load(ordering: .relaxed) == 0
     // "hEvent is reset when the operation starts"; Internal says pending until completion.
     event?._withUnsafeGuaranteedRef { $0.reset() }
     cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: WSA_IO_PENDING)), 0)
