@@ -140,6 +140,7 @@ final class SocketRecord: @unchecked Sendable {
     func removeCompletionWaiter(_ context: ThreadContext) { completionWaiters.remove(context) }
 
     /// Wakes the threads waiting in WSAGetOverlappedResult; called after a completion is published.
+    @inline(__always)
     func notifyCompletionWaiters() { completionWaiters.wakeAll() }
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
