@@ -201,6 +201,37 @@ struct OverlappedOrderRoutineTests {
         }
         events.forEach { _ = WSACloseEvent($0) }
     }
+
+    /// WSAECONNRESET: "For a UDP datagram socket, this error would indicate that a previous send operation
+    /// resulted in an ICMP "Port Unreachable" message." A datagram that fails at once was "not successfully
+    /// initiated and no completion indication will occur": the event stays reset.
+    @Test("an overlapped datagram after an ICMP port unreachable fails at once with WSAECONNRESET, event unset")
+    func overlappedDatagramPortUnreachable() throws {
+        startWinsock()
+        let port = Loopback.unusedPort(family: AF_INET)
+        let socket = makeSocket(AF_INET, SOCK_DGRAM)
+        defer { _ = closesocket(socket) }
+        try #require(connectLoopback(socket, family: AF_INET, port: port) == 0)
+        let payload = Payload(count: 3, call: 0)
+        let slots = SendSlots(1)
+        var event = WSACreateEvent()
+        defer { _ = WSACloseEvent(event) }
+        slots[0].pointee.hEvent = event
+        var outcomes: [(rc: Int32, error: Int32)] = []
+        for _ in 0..<50 {
+            var buffer = payload.wsabuf
+            let rc = WSASend(socket, &buffer, 1, nil, 0, slots[0], nil)
+            outcomes.append((rc, rc == 0 ? 0 : WSAGetLastError()))
+            if rc != 0 { break }
+            #expect(WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE) == WSA_WAIT_EVENT_0, "a sent datagram sets it")
+            TestClock.sleep(milliseconds: 20)
+        }
+        let failure = try #require(outcomes.last)
+        #expect(outcomes.first?.rc == 0, "the first datagram goes out: \(outcomes)")
+        #expect(failure.rc == SOCKET_ERROR && failure.error == WSAECONNRESET, "\(outcomes)")
+        #expect(WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE) == WSA_WAIT_TIMEOUT, "no completion follows")
+        #expect(slots[0].pointee.Internal == UInt(UInt32(bitPattern: WSAECONNRESET)))
+    }
 }
 
 /// True when `received` is the concatenation of each call's pattern, in call order.

@@ -76,6 +76,13 @@ private func start(
 ) -> Int32 {
     // Reusing the structure collects its previous completion.
     CollectionMark.collect(overlapped, on: record)
+    if record.isDatagram && count <= ThreadContext.iovecCapacity,
+        let status = sendDatagramAtOnce(
+            record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context,
+            to: destination)
+    {
+        return status
+    }
     // A stream send waits behind uncollected completions so that a burst is gathered into one sendmsg;
     // a datagram is its own sendmsg however it goes out, so it is tried at once whenever the queue is
     // idle: queueing it, parking the socket and flushing it in the next wait made the same system call
@@ -127,6 +134,54 @@ private func start(
     }
     // "In this case, lpNumberOfBytesSent is not updated."
     return socketError(WSA_IO_PENDING)
+}
+
+/// A datagram the transport takes at once, sent from the caller's own WSABUF array: the operation
+/// completes inside the call, so it needs no operation record (no buffers captured, no references
+/// taken, nothing queued). Nil when the socket's queue is busy or the send buffer is full: the datagram
+/// then goes the way of any overlapped send. A failure is the call's own ("not successfully initiated").
+@inline(__always)
+private func sendDatagramAtOnce(
+    _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
+    _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: Int32, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>,
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext,
+    to destination: UnsafePointer<SendDestination>?
+) -> Int32? {
+    guard case .granted = record.sendQueue.admit(blocking: false, context: context, record: record) else { return nil }
+    // "hEvent is reset when the operation starts."
+    event?._withUnsafeGuaranteedRef { $0.reset() }
+    var message = msghdr()
+    message.msg_iov = context.iovecs
+    message.msg_iovlen = buffers.map { SendCursor.fillWhole($0, count: count, into: context.iovecs).count } ?? 0
+    message.address(destination)
+    var result = system_sendmsg(record.fd, &message, flags | Int32(MSG_DONTWAIT))
+    if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
+        result = system_sendmsg(record.fd, &message, flags | Int32(MSG_DONTWAIT))
+    }
+    record.sendQueue.release(record: record)
+    if result == -Int(EAGAIN) || result == -Int(EWOULDBLOCK) { return nil }
+    if result < 0 {
+        let code = ErrnoMapping.code(forErrno: Int32(-result), in: record.situation(.send))
+        cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
+        return socketError(code)
+    }
+    // Completed, as `complete` reports an inline completion: the status and bytes, a completion the
+    // application has yet to collect, then the routine queued or the event set.
+    let bytes = DWORD(truncatingIfNeeded: result)
+    cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
+    record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
+    cwinsock_overlapped_publish(overlapped, 0, UInt(result))
+    if let routine {
+        let queued = QueuedRoutine(
+            routine: routine, error: 0, bytes: bytes, overlapped: overlapped, socket: record.handle, record: record)
+        _ = context.apcs.push(queued)
+    } else {
+        event?._withUnsafeGuaranteedRef { $0.set() }
+    }
+    record.notifyCompletionWaiters()
+    bytesSent?.pointee = bytes
+    WSASetLastError(0)
+    return 0
 }
 
 private enum InlineOutcome {
