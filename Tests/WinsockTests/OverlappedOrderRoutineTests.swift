@@ -155,6 +155,83 @@ struct OverlappedOrderRoutineTests {
         }
         events.forEach { _ = WSACloseEvent($0) }
     }
+
+    /// "If the overlapped operation completes immediately, WSASend returns a value of zero": a datagram
+    /// is one sendmsg whether it goes out at once or from the queue, so earlier completions the
+    /// application has not collected yet do not hold it back (on a stream they do, to gather a burst).
+    @Test(
+        "overlapped datagrams complete at once while earlier completions are uncollected, and arrive in order",
+        arguments: SendFunction.allCases)
+    func datagramsCompleteAtOnceWithUncollectedCompletions(_ function: SendFunction) throws {
+        let session = try WinsockSession()
+        _ = session
+        let receiver = try Socket(family: AF_INET, type: SOCK_DGRAM)
+        try receiver.bind(to: SocketAddress(numericHost: "127.0.0.1", port: 0)!)
+        try receiver.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: 1 << 20)
+        try receiver.setOption(level: SOL_SOCKET, name: SO_RCVTIMEO, value: 5000)
+        let sender = try Socket(family: AF_INET, type: SOCK_DGRAM)
+        let port = try #require(receiver.localAddress).port
+        if function.connectsDatagramSender { try sender.connect(to: receiver.localAddress!) }
+        let calls = 8
+        let payloads = (0..<calls).map { Payload(count: 100 + $0, call: $0) }
+        let slots = SendSlots(calls)
+        var events: [WSAEVENT] = []
+        for call in 0..<calls {
+            slots[call].pointee.hEvent = WSACreateEvent()
+            events.append(slots[call].pointee.hEvent)
+            var buffer = payloads[call].wsabuf
+            var sent: DWORD = 0
+            let rc = function.call(sender.handle, &buffer, 1, &sent, 0, slots[call], nil, to: port)
+            #expect(rc == 0, "call \(call) completed immediately (WSAGetLastError \(WSAGetLastError()))")
+            #expect(sent == DWORD(100 + call), "call \(call) reports its bytes")
+            #expect(WSAWaitForMultipleEvents(1, &events[call], TRUE, 0, FALSE) == WSA_WAIT_EVENT_0)
+        }
+        var buffer = [UInt8](repeating: 0, count: 1000)
+        for call in 0..<calls {
+            let n = try buffer.withUnsafeMutableBytes { try receiver.receive(into: $0) }
+            #expect(n == 100 + call, "datagram \(call)")
+            #expect(buffer[0..<n].enumerated().allSatisfy { $0.element == patternByte(call: call, index: $0.offset) })
+        }
+        // The completions are collected only now, after every call.
+        for call in 0..<calls {
+            var bytes: DWORD = 0
+            var flags: DWORD = 0
+            #expect(WSAGetOverlappedResult(sender.handle, slots[call], &bytes, FALSE, &flags) == TRUE)
+            #expect(bytes == DWORD(100 + call))
+        }
+        events.forEach { _ = WSACloseEvent($0) }
+    }
+
+    /// WSAECONNRESET: "For a UDP datagram socket, this error would indicate that a previous send operation
+    /// resulted in an ICMP "Port Unreachable" message." A datagram that fails at once was "not successfully
+    /// initiated and no completion indication will occur": the event stays reset.
+    @Test("an overlapped datagram after an ICMP port unreachable fails at once with WSAECONNRESET, event unset")
+    func overlappedDatagramPortUnreachable() throws {
+        startWinsock()
+        let port = Loopback.unusedPort(family: AF_INET)
+        let socket = makeSocket(AF_INET, SOCK_DGRAM)
+        defer { _ = closesocket(socket) }
+        try #require(connectLoopback(socket, family: AF_INET, port: port) == 0)
+        let payload = Payload(count: 3, call: 0)
+        let slots = SendSlots(1)
+        var event = WSACreateEvent()
+        defer { _ = WSACloseEvent(event) }
+        slots[0].pointee.hEvent = event
+        var outcomes: [(rc: Int32, error: Int32)] = []
+        for _ in 0..<50 {
+            var buffer = payload.wsabuf
+            let rc = WSASend(socket, &buffer, 1, nil, 0, slots[0], nil)
+            outcomes.append((rc, rc == 0 ? 0 : WSAGetLastError()))
+            if rc != 0 { break }
+            #expect(WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE) == WSA_WAIT_EVENT_0, "a sent datagram sets it")
+            TestClock.sleep(milliseconds: 20)
+        }
+        let failure = try #require(outcomes.last)
+        #expect(outcomes.first?.rc == 0, "the first datagram goes out: \(outcomes)")
+        #expect(failure.rc == SOCKET_ERROR && failure.error == WSAECONNRESET, "\(outcomes)")
+        #expect(WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE) == WSA_WAIT_TIMEOUT, "no completion follows")
+        #expect(slots[0].pointee.Internal == UInt(UInt32(bitPattern: WSAECONNRESET)))
+    }
 }
 
 /// True when `received` is the concatenation of each call's pattern, in call order.

@@ -60,13 +60,16 @@ final class OverlappedConnection {
         slots.append(slot)
     }
 
-    /// The slot was posted: out of the free list, into the in-flight queue.
+    /// The slot was posted: out of the free list, into the in-flight queue. Inline: it is two index
+    /// moves on every call, and as a call it cost 28 instructions (callgrind).
+    @inline(__always)
     func posted(_ slot: OverlappedSlot) {
         free.pop()
         inFlight.append(slot.index)
     }
 
     /// The slot's call is over (or never started): free again.
+    @inline(__always)
     func release(_ slot: OverlappedSlot) {
         slot.state = .free
         free.push(slot.index)

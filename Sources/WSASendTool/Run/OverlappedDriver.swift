@@ -40,6 +40,12 @@ final class OverlappedRun {
     /// With `--rate`: each set's time from its intended start on the schedule to its completion.
     @exclusivity(unchecked) private var scheduled = LatencyRecorder(unit: .nanoseconds)
     private let clock: LatencyClock
+    /// Every set's size when the run sends the pattern (each slot's array already holds the whole set);
+    /// nil with `--file`, whose sets are read one by one. Kept here so that the per-call path reads one
+    /// stored value instead of asking the drive context for its file and payload.
+    private let patternBytes: UInt64?
+    /// The pattern's WSABUF count.
+    private let patternBuffers: DWORD
     private let deadline: UInt64?
     private let started = MonotonicClock.now()
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
@@ -57,6 +63,8 @@ final class OverlappedRun {
         self.context = context
         self.routines = routines
         clock = context.clock
+        patternBytes = context.file == nil ? context.payload.totalBytes : nil
+        patternBuffers = DWORD(context.payload.template.count)
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
         verboseLines = plan.verbose ? context.events.callLine : nil
         cuts = context.intervalCuts(lane: 0)
@@ -179,7 +187,7 @@ final class OverlappedRun {
     /// Posts the next set with a free slot; false when the connection may not post now.
     private func post(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
         guard mayPost(connection) else { return false }
-        guard let size = nextSet(for: slot, on: connection) else {
+        guard let size = patternBytes ?? nextSet(for: slot, on: connection) else {
             connection.finished = true
             return false
         }
@@ -203,8 +211,8 @@ final class OverlappedRun {
         Pacer.due(connection.bytesPosted, at: bitsPerSecond, from: started)
     }
 
-    /// The size of the slot's next set: the whole set with the pattern; with a file its next chunk, read
-    /// into the slot's own buffers. Nil when the file is over or cannot be read.
+    /// The size of the slot's next `--file` set: its next chunk, read into the slot's own buffers (the
+    /// pattern's size is `patternBytes`). Nil when the file is over or cannot be read.
     private func nextSet(for slot: OverlappedSlot, on connection: OverlappedConnection) -> UInt64? {
         guard let file = context.file, let own = slot.fileBuffers else { return context.payload.totalBytes }
         switch file.fill(own.region, until: context.control) {
@@ -218,7 +226,7 @@ final class OverlappedRun {
 
     private func post(_ slot: OverlappedSlot, size: UInt64, on connection: OverlappedConnection) {
         // A pattern set is always whole, and the slot's array already holds it.
-        let count = context.file == nil ? DWORD(context.payload.template.count) : cut(slot, to: size)
+        let count = patternBytes != nil ? patternBuffers : cut(slot, to: size)
         slot.offered = size
         slot.state = .inFlight
         slot.immediate = false

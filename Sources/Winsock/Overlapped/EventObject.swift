@@ -12,6 +12,7 @@ final class EventObject: Sendable {
 
     var isSignalled: Bool { signalled.load(ordering: .sequentiallyConsistent) }
 
+    @inline(__always)
     func set() {
         signalled.store(true, ordering: .sequentiallyConsistent)
         waiters.wakeAll()

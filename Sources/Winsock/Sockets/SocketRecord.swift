@@ -52,8 +52,9 @@ final class SocketRecord: @unchecked Sendable {
     /// The ordered queue every send on this socket goes through.
     let sendQueue: SendQueue
     /// Overlapped completions the application has not collected yet (by WSAGetOverlappedResult or its
-    /// completion routine). While any are left, a new overlapped send queues behind them instead of
-    /// trying to complete inline, so the engine can gather queued sends into one sendmsg.
+    /// completion routine). While any are left, a new overlapped send on a stream queues behind them
+    /// instead of trying to complete inline, so that queued sends are gathered into one sendmsg (a
+    /// datagram is one sendmsg either way, so it does not wait).
     let uncollectedCompletions = Atomic<Int>(0)
     /// Overlapped sends posted and not yet completed, for the per-socket cap.
     let overlappedOutstanding = Atomic<Int>(0)
@@ -137,6 +138,7 @@ final class SocketRecord: @unchecked Sendable {
     func removeCompletionWaiter(_ context: ThreadContext) { completionWaiters.remove(context) }
 
     /// Wakes the threads waiting in WSAGetOverlappedResult; called after a completion is published.
+    @inline(__always)
     func notifyCompletionWaiters() { completionWaiters.wakeAll() }
 
     /// Wakes threads blocked in calls on this socket, for closesocket: after shutdown their calls return.
