@@ -83,17 +83,25 @@ struct ScheduledLatencyTests {
         let sink = try Background(["sink", "0"])
         let port = try sink.listeningPort()
         // 160 sets of 64 KiB a second for 1 s: every set waits for its due time, and a sink that reads
-        // at once never holds one up.
-        let outcome = try Tool.run([
-            "127.0.0.1:\(port)", "--rate", "80M", "--buffers", "1x64K", "--count", "160", "--mode", mode, "--json",
-        ])
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        let report = try JSONSerialization.jsonObject(with: outcome.stdoutData) as? [String: Any] ?? [:]
-        let perCall = Self.figures(report, "latency_seconds")
-        let scheduled = Self.figures(report, "scheduled_latency_seconds")
-        let (callP50, setP50) = (perCall["p50"] ?? 0, scheduled["p50"] ?? 0)
-        #expect(setP50 > 0 && callP50 > 0, "scheduled \(scheduled), per call \(perCall)")
-        #expect(setP50 - callP50 < 0.000_1, "scheduled \(scheduled) against per call \(perCall)")
+        // at once never holds one up. A pacer that wakes late makes every run miss by the same margin;
+        // a machine busy with other work (the suite under a sanitizer) makes one run miss now and then, so
+        // the test takes the best of three runs.
+        var misses: [String] = []
+        for _ in 0..<3 {
+            let outcome = try Tool.run([
+                "127.0.0.1:\(port)", "--rate", "80M", "--buffers", "1x64K", "--count", "160", "--mode", mode,
+                "--json",
+            ])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let report = try JSONSerialization.jsonObject(with: outcome.stdoutData) as? [String: Any] ?? [:]
+            let perCall = Self.figures(report, "latency_seconds")
+            let scheduled = Self.figures(report, "scheduled_latency_seconds")
+            let (callP50, setP50) = (perCall["p50"] ?? 0, scheduled["p50"] ?? 0)
+            #expect(setP50 > 0 && callP50 > 0, "scheduled \(scheduled), per call \(perCall)")
+            if setP50 - callP50 < 0.000_1 { return }
+            misses.append("scheduled \(scheduled) against per call \(perCall)")
+        }
+        Issue.record("the median from the schedule was 0.1 ms or more above the median per call in 3 runs: \(misses)")
     }
 
     @Test("The text report says which figures are per call and which from the schedule; without --rate there are none")
