@@ -328,8 +328,13 @@ def bench_iperf3(port, rounds):
             for _ in range(3):
                 result = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(server_port), "-l", "16K",
                                          "-n", str(total), "-J"], capture_output=True, text=True)
-                if result.returncode == 0:
-                    sent = json.loads(result.stdout)["end"]["sum_sent"]
+                # iperf3 -J can exit 0 with an "error" and no sums (a server that did not take the test):
+                # that is a failed attempt too.
+                try:
+                    sent = json.loads(result.stdout)["end"]["sum_sent"] if result.returncode == 0 else None
+                except (ValueError, KeyError):
+                    sent = None
+                if sent and sent.get("seconds"):
                     return sent["bytes"] / sent["seconds"]
                 time.sleep(0.2)
             sys.exit(f"bench: iperf3 -c failed: {result.stdout[-300:]} {result.stderr.strip()}")
