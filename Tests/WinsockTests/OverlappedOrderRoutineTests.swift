@@ -112,13 +112,9 @@ struct OverlappedOrderRoutineTests {
         #expect(inOrder, "each thread's calls arrive in its call order")
     }
 
-    /// "For message-oriented sockets ... WSASend" keeps one datagram per call, overlapped or not.
-    @Test(
-        "overlapped datagrams stay one datagram per call, in order, including more than IOV_MAX buffers",
-        arguments: SendFunction.allCases)
-    func datagramsStayWhole(_ function: SendFunction) throws {
-        let session = try WinsockSession()
-        _ = session
+    /// A loopback receiver with room for every datagram and a 5 s receive timeout, and a sender,
+    /// connected to it when `function` sends on a connected socket.
+    static func datagramPair(_ function: SendFunction) throws -> (receiver: Socket, sender: Socket, port: UInt16) {
         let receiver = try Socket(family: AF_INET, type: SOCK_DGRAM)
         try receiver.bind(to: SocketAddress(numericHost: "127.0.0.1", port: 0)!)
         try receiver.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: 1 << 20)
@@ -126,6 +122,17 @@ struct OverlappedOrderRoutineTests {
         let sender = try Socket(family: AF_INET, type: SOCK_DGRAM)
         let port = try #require(receiver.localAddress).port
         if function.connectsDatagramSender { try sender.connect(to: receiver.localAddress!) }
+        return (receiver, sender, port)
+    }
+
+    /// "For message-oriented sockets ... WSASend" keeps one datagram per call, overlapped or not.
+    @Test(
+        "overlapped datagrams stay one datagram per call, in order, including more than IOV_MAX buffers",
+        arguments: SendFunction.allCases)
+    func datagramsStayWhole(_ function: SendFunction) throws {
+        let session = try WinsockSession()
+        _ = session
+        let (receiver, sender, port) = try Self.datagramPair(function)
         let sizes = [1, 100, 1472, 9000, 30_000, 0, 65507, 2000]
         let payloads = sizes.enumerated().map { Payload(count: $0.element, call: $0.offset) }
         let slots = SendSlots(sizes.count + 1)
@@ -165,13 +172,7 @@ struct OverlappedOrderRoutineTests {
     func datagramsCompleteAtOnceWithUncollectedCompletions(_ function: SendFunction) throws {
         let session = try WinsockSession()
         _ = session
-        let receiver = try Socket(family: AF_INET, type: SOCK_DGRAM)
-        try receiver.bind(to: SocketAddress(numericHost: "127.0.0.1", port: 0)!)
-        try receiver.setOption(level: SOL_SOCKET, name: SO_RCVBUF, value: 1 << 20)
-        try receiver.setOption(level: SOL_SOCKET, name: SO_RCVTIMEO, value: 5000)
-        let sender = try Socket(family: AF_INET, type: SOCK_DGRAM)
-        let port = try #require(receiver.localAddress).port
-        if function.connectsDatagramSender { try sender.connect(to: receiver.localAddress!) }
+        let (receiver, sender, port) = try Self.datagramPair(function)
         let calls = 8
         let payloads = (0..<calls).map { Payload(count: 100 + $0, call: $0) }
         let slots = SendSlots(calls)
