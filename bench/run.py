@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """wsasend benchmarks: every figure is a ratio against a plain C program or a peer tool measured in the same run.
 
-Builds wsasend (release) and the C programs in bench/c/ with cc (sendloop.c: one blocking sendmsg per call;
+Builds wsasend (release) and the C programs in bench/c/ with cc (sendloop.c: one blocking sendmsg per call,
+or one send() with "send";
 nbsendloop.c: the same on a non-blocking socket, polling on EAGAIN; udpsendloop.c: one send per datagram on
 a connected UDP socket; connectloop.c: non-blocking connects one after another; sink.c: an epoll receiver
 for TCP and UDP that discards), starts the C sink on loopback, then runs wsasend and its opponent
@@ -102,6 +103,12 @@ def c_loop(port, buffers, size, count, program="sendloop"):
     return {"calls_per_second": int(fields["calls"]) / seconds, "bytes_per_second": int(fields["bytes"]) / seconds}
 
 
+def c_program_rate(port, *args):
+    """Calls per second of sendloop with these arguments (after the port)."""
+    fields = c_program("sendloop", port, *args)
+    return int(fields["calls"]) / float(fields["seconds"])
+
+
 def c_udp_loop(port, size, count):
     fields = c_program("udpsendloop", port, size, count)
     seconds = float(fields["seconds"])
@@ -160,25 +167,40 @@ def bench_throughput(port, rounds):
 
 
 def bench_calls(port, rounds):
+    """Against the C loop's sendmsg (the goal), and, for information, against a C loop of send(): wsasend
+    sends a one-buffer call with sendto, which the kernel serves more cheaply than a sendmsg of one iovec,
+    so the second row shows what is left of wsasend's own cost."""
     count = 300_000
-    r = alternate(port, rounds, (1, 64, count), ("--buffers", "1x64", "--count", str(count)), "calls_per_second")
-    return goal("calls/s at 1x64, blocking", r["ratio"], ">=", 0.90, r, "calls/s")
+    ws_args = ("--buffers", "1x64", "--count", str(count))
+    r = alternate(port, rounds, (1, 64, count), ws_args, "calls_per_second")
+    s = alternate(port, rounds, None, ws_args, "calls_per_second",
+                  c_run=lambda: c_program_rate(port, 1, 64, count, "send"))
+    return [goal("calls/s at 1x64, blocking", r["ratio"], ">=", 0.90, r, "calls/s"),
+            info("calls/s at 1x64, blocking, vs a C loop of send() (the system call wsasend makes)", s["ratio"], s,
+                 "calls/s")]
 
 
 def bench_syscalls(port, rounds):
+    """Send system calls per WSASend call at 4x4096 (a sendmsg each) and at 1x64 (a sendto each)."""
+    name = "send system calls (sendmsg or sendto) per WSASend call, at 4x4096 and at 1x64 (strace -c)"
     if not shutil.which("strace"):
-        return skipped("sendmsg calls per WSASend call", "strace is not installed")
+        return skipped(name, "strace is not installed")
     count = 20_000
-    trace = tempfile.mktemp()
-    wsasend(port, "--buffers", "4x4096", "--count", str(count),
-            wrapper=("strace", "-f", "-c", "-o", trace, "-e", "trace=sendmsg,sendto,write,writev"))
-    table = open(trace).read()
-    os.unlink(trace)
-    match = re.search(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?sendmsg\s*$", table, re.M)
-    calls = int(match.group(1)) if match else 0
-    per_call = calls / count
-    return goal("sendmsg calls per WSASend call (strace -c)", per_call, "==", 1.0,
-                {"sendmsg": calls, "wsasend_calls": count}, "")
+    details = {"wsasend_calls_each": count}
+    worst = 1.0
+    for buffers in ("4x4096", "1x64"):
+        trace = tempfile.mktemp()
+        wsasend(port, "--buffers", buffers, "--count", str(count),
+                wrapper=("strace", "-f", "-c", "-o", trace, "-e", "trace=sendmsg,sendto,write,writev"))
+        table = open(trace).read()
+        os.unlink(trace)
+        for syscall in ("sendmsg", "sendto"):
+            match = re.search(rf"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?{syscall}\s*$", table, re.M)
+            details[f"{syscall}_at_{buffers}"] = int(match.group(1)) if match else 0
+        per_call = (details[f"sendmsg_at_{buffers}"] + details[f"sendto_at_{buffers}"]) / count
+        if abs(per_call - 1.0) > abs(worst - 1.0):
+            worst = per_call
+    return goal(name, worst, "==", 1.0, details, "")
 
 
 def stripped_wsasend():
@@ -509,6 +531,11 @@ BENCHES = {
 def goal(name, value, op, target, details, unit):
     met = {">=": value >= target, "<=": value <= target, "<": value < target, "==": abs(value - target) < 1e-9}[op]
     return {"name": name, "value": value, "goal": f"{op} {target}", "met": met, "details": details, "unit": unit}
+
+
+def info(name, value, details, unit):
+    """A row with no goal: a figure that explains another row."""
+    return {"name": name, "value": value, "goal": None, "met": None, "details": details, "unit": unit}
 
 
 def skipped(name, reason):

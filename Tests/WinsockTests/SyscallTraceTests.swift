@@ -1,34 +1,53 @@
 import Testing
 import Winsock
 
-/// One sendmsg as strace printed it.
-struct TracedSendmsg: Equatable, CustomStringConvertible {
+/// One send system call as strace printed it: a sendmsg and its iovec count, or a sendto (one buffer).
+struct TracedSend: Equatable, CustomStringConvertible {
     var iovlen: Int
     var flags: String
-    var description: String { "sendmsg(iovlen \(iovlen), \(flags))" }
+    /// A sendto rather than a sendmsg: the library sends a message of one buffer with sendto.
+    var isSendto: Bool
+    var description: String { isSendto ? "sendto(\(flags))" : "sendmsg(iovlen \(iovlen), \(flags))" }
 
     init(_ iovlen: Int, _ flags: String) {
         self.iovlen = iovlen
         self.flags = flags
+        self.isSendto = false
     }
 
-    /// Parses `... sendmsg(5, {..., msg_iovlen=3, ...}, MSG_NOSIGNAL) = 3000`.
+    /// A sendto of one buffer.
+    static func sendto(_ flags: String) -> TracedSend {
+        var call = TracedSend(1, flags)
+        call.isSendto = true
+        return call
+    }
+
+    /// Parses `... sendmsg(5, {..., msg_iovlen=3, ...}, MSG_NOSIGNAL) = 3000` and
+    /// `... sendto(5, ""..., 3, MSG_OOB|MSG_NOSIGNAL, NULL, 0) = 3` (strace -s 0 prints no bytes, so the
+    /// arguments hold no comma of their own).
     init?(line: Substring) {
+        if let open = line.firstRange(of: "sendto("), let close = line.ranges(of: ") = ").last {
+            let arguments = line[open.upperBound..<close.lowerBound].split(separator: ", ")
+            guard arguments.count == 6 else { return nil }
+            self = .sendto(String(arguments[3]))
+            return
+        }
         guard let iovRange = line.firstRange(of: "msg_iovlen="), let brace = line.ranges(of: "}, ").last,
             let close = line.ranges(of: ") = ").last, brace.upperBound <= close.lowerBound
         else { return nil }
         iovlen = Int(line[iovRange.upperBound...].prefix { $0.isNumber }) ?? -1
         flags = String(line[brace.upperBound..<close.lowerBound])
+        isSendto = false
     }
 }
 
-/// Splits an strace log of sendmsg calls into the segments between TraceMarker marks.
-func traceSegments(_ log: String) -> [[TracedSendmsg]] {
-    var segments: [[TracedSendmsg]] = []
-    for line in log.split(separator: "\n") where line.contains("sendmsg(") {
+/// Splits an strace log of sendmsg and sendto calls into the segments between TraceMarker marks.
+func traceSegments(_ log: String) -> [[TracedSend]] {
+    var segments: [[TracedSend]] = []
+    for line in log.split(separator: "\n") where line.contains("sendmsg(") || line.contains("sendto(") {
         if line.contains("sendmsg(-1,") {
             segments.append([])
-        } else if let call = TracedSendmsg(line: line), !segments.isEmpty {
+        } else if let call = TracedSend(line: line), !segments.isEmpty {
             segments[segments.count - 1].append(call)
         }
     }
@@ -40,7 +59,7 @@ let straceWorks: Bool =
     ChildProcess.available("strace")
     && ChildProcess.run(["strace", "-qq", "-o", "/dev/null", "true"], seconds: 30).status == 0
 
-/// The child side: WSASend calls whose sendmsg calls the parent counts, each segment after a mark.
+/// The child side: WSASend calls whose send system calls the parent counts, each segment after a mark.
 @Suite(
     "sendmsg calls of WSASend (traced child)",
     .enabled(if: ChildProcess.isChild, Comment(rawValue: ChildProcess.childOnlyReason)))
@@ -91,7 +110,11 @@ struct TraceTargets {
                 TraceMarker.mark()  // 11: non-blocking TCP with room
                 #expect(setNonBlocking(tcp, true) == 0)
                 #expect(wsaSend(tcp, twelve, sizes: [1000, 1000, 1000]).sent == 3000)
-                TraceMarker.mark()  // 12: after shutdown(SD_SEND): no syscall
+                TraceMarker.mark()  // 12: one buffer on a non-blocking stream
+                #expect(wsaSend(tcp, [1, 2, 3]).sent == 3)
+                TraceMarker.mark()  // 13: one buffer on a datagram socket
+                #expect(wsaSend(udp, [1, 2, 3]).sent == 3)
+                TraceMarker.mark()  // 14: after shutdown(SD_SEND): no syscall
                 #expect(Winsock.shutdown(tcp, SD_SEND) == 0)
                 expectFailure(wsaSend(tcp, [1]).rc, WSAESHUTDOWN)
                 TraceMarker.mark()  // end
@@ -105,37 +128,42 @@ struct TraceTargets {
 /// stream send goes out in IOV_MAX slices ...; a datagram stays one datagram", "argument checks before
 /// any syscall", "WSAESHUTDOWN, before any syscall", and no flag dropped — seen by strace.
 @Suite(
-    "WSASend's sendmsg calls, traced with strace",
+    "WSASend's send system calls, traced with strace",
     .enabled(if: !ChildProcess.isChild, "the parent side of the traced child"),
-    .enabled(if: straceWorks, "strace is not installed or cannot trace here: the sendmsg calls cannot be counted"))
+    .enabled(if: straceWorks, "strace is not installed or cannot trace here: the send system calls cannot be counted"))
 struct SyscallTraceTests {
-    @Test("each WSASend is one sendmsg (IOV_MAX slices on a stream), with Linux's flags; refused calls make none")
+    @Test(
+        "each WSASend is one sendmsg, or one sendto for one buffer (IOV_MAX slices on a stream), with Linux's flags; refused calls make none"
+    )
     func traced() throws {
         let log = ChildProcess.temporaryFile("strace")
         defer { ChildProcess.remove(log) }
         let outcome = ChildProcess.runIsolated(
             filter: "TraceTargets/sendSequence\\(",
-            wrapper: ["strace", "-f", "-qq", "-e", "trace=sendmsg", "-e", "signal=none", "-s", "0", "-o", log])
+            wrapper: ["strace", "-f", "-qq", "-e", "trace=sendmsg,sendto", "-e", "signal=none", "-s", "0", "-o", log])
         try #require(outcome.status == 0 && outcome.marks == ["sendSequence"], "\(outcome.summary)")
         let segments = traceSegments(ChildProcess.readFile(log))
         let plain = "MSG_NOSIGNAL"
-        let expected: [[TracedSendmsg]] = [
-            [TracedSendmsg(2, plain)],
-            [TracedSendmsg(1024, plain), TracedSendmsg(1024, plain), TracedSendmsg(452, plain)],
-            [TracedSendmsg(1, plain)],
-            [TracedSendmsg(3, plain)],
-            [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
-            [TracedSendmsg(1, "MSG_OOB|MSG_NOSIGNAL")],
+        let expected: [[TracedSend]] = [
+            [TracedSend(2, plain)],
+            [TracedSend(1024, plain), TracedSend(1024, plain), TracedSend(452, plain)],
+            // Past IOV_MAX a datagram's buffers are copied into one: a sendto.
+            [.sendto(plain)],
+            [TracedSend(3, plain)],
+            [TracedSend(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
+            [.sendto("MSG_OOB|MSG_NOSIGNAL")],
             // MSG_OOB makes the last byte of its sendmsg urgent: only the call's last byte may be.
-            [TracedSendmsg(1024, plain), TracedSendmsg(1024, plain), TracedSendmsg(452, "MSG_OOB|MSG_NOSIGNAL")],
-            [TracedSendmsg(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
+            [TracedSend(1024, plain), TracedSend(1024, plain), TracedSend(452, "MSG_OOB|MSG_NOSIGNAL")],
+            [TracedSend(2, "MSG_DONTROUTE|MSG_NOSIGNAL")],
             [],
             // With a deadline only the first sendmsg may block in the kernel (SO_SNDTIMEO bounds the call).
             [
-                TracedSendmsg(1024, plain), TracedSendmsg(1024, "MSG_DONTWAIT|MSG_NOSIGNAL"),
-                TracedSendmsg(452, "MSG_DONTWAIT|MSG_NOSIGNAL"),
+                TracedSend(1024, plain), TracedSend(1024, "MSG_DONTWAIT|MSG_NOSIGNAL"),
+                TracedSend(452, "MSG_DONTWAIT|MSG_NOSIGNAL"),
             ],
-            [TracedSendmsg(3, "MSG_DONTWAIT|MSG_NOSIGNAL")],
+            [TracedSend(3, "MSG_DONTWAIT|MSG_NOSIGNAL")],
+            [.sendto("MSG_DONTWAIT|MSG_NOSIGNAL")],
+            [.sendto("MSG_NOSIGNAL")],
             [],
             [],
         ]

@@ -1,6 +1,8 @@
 // The baseline the benchmarks compare wsasend against: the plainest C program that does the same work,
 // one blocking sendmsg of BUFFERS iovecs of SIZE bytes per call, on one connection to 127.0.0.1:PORT.
-// usage: sendloop PORT BUFFERS SIZE COUNT
+// With "send" after COUNT (one buffer only) each call is one send() instead: the system call wsasend
+// makes for a one-buffer WSASend, which the kernel serves more cheaply than a sendmsg.
+// usage: sendloop PORT BUFFERS SIZE COUNT [send]
 // prints: calls=N bytes=N seconds=S
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -14,9 +16,11 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-    if (argc < 5) { fprintf(stderr, "usage: sendloop PORT BUFFERS SIZE COUNT\n"); return 64; }
+    if (argc < 5) { fprintf(stderr, "usage: sendloop PORT BUFFERS SIZE COUNT [send]\n"); return 64; }
     int port = atoi(argv[1]), buffers = atoi(argv[2]), size = atoi(argv[3]);
     long count = atol(argv[4]);
+    int use_send = argc > 5 && strcmp(argv[5], "send") == 0;
+    if (use_send && buffers != 1) { fprintf(stderr, "sendloop: send takes one buffer\n"); return 64; }
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -30,8 +34,8 @@ int main(int argc, char **argv) {
     long long total = 0;
     for (long call = 0; call < count; call++) {
         struct msghdr message = {.msg_iov = iov, .msg_iovlen = buffers};
-        ssize_t sent = sendmsg(fd, &message, MSG_NOSIGNAL);
-        if (sent < 0) { perror("sendloop: sendmsg"); return 1; }
+        ssize_t sent = use_send ? send(fd, data, size, MSG_NOSIGNAL) : sendmsg(fd, &message, MSG_NOSIGNAL);
+        if (sent < 0) { perror("sendloop: send"); return 1; }
         total += sent;
     }
     clock_gettime(CLOCK_MONOTONIC, &end);

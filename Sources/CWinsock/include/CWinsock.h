@@ -138,4 +138,37 @@ static inline long cwinsock_sendmsg(int fd, const struct msghdr *message, int fl
 #endif
 }
 
+/// sendto as the bare system call, inline, for the same reasons as `cwinsock_sendmsg`. A message of one
+/// buffer goes out this way: the kernel then skips copying and checking a msghdr and an iovec array, which
+/// on loopback made a 64-byte send about a sixth cheaper (bench/c, send against sendmsg). Returns the bytes
+/// sent or -errno.
+static inline long cwinsock_sendto(
+    int fd, const void *buffer, size_t length, int flags, const void *address, unsigned int addressLength) {
+#if defined(__x86_64__)
+    long result;
+    register long r10 __asm__("r10") = flags;
+    register long r8 __asm__("r8") = (long)address;
+    register long r9 __asm__("r9") = addressLength;
+    __asm__ volatile("syscall"
+                     : "=a"(result)
+                     : "0"((long)SYS_sendto), "D"((long)fd), "S"(buffer), "d"(length), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return result;
+#elif defined(__aarch64__)
+    register long x8 __asm__("x8") = SYS_sendto;
+    register long x0 __asm__("x0") = fd;
+    register long x1 __asm__("x1") = (long)buffer;
+    register long x2 __asm__("x2") = (long)length;
+    register long x3 __asm__("x3") = flags;
+    register long x4 __asm__("x4") = (long)address;
+    register long x5 __asm__("x5") = addressLength;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+    return x0;
+#else
+    long result = syscall(SYS_sendto, fd, buffer, length, flags, address, addressLength);
+    return result < 0 ? -errno : result;
+#endif
+}
+
+
 #endif

@@ -162,9 +162,9 @@ private func sendDatagramAtOnce(
     message.msg_iov = iovecs
     message.msg_iovlen = buffers.map { SendCursor.fillWhole($0, count: count, into: iovecs).count } ?? 0
     message.address(destination)
-    var result = system_sendmsg(record.fd, &message, flags | Int32(MSG_DONTWAIT))
+    var result = system_sendMessage(record.fd, &message, flags | Int32(MSG_DONTWAIT))
     if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
-        result = system_sendmsg(record.fd, &message, flags | Int32(MSG_DONTWAIT))
+        result = system_sendMessage(record.fd, &message, flags | Int32(MSG_DONTWAIT))
     }
     record.sendQueue.release(record: record)
     if result == -Int(EAGAIN) || result == -Int(EWOULDBLOCK) { return nil }
@@ -207,10 +207,10 @@ private func tryInline(_ reference: OperationRef, record: SocketRecord, context:
         message.msg_iovlen = operation.fillUnsent(iovecs, limit: ThreadContext.iovecCapacity)
         message.address(operation.destinationAddress)
         if record.isStream && operation.total == 0 { return .completed(bytes: 0) }
-        var result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+        var result = system_sendMessage(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
         if result == -Int(ECONNREFUSED) && record.isDatagram && !record.reportsPortUnreachable.load(ordering: .relaxed)
         {
-            result = system_sendmsg(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
+            result = system_sendMessage(record.fd, &message, operation.linuxFlags | Int32(MSG_DONTWAIT))
         }
         if result >= 0 {
             if record.isDatagram { return .completed(bytes: result) }

@@ -42,7 +42,7 @@ enum ParkedSends {
                     continue
                 }
                 _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
-                let result = system_sendmsg(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
+                let result = system_sendMessage(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
                 let (next, then) = batch.absorb(result, record: record, issuer: context)
                 then.perform(for: record)
                 if next == .waitWritable {

@@ -188,7 +188,7 @@ private func sendWhole(
 ) -> FirstSend {
     let (used, total) = SendCursor.fillWhole(buffers, count: count, into: message.pointee.msg_iov!)
     message.pointee.msg_iovlen = used
-    let result = system_sendmsg(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
+    let result = system_sendMessage(record.fd, message, mayBlock ? flags : flags | Int32(MSG_DONTWAIT))
     if result >= 0 {
         return result == total || !blocking ? .done(SendResult(code: 0, bytes: result)) : .goOn(sent: result)
     }
@@ -253,10 +253,10 @@ private func sendDatagram(
     message.msg_iovlen = iovCount
     message.address(destination)
     let sendFlags = blocking ? flags : flags | Int32(MSG_DONTWAIT)
-    var result = system_sendmsg(record.fd, &message, sendFlags)
+    var result = system_sendMessage(record.fd, &message, sendFlags)
     // SIO_UDP_CONNRESET off: the ICMP error that Linux reports once is dropped, and the datagram retried.
     if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
-        result = system_sendmsg(record.fd, &message, sendFlags)
+        result = system_sendMessage(record.fd, &message, sendFlags)
     }
     if result >= 0 { return SendResult(code: 0, bytes: result) }
     let code = Int32(-result)

@@ -37,7 +37,7 @@ struct SocketTransport: StreamTransport {
         message.msg_iov = iov
         message.msg_iovlen = count
         let callFlags = endsCall ? finalFlags : flags
-        let result = system_sendmsg(fd, &message, mayBlock ? callFlags : callFlags | Int32(MSG_DONTWAIT))
+        let result = system_sendMessage(fd, &message, mayBlock ? callFlags : callFlags | Int32(MSG_DONTWAIT))
         if result >= 0 { return .sent(result) }
         let code = Int32(-result)
         return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(errno: code)

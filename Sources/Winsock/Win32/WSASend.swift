@@ -17,7 +17,8 @@
 ///   WSA_IO_PENDING for an overlapped send that will complete later, or the error. Success sets the
 ///   last error to 0.
 ///
-/// A non-overlapped send is one `sendmsg` with MSG_NOSIGNAL (SIGPIPE is never raised). A blocking
+/// A non-overlapped send is one system call with MSG_NOSIGNAL (SIGPIPE is never raised): `sendto` for
+/// one buffer, which the kernel serves more cheaply, `sendmsg` for several. A blocking
 /// stream socket returns only when every byte is consumed, SO_SNDTIMEO bounding the whole call
 /// (WSAETIMEDOUT); a non-blocking one returns the bytes consumed, or WSAEWOULDBLOCK when there were
 /// none. A datagram above SO_MAX_MSG_SIZE gives WSAEMSGSIZE and nothing is transmitted.

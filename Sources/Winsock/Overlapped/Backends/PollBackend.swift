@@ -16,7 +16,7 @@ struct PollBackend: EngineBackend {
     }
 
     mutating func startSend(_ socket: EngineSocket) {
-        let result = system_sendmsg(socket.record.fd, socket.message, socket.flags | Int32(MSG_DONTWAIT))
+        let result = system_sendMessage(socket.record.fd, socket.message, socket.flags | Int32(MSG_DONTWAIT))
         ready.append(.sent(socket, result))
     }
 
