@@ -61,13 +61,14 @@ struct SendCommand: ParsableCommand {
         let strategy = RunSupervisor.Strategy(plan: plan, signalHandlerStops: true)
         switch strategy {
         case .callerThread: Signals.onInterrupt(stopping: control)
-        case .watcherThread: Signals.onInterrupt { control.interrupt(by: $0) }
+        case .watcherThread: Signals.onInterrupt(stopping: control, relayLater: { control.interrupt(by: $0) })
         }
         let quiet = options.quiet
         // With --json or --json-stream, standard output holds JSON only.
         let jsonOut = options.json || options.jsonStream
         let callLines = jsonOut ? Console.standardError : Console.standardOutput
         var events = RunEvents(callLine: { callLines.line($0) })
+        if strategy == .watcherThread { events.threadsStarting = { Signals.startRelay() } }
         events.interval = IntervalOutput.writer(stream: options.jsonStream, log: histogramLog)
         // The header goes out first, before -v and progress lines; the rest of the report at the end.
         let headerPrinted = Atomic<Bool>(false)

@@ -84,6 +84,16 @@ enum Signals {
         handled.store(true, ordering: .releasing)
     }
 
+    /// A send that will start threads, but not yet: until `startRelay` a stopping signal marks `control`
+    /// from the handler, as for a lone send (the set-up's waits look at the mark), and its byte waits in
+    /// the pipe; the relay, once started, finds it and runs `body`. So the process keeps one thread while
+    /// it connects (`RunEvents.threadsStarting` says why). Call `startRelay` before starting any thread.
+    static func onInterrupt(stopping control: RunControl, relayLater body: @escaping @Sendable (StopSignal) -> Void) {
+        SignalStop.arm(control)
+        handler.withLock { $0 = body }
+        handled.store(true, ordering: .releasing)
+    }
+
     /// The handler of SIGINT, SIGTERM and SIGHUP: atomics, clock_gettime, shutdown, write and _exit only.
     private static func interrupted(_ number: Int32) {
         let now = monotonicNanoseconds()
@@ -107,7 +117,9 @@ enum Signals {
         return set
     }
 
-    private static func startRelay() {
+    /// Starts the relay thread, once: from now on the calling thread (and every thread it starts) leaves
+    /// the stopping signals to the relay.
+    static func startRelay() {
         guard !relayStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var set = stoppingSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)

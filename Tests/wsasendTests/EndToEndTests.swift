@@ -294,6 +294,53 @@ struct PeerEndToEndTests {
         #expect(threads.count == 1, "threads: \(threads)")
     }
 
+    /// RunEvents.threadsStarting: a second thread makes every set-up call dearer, so a run of several
+    /// connections starts its signal relay (and every other thread) only after the last connection. The
+    /// listener never accepts and has room for one connection in its queue, so the second connect waits
+    /// for a SYN-ACK that does not come, and the SIGINT lands in the set-up: the handler marks the run,
+    /// and the relay, started once the set-up ends, finds the signal.
+    @Test(
+        "A run of several connections has one thread while it connects, and SIGINT then ends it: exit 130",
+        arguments: [["--mode", "event"], ["--mode", "blocking"]])
+    func oneThreadWhileConnecting(options: [String]) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && Glibc.listen(listener, 0) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        let sender = try Background(
+            ["127.0.0.1:\(port)", "--connections", "4", "--count", "1", "--json"] + options)
+        let pid = sender.process.processIdentifier
+        // Two sockets open: the first connection made, the second waiting for its handshake.
+        let deadline = Date().addingTimeInterval(20)
+        var sockets = 0
+        while sockets < 2 && Date() < deadline {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            sockets = fds.filter {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
+                    .hasPrefix("socket:") == true
+            }.count
+            if sockets < 2 { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 20)
+        #expect(sockets >= 2, "the second connection was never started")
+        #expect(threads.count == 1, "threads while connecting: \(threads)")
+        let report = try Self.interruptedReport(outcome)
+        let connections = report["connections"] as? [[String: Any]] ?? []
+        #expect(connections.count >= 1, "stdout: \(outcome.stdout)")
+    }
+
     /// `timeout -s INT` signals the command and then its process group: one interrupt, delivered twice.
     @Test("two SIGINTs at once are one interrupt: the report still comes, as valid JSON, exit 130")
     func doubleInterrupt() throws {

@@ -15,6 +15,12 @@ public struct RunEvents: Sendable {
     /// Each interval of `RunPlan.reportInterval`, as it ends, and the last one when the run does; from
     /// the watcher thread, in order, all before the run returns.
     public var interval: (@Sendable (IntervalReport) -> Void)?
+    /// Once the connections are made, on the run's thread, just before the run starts its first thread
+    /// (the watcher, the workers, the overlapped engine): the moment a caller may start threads of its own
+    /// (the executable's signal relay). Connections are set up while the process has one thread: while a
+    /// second thread lives, every socket call of the set-up takes and drops a reference on its file, and
+    /// bench/c/connectloop.c with one idle extra thread made its connections 1.4-1.7x slower.
+    public var threadsStarting: (@Sendable () -> Void)?
 
     public init(
         callLine: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (String) -> Void)? = nil,

@@ -79,6 +79,7 @@ public struct Runner: Sendable {
         report.noteInterruption(control)
         let open = made.open
         guard !open.isEmpty else { return report }
+        events.threadsStarting?()
         events.header?(report.header)
 
         let live = open.map { _ in LiveCounters() }
