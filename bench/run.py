@@ -2,10 +2,10 @@
 """wsasend benchmarks: every figure is a ratio against a plain C program or a peer tool measured in the same run.
 
 Builds wsasend (release) and the C programs in bench/c/ with cc (sendloop.c: one blocking sendmsg per call,
-or one send() with "send";
-nbsendloop.c: the same on a non-blocking socket, polling on EAGAIN; udpsendloop.c: one send per datagram on
-a connected UDP socket; connectloop.c: non-blocking connects one after another; sink.c: an epoll receiver
-for TCP and UDP that discards), starts the C sink on loopback, then runs wsasend and its opponent
+or one send() with "send"; nbsendloop.c: the same on a non-blocking socket, polling on EAGAIN;
+udpsendloop.c: one send per datagram on a connected UDP socket; connectloop.c: non-blocking connects one
+after another; roundrobin.c: sends taken in turn over many connections; sink.c: an epoll receiver for TCP
+and UDP that discards), starts the C sink on loopback, then runs wsasend and its opponent
 alternately, several rounds, and prints each row with the median of the per-round ratios and their spread
 (min-max), after one line that names the machine.
 
@@ -54,7 +54,7 @@ def build():
         sh(["cc", "-O2", "-o", os.path.join(OUT, name), os.path.join(ROOT, "bench", "c", name + ".c")])
 
 
-PROGRAMS = ("sink", "sendloop", "nbsendloop", "udpsendloop", "connectloop")
+PROGRAMS = ("sink", "sendloop", "nbsendloop", "udpsendloop", "connectloop", "roundrobin")
 
 
 def machine():
@@ -487,23 +487,37 @@ def bench_connect_rate(port, rounds):
 
 def bench_cost(port, rounds):
     """Per-call cost and peak RSS as the work grows: 1e3 to 1e7 blocking 1x64 calls on one connection,
-    then 1 to 10,000 connections in event mode sharing 1,000,000 calls. Runs once; a table, not a goal."""
+    then 1 to 10,000 connections in event mode sharing 1,000,000 calls, each beside a C loop that sends
+    the same calls in turn over as many connections (roundrobin.c): spreading calls over more sockets
+    costs the kernel more (their state leaves the caches), so the C column says how much of the growth is
+    the kernel's. Runs once; a table, not a goal."""
     rows = []
 
-    def measure(label, *options):
-        result = wsasend(port, *options, wrapper=("/usr/bin/time", "-f", "MAXRSS %M"))
+    def measure(label, *options, connections=None):
+        sources = ",".join(fresh_sources(connections)) if connections else None
+        extra = ("--bind", sources) if sources else ()
+        result = wsasend(port, *options, *extra, wrapper=("/usr/bin/time", "-f", "MAXRSS %M"))
         s = json.loads(result.stdout)["summary"]
         rss = int(re.search(r"MAXRSS (\d+)", result.stderr).group(1))
-        rows.append({"work": label, "calls": s["calls"], "ns_per_call": 1e9 * s["elapsed_seconds"] / s["calls"],
-                     "rss_kib": rss})
+        row = {"work": label, "calls": s["calls"], "ns_per_call": 1e9 * s["elapsed_seconds"] / s["calls"],
+               "rss_kib": rss}
+        if connections:
+            fields = c_program("roundrobin", port, connections, 1_000_000, 64,
+                               ",".join(fresh_sources(connections)))
+            row["c_ns_per_call"] = 1e9 * float(fields["seconds"]) / int(fields["calls"])
+        rows.append(row)
 
     for exponent in range(3, 8):
         measure(f"1 connection, 1e{exponent} calls", "--buffers", "1x64", "--count", str(10 ** exponent))
     for connections in (1, 10, 100, 1_000, 10_000):
-        measure(f"{connections:,} connection{'s' if connections > 1 else ''}, event, 1e6 calls in all", "--mode", "event", "--connections", str(connections),
-                "--buffers", "1x64", "--count", str(1_000_000 // connections))
-    lines = ["| work | calls | ns per call | peak RSS (KiB) |", "|---|---:|---:|---:|"]
-    lines += [f"| {r['work']} | {r['calls']:,} | {r['ns_per_call']:.0f} | {r['rss_kib']:,} |" for r in rows]
+        measure(f"{connections:,} connection{'s' if connections > 1 else ''}, event, 1e6 calls in all", "--mode",
+                "event", "--connections", str(connections), "--buffers", "1x64",
+                "--count", str(1_000_000 // connections), connections=connections)
+    lines = ["| work | calls | ns per call | C round-robin ns per call | peak RSS (KiB) |",
+             "|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['work']} | {r['calls']:,} | {r['ns_per_call']:.0f} | "
+              f"{format(r['c_ns_per_call'], '.0f') if 'c_ns_per_call' in r else ''} | {r['rss_kib']:,} |"
+              for r in rows]
     return {"name": "cost as work grows", "value": None, "goal": None, "met": None,
             "details": {"rows": rows}, "unit": "", "table": "\n".join(lines)}
 
