@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Linux's epoll (part of libc; Swift's Glibc module does not import its header), for the sink.
+        .systemLibrary(name: "CEpoll"),
         .target(
             name: "Winsock",
             dependencies: ["CWinsock", "CLiburing", "Locking"]
@@ -46,6 +48,7 @@ let package = Package(
                 "Winsock",
                 "Locking",
                 "CZlib",
+                "CEpoll",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

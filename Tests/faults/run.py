@@ -247,8 +247,10 @@ def lossless_connections(ctx):
     damage(ctx)
     per_connection = ctx.mib * (1 << 20) // 4 // (4 * 16384)
     # The sink ends when no byte has come for --idle. Under 5 % loss a connection can wait out several
-    # retransmission timeouts in a row (0.2 + 0.4 + 0.8 + 1.6 s ...), and with 3 s all four once did at
-    # the same time: the sink left mid-transfer and the sender saw WSAECONNRESET. 10 s is past six timeouts.
+    # retransmission timeouts in a row (0.2 + 0.4 + 0.8 + 1.6 s ...); 10 s is past six of them on all four
+    # at once. (With 3 s the sink once left mid-transfer and the sender saw WSAECONNRESET on every pending
+    # send; the cause was the sink's idle check, which read a byte's time stored just after its own clock
+    # reading as 2^64 ns of silence, and now counts it as activity: SinkWatcher.isIdle.)
     receiver = sink(ctx.hosts, "--json", "--idle", "10s")
     try:
         sender = Sender(ctx.hosts, [f"{RECEIVER}:{receiver.port}", "--mode", "event", "--outstanding", "16",

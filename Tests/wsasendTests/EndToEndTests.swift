@@ -46,6 +46,47 @@ struct SinkEndToEndTests {
         #expect(received.stdout.contains("bytes      16,384,000 received"))
     }
 
+    /// SinkConnections: the sink serves every connection from one thread (an epoll set), where it once
+    /// started a thread per connection and fell behind accepting.
+    @Test("The sink takes 500 connections at once on its own few threads and counts every byte of each")
+    func sinkManyConnections() throws {
+        let sink = try Background(["sink", "0", "--idle", "2s", "--json"])
+        let port = try sink.listeningPort()
+        let sender = try Background(
+            [
+                "127.0.0.1:\(port)", "--connections", "500", "--mode", "event", "--buffers", "1x1000", "--duration",
+                "2s", "-q", "--json",
+            ])
+        // Counted once the sink holds the 500 connections (the sender sends for 2 s after connecting).
+        let pid = sink.process.processIdentifier
+        let deadline = Date().addingTimeInterval(20)
+        var sockets = 0
+        while sockets < 500 && Date() < deadline {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            sockets =
+                fds.filter {
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
+                        .hasPrefix("socket:") == true
+                }.count
+            if sockets < 500 { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let sent = try sender.finish(timeout: 60)
+        let received = try sink.finish(timeout: 60)
+        #expect(sent.status == 0, "stderr: \(sent.stderr); sink: \(received.stderr.suffix(2000))")
+        #expect(received.status == 0, "stderr: \(received.stderr)")
+        #expect(sockets >= 500, "the sink never held the 500 connections at once")
+        #expect(threads.count <= 4, "sink threads: \(threads.count)")
+        let report = try Self.json(received.stdout)
+        let connections = report["connections"] as? [[String: Any]] ?? []
+        #expect(connections.count == 500)
+        let perConnection = try #require((Self.json(sent.stdout)["connections"] as? [[String: Any]]))
+        let sentBytes = perConnection.map { $0["bytes_sent"] as? Int ?? -1 }.sorted()
+        let receivedBytes = connections.map { $0["bytes_received"] as? Int ?? -2 }.sorted()
+        #expect(sentBytes == receivedBytes)
+        #expect(try Self.summary(report)["bytes_received"] as? Int == sentBytes.reduce(0, +))
+    }
+
     @Test("Over UDP, 1000 datagrams of 4x4096 arrive whole at the sink")
     func datagramTransfer() throws {
         let sink = try Background(["sink", "0", "--udp", "--idle", "3s", "--json"])
@@ -325,10 +366,11 @@ struct PeerEndToEndTests {
         var sockets = 0
         while sockets < 2 && Date() < deadline {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-            sockets = fds.filter {
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
-                    .hasPrefix("socket:") == true
-            }.count
+            sockets =
+                fds.filter {
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
+                        .hasPrefix("socket:") == true
+                }.count
             if sockets < 2 { Thread.sleep(forTimeInterval: 0.02) }
         }
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []

@@ -2,8 +2,11 @@ import Winsock
 
 /// A bound (and, for TCP, listening) socket: the sink's, and the sender's with `--listen`.
 enum Listener {
-    /// Connections the kernel may queue before they are accepted (listen(2)'s backlog).
-    static let backlog: Int32 = 128
+    /// Connections the kernel may queue before they are accepted (listen(2)'s backlog; Linux caps it at
+    /// net.core.somaxconn, 4096 by default). A sender setting up thousands of connections makes them
+    /// faster than a sink accepts them for a moment; a full queue drops SYNs, and each drop costs that
+    /// sender a second or more (128 did, at 3,000 connections).
+    static let backlog: Int32 = 4096
 
     /// Resolves `address`, binds a socket of `type` with SO_REUSEADDR and listens on stream sockets.
     ///

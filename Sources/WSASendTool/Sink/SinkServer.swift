@@ -1,8 +1,7 @@
-import Locking
 import Winsock
 
-/// `wsasend sink`: binds, then receives TCP connections concurrently (one thread each) or UDP datagrams,
-/// counting bytes and urgent bytes, until `--once`, `--idle` or a stop.
+/// `wsasend sink`: binds, then receives TCP connections concurrently (all of them in one poll loop) or UDP
+/// datagrams, counting bytes and urgent bytes, until `--once`, `--idle` or a stop.
 ///
 /// Like the runner, it never prints or exits: it returns a `SinkReport`, tells its caller the bound
 /// address through `ready`, and records each finished connection in `ledger` as it ends.
@@ -88,64 +87,75 @@ public struct SinkServer: Sendable {
     private func serveDatagrams(on handle: SOCKET, output: OutputFile?) -> SystemFileError? {
         var connection = SinkConnectionReport(index: 0)
         connection.opened = MonotonicClock.now()
-        let receiver = SinkReceiver(
+        var receiver = SinkReceiver(
             handle: handle, transport: .udp, control: control, ledger: ledger, output: output)
         let error = receiver.receive(into: &connection)
         ledger.add(connection)
         return error
     }
 
-    /// Accepts until the sink stops; with `--output` or `--once`, one connection at a time on this
-    /// thread, otherwise a thread per connection.
+    /// Accepts until the sink stops: with `--output` or `--once`, one connection at a time on this thread
+    /// (so that the file holds whole streams in order); otherwise every connection at once, on this
+    /// thread too (`SinkConnections`; one at a time if it cannot make its epoll set).
     private func serveConnections(on listener: SOCKET, output: OutputFile?) -> SystemFileError? {
-        let sequential = output != nil || plan.once
-        var threads: [WorkerThread] = []
+        if output == nil && !plan.once, let connections = SinkConnections(listener: listener, server: self) {
+            connections.serve()
+            return nil
+        }
         var index = 0
-        let fileError = Locked<SystemFileError?>(nil)
         while !control.isStopping {
             if SocketOptions.wait(listener, for: POLLRDNORM, until: nil, control: control) == .stopped { break }
-            var storage = sockaddr_storage()
-            var length = Int32(MemoryLayout<sockaddr_storage>.size)
-            let handle = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &length) }
-            }
-            guard handle != INVALID_SOCKET else {
-                // Out of descriptors or a connection reset before accept: try again, without spinning.
-                sleepNanoseconds(10_000_000)
-                continue
-            }
-            guard control.register(handle) else { break }
-            var connection = SinkConnectionReport(index: index)
-            connection.opened = MonotonicClock.now()
-            connection.peer = withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0, length: length).description }
-            }
+            guard case .accepted(let handle, let opened) = accept(on: listener, index: index) else { continue }
             index += 1
-            if plan.verbose { events.notice?("connection \(connection.index) from \(connection.peer ?? "?")") }
-            let receiver = SinkReceiver(
+            var connection = opened
+            var receiver = SinkReceiver(
                 handle: handle, transport: .tcp, control: control, ledger: ledger, output: output)
-            let serve: @Sendable () -> Void = { [connection, plan, events, ledger, control] in
-                var connection = connection
-                let error = receiver.receive(into: &connection)
-                control.release(handle)
-                if let error { fileError.withLock { $0 = $0 ?? error } }
-                ledger.add(connection)
-                if plan.verbose {
-                    events.notice?(
-                        "connection \(connection.index) closed: \(Units.count(connection.bytes, "byte", "bytes"))")
-                }
-            }
-            if sequential {
-                serve()
-                if plan.once || fileError.withLock({ $0 != nil }) { break }
-            } else if let thread = WorkerThread.start(serve) {
-                threads.append(thread)
-            } else {
-                serve()
-            }
+            let error = receiver.receive(into: &connection)
+            finish(connection, handle: handle)
+            if plan.once || error != nil { return error }
         }
-        control.requestStop()
-        for thread in threads { thread.join() }
-        return fileError.withLock { $0 }
+        return nil
+    }
+
+    /// What one accept gave.
+    enum Accepted {
+        case accepted(SOCKET, SinkConnectionReport)
+        /// No connection was waiting (a non-blocking listener).
+        case noneWaiting
+        /// Out of descriptors, a connection reset before accept, or the sink stopping.
+        case failed
+    }
+
+    /// Accepts one connection and opens its report (numbered `index`); says so with `-v`.
+    func accept(on listener: SOCKET, index: Int) -> Accepted {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let handle = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Winsock.accept(listener, $0, &length) }
+        }
+        guard handle != INVALID_SOCKET else {
+            if WSAGetLastError() == WSAEWOULDBLOCK { return .noneWaiting }
+            // Out of descriptors or a connection reset before accept: the caller tries again, without
+            // spinning.
+            sleepNanoseconds(10_000_000)
+            return .failed
+        }
+        guard control.register(handle) else { return .failed }
+        var connection = SinkConnectionReport(index: index)
+        connection.opened = MonotonicClock.now()
+        connection.peer = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0, length: length).description }
+        }
+        if plan.verbose { events.notice?("connection \(connection.index) from \(connection.peer ?? "?")") }
+        return .accepted(handle, connection)
+    }
+
+    /// Closes a finished connection and records it; says so with `-v`.
+    func finish(_ connection: SinkConnectionReport, handle: SOCKET) {
+        control.release(handle)
+        ledger.add(connection)
+        if plan.verbose {
+            events.notice?("connection \(connection.index) closed: \(Units.count(connection.bytes, "byte", "bytes"))")
+        }
     }
 }

@@ -19,6 +19,13 @@ final class SinkWatcher: Sendable {
 
     func finish() { done.store(true, ordering: .releasing) }
 
+    /// True when bytes have arrived and none for `idle` nanoseconds. A receiving thread may store a time
+    /// later than the `now` this thread read a moment before: that is activity, not a wrapped-around
+    /// idle time (which once ended sinks in the middle of a transfer, resetting every connection).
+    static func isIdle(now: UInt64, lastActivity: UInt64, idle: UInt64) -> Bool {
+        lastActivity != 0 && now > lastActivity && now - lastActivity >= idle
+    }
+
     func watch() {
         var progress = ProgressLines(
             interval: plan.progressInterval, events: events, started: MonotonicClock.now())
@@ -26,7 +33,7 @@ final class SinkWatcher: Sendable {
             sleepNanoseconds(20_000_000)
             let now = MonotonicClock.now()
             let last = ledger.lastActivity.load(ordering: .relaxed)
-            if let idle = plan.idle, last != 0, now &- last >= idle { control.requestStop() }
+            if let idle = plan.idle, Self.isIdle(now: now, lastActivity: last, idle: idle) { control.requestStop() }
             progress?.report(now: now, bytes: ledger.bytes.load(ordering: .relaxed))
         }
     }
