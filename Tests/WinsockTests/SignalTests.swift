@@ -77,7 +77,7 @@ struct SignalDuringWaitTests {
                 while !SignalPoke.hasTarget { TestClock.sleep(milliseconds: 1) }
                 for _ in 0..<4 {
                     TestClock.sleep(milliseconds: 50)
-                    SignalPoke.poke()
+                    SignalPoke.pokeAndWait()
                 }
                 if dataComes { _ = peer.send([1, 2, 3]) }
                 let (ready, revents, seconds) = poller.join()

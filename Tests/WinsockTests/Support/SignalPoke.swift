@@ -36,4 +36,13 @@ enum SignalPoke {
 
     /// Sends SIGUSR2 to the target thread.
     static func poke() { _ = pthread_kill(pthread_t(target.load(ordering: .acquiring)), SIGUSR2) }
+
+    /// Pokes, and waits (at most 2 s) until the handler has counted it: two signals sent while the target
+    /// has not yet run are delivered once, which a loaded machine made happen between pokes 50 ms apart.
+    static func pokeAndWait() {
+        let counted = count + 1
+        poke()
+        let deadline = TestClock.now() + 2
+        while count < counted && TestClock.now() < deadline { TestClock.sleep(milliseconds: 1) }
+    }
 }
