@@ -121,6 +121,56 @@ struct OverlappedEndToEndTests {
         #expect(perConnection.allSatisfy { $0["bytes_received"] as? Int == 200 * 2048 })
     }
 
+    /// Event mode settles a datagram that WSASend completed at once as the call returns (its slot is free
+    /// again at once): every call must still be counted once, with its latency and its `-v` line, and
+    /// each connection must get its turn.
+    @Test(
+        "Connected UDP in event mode, 3 connections with 64 outstanding: every call counted once, each with its -v line",
+        arguments: backends)
+    func datagramsSettledAtOnce(backend: (variable: String, name: String)) throws {
+        let receiver = try SilentDatagramSocket()
+        defer { receiver.close() }
+        let port = receiver.port
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(port)", "--udp", "--mode", "event", "--outstanding", "64", "--connections", "3",
+                "--buffers", "1x100", "--count", "500", "-v",
+            ],
+            environment: ["WSASEND_BACKEND": backend.variable])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let lines = sender.stdout.split(separator: "\n")
+        for index in 0..<3 {
+            let wrote = lines.filter { $0.hasPrefix("[\(index)] Wrote 100 bytes: WSASend = ") }
+            #expect(wrote.count == 500, "connection \(index)")
+        }
+        #expect(sender.stdout.contains("calls      1,500: "), "stdout: \(sender.stdout.suffix(800))")
+        #expect(sender.stdout.contains("bytes      150,000 sent of 150,000 requested (1,500 buffer sets)"))
+        #expect(sender.stdout.contains("latency    min "))
+    }
+
+    /// A connection whose datagrams are settled as they return could post for the whole run: each pass
+    /// gives it as many calls as it has slots, then the next connection's turn comes.
+    @Test("Connected UDP in event mode, 3 connections for 1 s: each connection gets its share of the calls")
+    func datagramConnectionsShare() throws {
+        let receiver = try SilentDatagramSocket()
+        defer { receiver.close() }
+        let port = receiver.port
+        let sender = try Tool.run(
+            [
+                "127.0.0.1:\(port)", "--udp", "--mode", "event", "--outstanding", "64", "--connections", "3",
+                "--buffers", "1x100", "--duration", "1s", "--json",
+            ])
+        #expect(sender.status == 0, "stderr: \(sender.stderr)")
+        let report = try SinkEndToEndTests.json(sender.stdout)
+        let connections = try #require(report["connections"] as? [[String: Any]])
+        let calls = connections.compactMap { $0["calls"] as? Int }
+        #expect(calls.count == 3)
+        // Turns of up to 64 calls each: the shares differ by about one turn whatever the machine's load (two
+        // allowed, for a pass in which some call stayed pending); without turns, one connection takes all.
+        #expect((calls.max() ?? 0) - (calls.min() ?? 0) <= 128, "calls per connection: \(calls)")
+        #expect((calls.min() ?? 0) > 0, "calls per connection: \(calls)")
+    }
+
     @Test("SIGINT with calls pending on a peer that does not read: partial report, aborted calls, exit 130")
     func interruptPending() throws {
         let peer = try ScriptedPeer(.hold)
@@ -143,4 +193,33 @@ struct OverlappedEndToEndTests {
         #expect(aborted != nil, "completion codes: \(summary["completion_codes"] ?? "-")")
         #expect(summary["failed"] as? Int == 0, "calls cut short by SIGINT are interrupted, not failed")
     }
+}
+
+/// A bound UDP socket on 127.0.0.1 that never reads: the datagrams past its receive queue are dropped, and
+/// no port-unreachable error comes back to the sender, so a sender's figures depend on the sender alone.
+final class SilentDatagramSocket {
+    let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let made = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard made >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(made, pointer, length) == 0 && getsockname(made, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            Glibc.close(made)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        descriptor = made
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

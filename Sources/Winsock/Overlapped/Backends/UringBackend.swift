@@ -1,7 +1,7 @@
 import CLiburing
 import Glibc
 
-/// The io_uring backend: sendmsg and poll requests go to one ring owned by the engine thread.
+/// The io_uring backend: send, sendmsg and poll requests go to one ring owned by the engine thread.
 ///
 /// Each request's 64-bit `user_data` packs the engine socket's address with a tag in its low bits
 /// (NIO's habit): the socket stays alive in the engine's table while a request refers to it.
@@ -54,8 +54,32 @@ struct UringBackend: EngineBackend {
 
     mutating func startSend(_ socket: EngineSocket) {
         let sqe = entry()
-        io_uring_prep_sendmsg(sqe, socket.record.fd, socket.message, UInt32(bitPattern: socket.flags))
+        switch Self.request(for: socket.message) {
+        case .send(let base, let length):
+            io_uring_prep_send(sqe, socket.record.fd, base, length, socket.flags)
+        case .sendmsg:
+            io_uring_prep_sendmsg(sqe, socket.record.fd, socket.message, UInt32(bitPattern: socket.flags))
+        }
         io_uring_sqe_set_data64(sqe, Self.data(socket, .send))
+    }
+
+    /// The request that carries a prepared message.
+    enum SendRequest: Equatable {
+        /// IORING_OP_SEND of one buffer: the kernel copies no msghdr and no iovec array for it (and
+        /// keeps no copy of them for a retry), as `sendto` spares them on the other paths.
+        case send(UnsafeRawPointer?, Int)
+        /// IORING_OP_SENDMSG: several buffers, or a destination address (IORING_OP_SEND takes one only
+        /// on recent kernels).
+        case sendmsg
+    }
+
+    /// IORING_OP_SEND for a message of one buffer to the connected peer, IORING_OP_SENDMSG otherwise.
+    static func request(for message: UnsafePointer<msghdr>) -> SendRequest {
+        guard message.pointee.msg_iovlen == 1, message.pointee.msg_name == nil,
+            message.pointee.msg_controllen == 0, let iov = message.pointee.msg_iov,
+            iov.pointee.iov_len <= Int(UInt32.max)
+        else { return .sendmsg }
+        return .send(UnsafeRawPointer(iov.pointee.iov_base), iov.pointee.iov_len)
     }
 
     mutating func startWaitWritable(_ socket: EngineSocket) {
