@@ -51,7 +51,7 @@ build: deps
 
 # The Swift runtime and libraries linked in (--static-swift-stdlib): the linker keeps what the program
 # reaches and the loader has no shared Swift libraries to map and relocate, about 2 MiB less resident
-# memory (13.7 against 16.0 MiB at one connection). The binary still uses the system's C and C++
+# memory (13.6 against 16.2 MiB at one connection). The binary still uses the system's C and C++
 # libraries, liburing, readline and zlib. Linked by lld where the toolchain has it: gold prints glibc's
 # link-time warning about mktemp, which the static FoundationEssentials refers to.
 STATIC_LINK := --static-swift-stdlib $(if $(shell command -v ld.lld 2>/dev/null),-Xswiftc -use-ld=lld)
