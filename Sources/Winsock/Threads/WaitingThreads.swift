@@ -12,13 +12,9 @@ import Synchronization
 /// socket and its event in a run of 10,000 connections), and an unused `Locked` cost two heap blocks,
 /// about 100 bytes, in each. `wakeAll` reaches the list only once the count says a thread was added.
 struct WaitingThreads: ~Copyable, Sendable {
-    /// The locked list in a class, which AtomicLazyReference needs (`Locked` is a struct).
-    private final class List: Sendable {
-        let threads = Locked<[ThreadContext]>([])
-    }
-    private let madeList = AtomicLazyReference<List>()
+    private let madeList = AtomicLazyReference<Locked<[ThreadContext]>>()
     /// The list, made on first use; a thread that loses the race to make it uses the winner's.
-    private var list: Locked<[ThreadContext]> { (madeList.load() ?? madeList.storeIfNil(List())).threads }
+    private var list: Locked<[ThreadContext]> { madeList.load() ?? madeList.storeIfNil(Locked([])) }
     private let count = Atomic<Int>(0)
 
     /// Registers a thread; the caller re-checks the state afterwards.
