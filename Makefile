@@ -49,8 +49,14 @@ python-deps:
 build: deps
 	$(SWIFT) build
 
+# The Swift runtime and libraries linked in (--static-swift-stdlib): the linker keeps what the program
+# reaches and the loader has no shared Swift libraries to map and relocate, about 2 MiB less resident
+# memory (13.6 against 16.2 MiB at one connection). The binary still uses the system's C and C++
+# libraries, liburing, readline and zlib. Linked by lld where the toolchain has it: gold prints glibc's
+# link-time warning about mktemp, which the static FoundationEssentials refers to.
+STATIC_LINK := --static-swift-stdlib $(if $(shell command -v ld.lld 2>/dev/null),-Xswiftc -use-ld=lld)
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(STATIC_LINK)
 
 demo: release
 	.build/release/wsasend demo

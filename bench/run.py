@@ -48,7 +48,9 @@ def sh(args, **kwargs):
 def build():
     os.makedirs(OUT, exist_ok=True)
     # swift build's progress goes to stderr, so that --json leaves stdout one JSON document.
-    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend"], cwd=ROOT, check=True,
+    # The release build as `make release` makes it: the Swift runtime linked in, by lld where there is one.
+    static = ["--static-swift-stdlib"] + (["-Xswiftc", "-use-ld=lld"] if shutil.which("ld.lld") else [])
+    subprocess.run(["swift", "build", "-c", "release", "--product", "wsasend", *static], cwd=ROOT, check=True,
                    stdout=sys.stderr)
     for name in PROGRAMS:
         sh(["cc", "-O2", "-o", os.path.join(OUT, name), os.path.join(ROOT, "bench", "c", name + ".c")])

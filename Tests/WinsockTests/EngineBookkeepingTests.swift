@@ -41,7 +41,7 @@ struct EngineBookkeepingTests {
     @Test("queued stream sends are gathered into one sendmsg and completed one by one by byte count")
     func gatherAndDistribute() {
         let buffers = Buffers()
-        let socket = EngineSocket(record: Self.record(stream: true))
+        let socket = EngineSocket(record: Self.record(stream: true), batch: SendBatch())
         let operations = [buffers.operation([10]), buffers.operation([20, 0, 4]), buffers.operation([5])]
         operations.forEach { socket.operations.append($0) }
         #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
@@ -61,7 +61,7 @@ struct EngineBookkeepingTests {
     @Test("a gathered sendmsg holds at most IOV_MAX iovecs, and sends with other flags wait for the next")
     func limitsOfOneBatch() {
         let buffers = Buffers()
-        let socket = EngineSocket(record: Self.record(stream: true))
+        let socket = EngineSocket(record: Self.record(stream: true), batch: SendBatch())
         let big = buffers.operation(Array(repeating: 2, count: 1500))
         let oob = buffers.operation([1], flags: 1)
         socket.operations.append(big)
@@ -81,7 +81,7 @@ struct EngineBookkeepingTests {
     @Test("a datagram socket sends one operation per sendmsg")
     func datagramOnePerBatch() {
         let buffers = Buffers()
-        let socket = EngineSocket(record: Self.record(stream: false))
+        let socket = EngineSocket(record: Self.record(stream: false), batch: SendBatch())
         socket.operations.append(buffers.operation([3, 4], stream: false))
         socket.operations.append(buffers.operation([9], stream: false))
         #expect(socket.batch.prepare(stream: socket.record.isStream, limit: 1024))
@@ -91,7 +91,7 @@ struct EngineBookkeepingTests {
     @Test("a partial answer inside one buffer resumes at the exact byte", arguments: [1, 7, 9, 10, 11, 29])
     func partialInsideBuffer(taken: Int) {
         let buffers = Buffers()
-        let socket = EngineSocket(record: Self.record(stream: true))
+        let socket = EngineSocket(record: Self.record(stream: true), batch: SendBatch())
         let operation = buffers.operation([10, 20])
         socket.operations.append(operation)
         _ = socket.batch.prepare(stream: socket.record.isStream, limit: 1024)
@@ -105,7 +105,7 @@ struct EngineBookkeepingTests {
     @Test("cancelled operations leave the queue wherever they stand")
     func cancelledLeave() {
         let buffers = Buffers()
-        let socket = EngineSocket(record: Self.record(stream: true))
+        let socket = EngineSocket(record: Self.record(stream: true), batch: SendBatch())
         let operations = (0..<4).map { _ in buffers.operation([8]) }
         operations.forEach { socket.operations.append($0) }
         operations[1].with { $0.cancelStatus = WSA_OPERATION_ABORTED }

@@ -124,7 +124,9 @@ public struct SendReport: Sendable {
     }
 
     /// Connections that were made.
-    public var connected: Int { connections.filter { !$0.connectFailed }.count }
+    /// Counted in place: a filtered copy of 10,000 connections' entries (6 MB as it grew) was the peak of
+    /// a 10,000-connection run.
+    public var connected: Int { connections.count(where: { !$0.connectFailed }) }
 
     /// WSASend calls per second over the elapsed time; 0 when nothing was timed.
     public var callsPerSecond: Double {

@@ -11,13 +11,15 @@ final class OverlappedConnection {
     // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
     @exclusivity(unchecked) var slots: [OverlappedSlot] = []
     /// The same slots, unretained, for the per-call path: borrowing one from here takes no reference
-    /// count (`slots` owns them for the connection's life).
+    /// count (`slots` owns them for the connection's life). The start of the connection's one block of
+    /// index storage, which `inFlight` and `free` use after it: one heap block instead of three (a run of
+    /// 10,000 connections made 30,000).
     private let slotReferences: UnsafeMutablePointer<Unmanaged<OverlappedSlot>>
     private let capacity: Int
     /// Slot indexes in post order.
-    let inFlight: RingIndexQueue
+    @exclusivity(unchecked) var inFlight: RingIndexQueue
     /// Slot indexes free to post with.
-    let free: IndexStack
+    @exclusivity(unchecked) var free: IndexStack
     @exclusivity(unchecked) var counters = CallCounters()
     /// The code that ended the connection.
     @exclusivity(unchecked) var error: Int32?
@@ -36,13 +38,19 @@ final class OverlappedConnection {
         self.index = index
         self.handle = handle
         self.live = live
-        inFlight = RingIndexQueue(capacity: outstanding)
-        free = IndexStack(capacity: outstanding)
-        capacity = max(outstanding, 1)
-        slotReferences = .allocate(capacity: capacity)
+        let capacity = max(outstanding, 1)
+        self.capacity = capacity
+        // The slot references, then the in-flight ring, then the free stack: all word-sized.
+        let block = UnsafeMutableRawPointer.allocate(
+            byteCount: 3 * capacity * MemoryLayout<Int>.stride, alignment: MemoryLayout<Int>.alignment)
+        slotReferences = block.bindMemory(to: Unmanaged<OverlappedSlot>.self, capacity: capacity)
+        let indexes = (block + capacity * MemoryLayout<Int>.stride).bindMemory(to: Int.self, capacity: 2 * capacity)
+        inFlight = RingIndexQueue(storage: indexes, capacity: capacity)
+        free = IndexStack(storage: indexes + capacity, capacity: capacity)
+        slots.reserveCapacity(capacity)
     }
 
-    deinit { slotReferences.deallocate() }
+    deinit { UnsafeMutableRawPointer(slotReferences).deallocate() }
 
     /// The slot at `index` of `slots`, unretained.
     @inline(__always)

@@ -11,11 +11,13 @@ extension EngineLoop {
         let (queued, handoff) = socket.record.sendQueue.removeOverlapped(where: matches)
         handoff.perform(for: socket.record)
         var marked = false
-        for index in 0..<socket.operations.count {
-            socket.operations[index].with { operation in
-                if matches(operation) {
-                    operation.cancelStatus = status
-                    marked = true
+        if let held = socket.lentBatch?.operations {
+            for index in 0..<held.count {
+                held[index].with { operation in
+                    if matches(operation) {
+                        operation.cancelStatus = status
+                        marked = true
+                    }
                 }
             }
         }
@@ -41,7 +43,7 @@ extension EngineLoop {
 
     func finishCancelled(_ socket: EngineSocket) {
         socket.cancelRequested = false
-        for operation in socket.batch.removeCancelled() {
+        for operation in socket.lentBatch?.removeCancelled() ?? [] {
             let (status, sent) = operation.with { ($0.cancelStatus, $0.sent) }
             complete(operation, status: status, bytes: sent)
         }

@@ -195,6 +195,9 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
     @exclusivity(unchecked) private var events: [EngineEvent] = []
     /// Cancellations still waiting for an in-flight transmission to come back.
     @exclusivity(unchecked) var waitingCancels: [(EngineSocket, CancelCompletion)] = []
+    /// Batches no socket holds, lent to the next socket the engine transmits for: as many as sockets the
+    /// engine has had operations of at once, and none made in a steady stream of transmissions.
+    @exclusivity(unchecked) private var spareBatches: [SendBatch] = []
     /// Parked sockets and when their grace period ends.
     @exclusivity(unchecked) private var parked: [(socket: EngineSocket, due: UInt64)] = []
     /// When the engine last had something to do.
@@ -295,12 +298,16 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
         }
     }
 
-    /// Starts the socket's next transmission, or gives its transmitter back when it has nothing left.
+    /// Starts the socket's next transmission, or gives its transmitter back when it has nothing left
+    /// (and its batch back to the spare ones).
     private func transmit(_ socket: EngineSocket) {
         guard socket.state == .idle else { return }
+        if socket.lentBatch == nil { socket.lentBatch = spareBatches.popLast() ?? SendBatch() }
         while true {
             socket.record.sendQueue.takeOverlapped(into: socket.operations).perform(for: socket.record)
             if socket.operations.isEmpty {
+                spareBatches.append(socket.batch)
+                socket.lentBatch = nil
                 retireIfDone(socket)
                 return
             }
@@ -334,7 +341,7 @@ final class EngineLoop<Backend: EngineBackend>: EngineLoopRunning, @unchecked Se
 
     /// Drops a closed socket's state once nothing of it is left.
     private func retireIfDone(_ socket: EngineSocket) {
-        if socket.forgotten && socket.state == .idle && socket.operations.isEmpty {
+        if socket.forgotten && socket.state == .idle && !socket.holdsOperations {
             sockets[socket.key] = nil
         }
     }

@@ -31,21 +31,28 @@ final class SocketRecord: @unchecked Sendable {
     /// shutdown(SD_RECEIVE or SD_BOTH) was called: recv gives WSAESHUTDOWN and WSAPoll reports nothing
     /// to read.
     let receiveShutDown = Atomic<Bool>(false)
-    /// The peer's address as shutdown found it: Linux forgets it once both directions are closed, while
-    /// Windows' getpeername goes on answering.
-    let rememberedPeer = RememberedPeer()
     /// closesocket (or the last WSACleanup) removed the socket from the table.
     let closed = Atomic<Bool>(false)
+    /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
+    let reportsPortUnreachable = Atomic<Bool>(true)
+    /// The engine knows the socket (it had an overlapped send), so closing it must cancel there.
+    let engineRegistered = Atomic<Bool>(false)
+    /// `releaseDescriptor` ran.
+    private let descriptorReleased = Atomic<Bool>(false)
+    // The one-byte flags above stay together, and the 4-byte timeouts after them: Swift lays a class's
+    // stored properties out in declaration order, and flags spread between 8-byte fields padded the
+    // record to 153 bytes (a 176-byte heap chunk in each socket; 136 bytes, a 144-byte chunk, now).
     /// SO_SNDTIMEO / SO_RCVTIMEO in milliseconds, 0 for none (Winsock's DWORD form).
     let sendTimeout = Atomic<UInt32>(0)
     let receiveTimeout = Atomic<UInt32>(0)
+    /// The peer's address as shutdown found it: Linux forgets it once both directions are closed, while
+    /// Windows' getpeername goes on answering.
+    let rememberedPeer = RememberedPeer()
     /// SO_SNDBUF / SO_RCVBUF as setsockopt last set them (`bufferSizeUnset` before): Windows reads back
     /// the value set, while Linux keeps and reports twice it (see `getsockopt`).
     let sendBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
     let receiveBufferSize = Atomic<Int64>(SocketRecord.bufferSizeUnset)
     static let bufferSizeUnset = Int64.min
-    /// SIO_UDP_CONNRESET: report an ICMP port unreachable as WSAECONNRESET (Windows' default).
-    let reportsPortUnreachable = Atomic<Bool>(true)
     /// Threads inside a blocking call (recv, accept, connect, a blocking send, a WSAPoll that may wait);
     /// closesocket wakes them.
     let blockedCalls = Atomic<Int>(0)
@@ -58,8 +65,6 @@ final class SocketRecord: @unchecked Sendable {
     let uncollectedCompletions = Atomic<Int>(0)
     /// Overlapped sends posted and not yet completed, for the per-socket cap.
     let overlappedOutstanding = Atomic<Int>(0)
-    /// The engine knows the socket (it had an overlapped send), so closing it must cancel there.
-    let engineRegistered = Atomic<Bool>(false)
     /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
     private let completionWaiters = WaitingThreads()
 
@@ -76,8 +81,6 @@ final class SocketRecord: @unchecked Sendable {
     deinit {
         system_close(fd)
     }
-
-    private let descriptorReleased = Atomic<Bool>(false)
 
     /// Closes the socket while keeping its descriptor number reserved (dup2 of /dev/null over it); once.
     func releaseDescriptor() {
