@@ -58,19 +58,8 @@ struct SinkEndToEndTests {
                 "2s", "-q", "--json",
             ])
         // Counted once the sink holds the 500 connections (the sender sends for 2 s after connecting).
-        let pid = sink.process.processIdentifier
-        let deadline = Date().addingTimeInterval(20)
-        var sockets = 0
-        while sockets < 500 && Date() < deadline {
-            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-            sockets =
-                fds.filter {
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
-                        .hasPrefix("socket:") == true
-                }.count
-            if sockets < 500 { Thread.sleep(forTimeInterval: 0.02) }
-        }
-        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let sockets = sink.waitForSockets(500, timeout: 20)
+        let threads = sink.threads
         let sent = try sender.finish(timeout: 60)
         let received = try sink.finish(timeout: 60)
         #expect(sent.status == 0, "stderr: \(sent.stderr); sink: \(received.stderr.suffix(2000))")
@@ -344,36 +333,15 @@ struct PeerEndToEndTests {
         "A run of several connections has one thread while it connects, and SIGINT then ends it: exit 130",
         arguments: [["--mode", "event"], ["--mode", "blocking"]])
     func oneThreadWhileConnecting(options: [String]) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = try Loopback.socket(SOCK_STREAM)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && Glibc.listen(listener, 0) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        try #require(bound)
-        let port = UInt16(bigEndian: address.sin_port)
+        let port = try Loopback.bindAnyPort(listener)
+        try #require(Glibc.listen(listener, 0) == 0)
         let sender = try Background(
             ["127.0.0.1:\(port)", "--connections", "4", "--count", "1", "--json"] + options)
-        let pid = sender.process.processIdentifier
         // Two sockets open: the first connection made, the second waiting for its handshake.
-        let deadline = Date().addingTimeInterval(20)
-        var sockets = 0
-        while sockets < 2 && Date() < deadline {
-            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-            sockets =
-                fds.filter {
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?
-                        .hasPrefix("socket:") == true
-                }.count
-            if sockets < 2 { Thread.sleep(forTimeInterval: 0.02) }
-        }
-        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let sockets = sender.waitForSockets(2, timeout: 20)
+        let threads = sender.threads
         sender.interrupt()
         let outcome = try sender.finish(timeout: 20)
         #expect(sockets >= 2, "the second connection was never started")

@@ -202,23 +202,14 @@ final class SilentDatagramSocket {
     let port: UInt16
 
     init() throws {
-        let made = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard made >= 0 else { throw POSIXError(.EMFILE) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(made, pointer, length) == 0 && getsockname(made, pointer, &length) == 0
-            }
-        }
-        guard bound else {
+        let made = try Loopback.socket(SOCK_DGRAM)
+        do {
+            port = try Loopback.bindAnyPort(made)
+        } catch {
             Glibc.close(made)
-            throw POSIXError(.EADDRNOTAVAIL)
+            throw error
         }
         descriptor = made
-        port = UInt16(bigEndian: address.sin_port)
     }
 
     func close() { Glibc.close(descriptor) }

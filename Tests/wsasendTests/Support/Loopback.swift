@@ -18,4 +18,17 @@ enum Loopback {
         address.sin_port = port.bigEndian
         return address
     }
+
+    /// Binds `fd` to 127.0.0.1 on a port the kernel picks, and returns that port.
+    static func bindAnyPort(_ fd: Int32) throws -> UInt16 {
+        var address = address()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
+            }
+        }
+        guard status == 0 else { throw ToolTestError("bind: \(errno)") }
+        return UInt16(bigEndian: address.sin_port)
+    }
 }

@@ -35,19 +35,10 @@ final class ScriptedPeer: Sendable {
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
-        var address = Loopback.address()
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else { throw ToolTestError("bind/listen: \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
+        let bound = try Loopback.bindAnyPort(fd)
+        guard listen(fd, 64) == 0 else { throw ToolTestError("listen: \(errno)") }
         listener = fd
-        port = UInt16(bigEndian: address.sin_port)
+        port = bound
         Thread { [self] in self.acceptAll() }.start()
     }
 
@@ -145,14 +136,6 @@ final class ScriptedPeer: Sendable {
     static func closedPort() throws -> UInt16 {
         let fd = try Loopback.socket(SOCK_STREAM)
         defer { close(fd) }
-        var address = Loopback.address()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let status = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
-            }
-        }
-        guard status == 0 else { throw ToolTestError("bind: \(errno)") }
-        return UInt16(bigEndian: address.sin_port)
+        return try Loopback.bindAnyPort(fd)
     }
 }

@@ -88,6 +88,27 @@ final class Background {
     /// Sends SIGINT.
     func interrupt() { process.interrupt() }
 
+    /// The process's threads, as /proc lists them.
+    var threads: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
+    }
+
+    /// Waits (at most `timeout` seconds) until the process holds at least `count` sockets; the number it
+    /// holds then.
+    func waitForSockets(_ count: Int, timeout: Double) -> Int {
+        let fdDirectory = "/proc/\(process.processIdentifier)/fd"
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? []
+            let sockets = fds.filter {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\($0)"))?
+                    .hasPrefix("socket:") == true
+            }.count
+            if sockets >= count || Date() >= deadline { return sockets }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
     /// Waits for the process to end; kills it and throws after `timeout` seconds.
     func finish(timeout: Double = 60) throws -> Tool.Outcome {
         let deadline = Date().addingTimeInterval(timeout)
