@@ -16,12 +16,15 @@ struct HistogramLayout: Equatable {
 
     var subBucketHalfCount: Int { 1 << subBucketHalfCountMagnitude }
 
+    /// Wrapping arithmetic: nothing here can overflow for any value and any layout `init` makes, and the
+    /// send loops count every call's latency through it (`LatencyBatch`).
+    @inline(__always)
     func index(of value: UInt64) -> Int {
-        let subBucketMask = UInt64((subBucketHalfCount << 1) - 1) << unitMagnitude
-        let leadingZeroCountBase = 64 - unitMagnitude - subBucketHalfCountMagnitude - 1
-        let bucket = leadingZeroCountBase - (value | subBucketMask).leadingZeroBitCount
-        let subBucket = Int(value >> UInt64(bucket + unitMagnitude))
-        return ((bucket + 1) << subBucketHalfCountMagnitude) + subBucket - subBucketHalfCount
+        let subBucketMask = UInt64(truncatingIfNeeded: (subBucketHalfCount &<< 1) &- 1) &<< unitMagnitude
+        let leadingZeroCountBase = 63 &- unitMagnitude &- subBucketHalfCountMagnitude
+        let bucket = leadingZeroCountBase &- (value | subBucketMask).leadingZeroBitCount
+        let subBucket = Int(truncatingIfNeeded: value &>> UInt64(truncatingIfNeeded: bucket &+ unitMagnitude))
+        return ((bucket &+ 1) &<< subBucketHalfCountMagnitude) &+ subBucket &- subBucketHalfCount
     }
 
     /// The lowest value of slot `index`; nil when it is past what 64 bits hold.

@@ -49,6 +49,10 @@ public struct LatencyRecorder: Sendable {
     /// True once the histogram's counts exist (after the first value, or a merge that brought some).
     var holdsHistogram: Bool { recorded != nil }
 
+    /// Where every recorder's histogram keeps a value: lowest discernible value 1, three significant
+    /// digits, as `emptyHistogram` makes them.
+    static let layout = HistogramLayout(lowestDiscernibleValue: 1, significantDigits: 3)
+
     /// The range a histogram starts with, in the recorded units: 65 us in nanoseconds, less in ticks. Its
     /// buckets are laid out as a full-range one's, so every percentile is the same, but a run of
     /// microsecond calls holds 8 buckets' counts (64 KB) rather than the hour's 36 (about 290 KB), and
@@ -103,6 +107,29 @@ public struct LatencyRecorder: Sendable {
             total &+= value
         }
         recorded = histogram
+    }
+
+    /// Adds values counted in the histogram's own slots (`LatencyBatch`): `counts[i]` values fell in slot
+    /// `first + i`, and `smallest`, `largest` and `total` are the exact figures of all of them. Each
+    /// slot's count is recorded at the slot's lowest value, which lands in that same slot, so the counts
+    /// are those of recording every value.
+    mutating func record(
+        counts: UnsafeBufferPointer<UInt16>, from first: Int, smallest: UInt64, largest: UInt64, total: UInt64
+    ) {
+        var histogram = recorded ?? Self.emptyHistogram(highestTrackable)
+        recorded = nil
+        for (offset, count) in counts.enumerated() where count != 0 {
+            guard let value = Self.layout.value(at: first + offset) else { continue }
+            let bounded = min(value, highestTrackable)
+            if !histogram.record(bounded, count: UInt64(count)) {
+                histogram = Self.widened(histogram, toHold: bounded, limit: highestTrackable)
+                histogram.record(bounded, count: UInt64(count))
+            }
+        }
+        recorded = histogram
+        self.smallest = min(self.smallest, smallest)
+        self.largest = max(self.largest, largest)
+        self.total &+= total
     }
 
     /// Adds another recorder's values; an empty recorder takes the other's values whole (its unit and

@@ -41,7 +41,7 @@ struct NonOverlappedWorker: Sendable {
         }
         let pacer = plan.rate.map { Pacer(bitsPerSecond: $0) }
         var progress = lineWriter()
-        var latencies = LatencyBatch()
+        var latencies = LatencyBatch(limit: LatencyBatch.callLimit)
         while result.counters.sets < limit && !context.control.isStopping {
             if let deadline, MonotonicClock.now() >= deadline { break }
             guard let setBytes = nextSet(&result) else { break }
@@ -97,7 +97,7 @@ struct NonOverlappedWorker: Sendable {
         var check = min(end, nextLine, cuts?.dueReading ?? .max)
         // A lone run has no watcher to read the live counters.
         let publishes = context.supervisor.loopPublishesCounters
-        var latencies = LatencyBatch()
+        var latencies = LatencyBatch(limit: LatencyBatch.callLimit)
         defer { latencies.flush(into: &result.latency) }
         while result.counters.sets < limit && !control.isStopping {
             var sent: DWORD = 0
