@@ -48,6 +48,10 @@ public struct DemoTour: Sendable {
             arguments: ["127.0.0.1:{port}", "--partial"], expectsFailure: true),
     ]
 
+    /// The sink's SO_RCVBUF (the kernel doubles it): a window this small fills within the first call of
+    /// the non-blocking step, whose WSAEWOULDBLOCK the tour is there to show.
+    static let sinkReceiveBuffer: Int32 = 16 * 1024
+
     public let control: RunControl
     /// Where the tour's text goes, a block at a time.
     public let output: @Sendable (String) -> Void
@@ -63,8 +67,9 @@ public struct DemoTour: Sendable {
         let ledger = SinkLedger()
         let sinkControl = RunControl()
         let bound = Locked<SocketAddress?>(nil)
-        let sink = SinkServer(
-            plan: SinkPlan(address: ListenAddress(port: 0)), control: sinkControl, ledger: ledger)
+        var sinkPlan = SinkPlan(address: ListenAddress(port: 0))
+        sinkPlan.receiveBuffer = Self.sinkReceiveBuffer
+        let sink = SinkServer(plan: sinkPlan, control: sinkControl, ledger: ledger)
         let sinkResult = Locked<SinkReport?>(nil)
         guard
             let sinkThread = WorkerThread.start({

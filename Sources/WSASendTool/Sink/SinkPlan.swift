@@ -13,6 +13,11 @@ public struct SinkPlan: Sendable {
     public var progressInterval: UInt64?
     /// A notice per connection opened and closed.
     public var verbose = false
+    /// SO_RCVBUF for the TCP listener and so its connections; nil leaves the kernel's autotuning. The
+    /// demo's sink sets a small one, so that its non-blocking step meets a full window and shows
+    /// WSAEWOULDBLOCK however fast the machine drains loopback (with autotuning the receive window grows
+    /// to megabytes and, on a busy machine, a 64 KiB send buffer sometimes never fills).
+    var receiveBuffer: Int32?
 
     public init(address: ListenAddress) {
         self.address = address

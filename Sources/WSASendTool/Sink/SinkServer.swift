@@ -47,7 +47,7 @@ public struct SinkServer: Sendable {
             }
         }
         let type = plan.transport == .tcp ? SOCK_STREAM : SOCK_DGRAM
-        let buffer = plan.transport == .udp ? Self.datagramReceiveBuffer : nil
+        let buffer = plan.transport == .udp ? Self.datagramReceiveBuffer : plan.receiveBuffer
         let (listener, bound): (SOCKET, SocketAddress)
         switch Listener.open(plan.address, type: type, receiveBuffer: buffer, control: control) {
         case .success(let opened): (listener, bound) = opened
