@@ -17,7 +17,13 @@ import Synchronization
 ///
 /// The uncontended case takes no lock: the transmitter, "entries waiting" and "closed" live in one
 /// atomic word, and a caller takes an idle transmitter (and gives it back when nobody waits) with one
-/// compare-and-swap. Whenever entries wait or the socket is closed, the word changes only under the lock.
+/// compare-and-swap. Whenever entries wait, the word's transmitter changes only under the lock; once the
+/// socket is closed, the fast paths' compare-and-swap fails on the closed bit and they take the lock too.
+///
+/// The lock and the queue itself exist only once the socket first has to queue (`entries`): most sockets
+/// never do (an uncontended send takes the transmitter with the atomic word alone), and their four heap
+/// blocks (lock, mutex, ring and its storage, about 190 bytes with malloc's rounding) were an eighth of
+/// what a connection of a 10,000-connection run cost.
 ///
 /// The queue is ordering state and nothing else: it never wakes a thread, calls the engine or sends.
 /// Each transition returns what has to happen next (a `Handoff`), and the caller (a send, a flushing
@@ -46,14 +52,40 @@ final class SendQueue: Sendable {
     }
 
     private struct Entries {
-        /// Two places to start: most sockets never queue anything (an uncontended send takes the
-        /// transmitter without it), and a busy one grows the ring once to its high-water mark, so a
-        /// small start costs memory per socket nothing and each call nothing.
+        /// Two places to start: a busy socket grows the ring once to its high-water mark, so a small
+        /// start costs each call nothing.
         let queue = RingBuffer<Entry>(capacity: 2)
-        var closed = false
     }
 
-    private let entries = Locked(Entries())
+    /// The queue under its lock, made by the first caller that needs it (`entries`).
+    private let lazyEntries = Atomic<Unmanaged<Locked<Entries>>?>(nil)
+
+    /// The queue under its lock, made now if nobody has yet. Sequentially consistent, as `socketClosed`
+    /// reads it: a queue made after closesocket looked (and found none) sees the closed bit under its
+    /// lock, and one made before it is found and searched for waiting callers.
+    private var entries: Locked<Entries> {
+        if let existing = lazyEntries.load(ordering: .sequentiallyConsistent) {
+            return existing.takeUnretainedValue()
+        }
+        let made = Unmanaged.passRetained(Locked(Entries()))
+        let (exchanged, original) = lazyEntries.compareExchange(
+            expected: nil, desired: made, ordering: .sequentiallyConsistent)
+        if exchanged { return made.takeUnretainedValue() }
+        made.release()
+        // Another thread made it first; a queue once made stays until the socket's record goes.
+        return original.unsafelyUnwrapped.takeUnretainedValue()
+    }
+
+    /// The queue, if any caller has needed one yet.
+    private var existingEntries: Locked<Entries>? {
+        lazyEntries.load(ordering: .sequentiallyConsistent)?.takeUnretainedValue()
+    }
+
+    /// True once closesocket ran: set in the word (so that a queue made later sees it) before the queue,
+    /// if there is one, is searched for waiting callers.
+    private var isClosed: Bool { word.load(ordering: .sequentiallyConsistent) & Self.closedBit != 0 }
+
+    deinit { lazyEntries.load(ordering: .acquiring)?.release() }
     /// Bits 0-1: the transmitter; bit 2: entries wait; bit 3: closed.
     private let word = Atomic<UInt8>(0)
     private static let waitingBit: UInt8 = 4
@@ -125,7 +157,7 @@ final class SendQueue: Sendable {
     /// Admission under the lock, once nothing parked is ahead of the caller (or it was flushed).
     func admitCallerBehindQueue(blocking: Bool, context: ThreadContext) -> (Admission, Handoff) {
         entries.withLock { state in
-            if state.closed { return (.closed, .none) }
+            if isClosed { return (.closed, .none) }
             if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return (.granted, .none) }
             guard blocking else { return (.busy, .none) }
             context.waiter.wakeFD()  // created before another thread may signal it
@@ -194,7 +226,7 @@ final class SendQueue: Sendable {
     /// so that it can take over after the grace period.
     func appendOverlapped(_ operation: OperationRef) -> Appended {
         entries.withLock { state in
-            if state.closed { return .closed }
+            if isClosed { return .closed }
             state.queue.append(.overlapped(operation))
             syncWaiting(state)
             return setTransmitter(.parked, if: { $0 == .idle }) == .idle ? .parked : .queued
@@ -221,7 +253,10 @@ final class SendQueue: Sendable {
     /// `holder` is who takes them: the engine, or a caller flushing parked sends (which gives the
     /// transmitter back itself, with `releaseCaller`).
     func takeOverlapped(into operations: RingBuffer<OperationRef>, holder: Transmitter = .engine) -> Handoff {
-        entries.withLock { state in
+        // Another holder sends now (checked again under the lock): no queue needs to be made for that, as
+        // the engine's first look at each socket would otherwise make one.
+        guard transmitter == holder else { return .none }
+        return entries.withLock { state in
             // Only while the taker holds the transmitter: another thread may be sending right now.
             guard Self.transmitter(word.load(ordering: .acquiring)) == holder else { return .none }
             while case .overlapped(let operation)? = state.queue.first {
@@ -237,6 +272,8 @@ final class SendQueue: Sendable {
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
     func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> (removed: [OperationRef], then: Handoff) {
+        // A socket that never queued has nothing to remove, and nothing is parked on it (parking queues).
+        guard let entries = existingEntries else { return ([], .none) }
         let (removed, handoff) = entries.withLock { state in
             let removed = state.queue.removeAll { entry in
                 if case .overlapped(let operation) = entry { return operation.with(matches) }
@@ -272,7 +309,8 @@ final class SendQueue: Sendable {
     /// True when a thread is inside a non-overlapped send or waits for its turn (closesocket must wake
     /// it); the engine's own transmissions are cancelled through the engine instead.
     var hasBlockedCallers: Bool {
-        entries.withLock { state in
+        guard let entries = existingEntries else { return transmitter == .caller }
+        return entries.withLock { state in
             if Self.transmitter(word.load(ordering: .acquiring)) == .caller { return true }
             for index in 0..<state.queue.count {
                 if case .caller = state.queue[index] { return true }
@@ -284,15 +322,18 @@ final class SendQueue: Sendable {
     /// True when anything transmits or waits (for tests and diagnostics).
     var isBusy: Bool { word.load(ordering: .acquiring) & (3 | Self.waitingBit) != 0 }
 
+    /// True once some caller needed the lock and the queue (for tests and diagnostics).
+    var hasQueue: Bool { existingEntries != nil }
+
     /// How many entries wait in the queue (for tests and diagnostics).
-    var waitingCount: Int { entries.withLock { $0.queue.count } }
+    var waitingCount: Int { existingEntries?.withLock { $0.queue.count } ?? 0 }
 
     /// closesocket: refuses new sends. Returns the queued callers, whom the caller wakes (they then fail
     /// with WSAEINTR); the pending overlapped sends are the engine's to cancel.
     func socketClosed() -> [Ticket] {
-        entries.withLock { state in
-            state.closed = true
-            word.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing)
+        word.bitwiseOr(Self.closedBit, ordering: .sequentiallyConsistent)
+        guard let entries = existingEntries else { return [] }
+        return entries.withLock { state in
             var tickets: [Ticket] = []
             for index in 0..<state.queue.count {
                 if case .caller(let ticket) = state.queue[index] { tickets.append(ticket) }
