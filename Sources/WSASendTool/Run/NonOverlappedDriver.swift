@@ -27,23 +27,22 @@ struct NonOverlappedDriver: SendDriver {
             threads.append(thread)
         }
         for thread in threads { thread.join() }
-        var result = DriveResult(counters: [], errors: [])
+        var outcomes: [ConnectionOutcome] = []
+        var result = DriveResult(outcomes: ConnectionOutcomes([]))
         result.failure = failure
         for slot in slots {
-            result.ended.append(slot.ended)
             guard let worker = slot.result else {
-                result.counters.append(CallCounters())
-                result.errors.append(nil)
+                outcomes.append(ConnectionOutcome(ended: slot.ended))
                 continue
             }
-            result.counters.append(worker.counters)
-            result.errors.append(worker.error)
+            outcomes.append(ConnectionOutcome(counters: worker.counters, error: worker.error, ended: slot.ended))
             result.latency.merge(worker.latency)
             result.scheduled.merge(worker.scheduled)
             if let fileError = worker.fileError, result.failure == nil {
                 result.failure = ToolFailure(unreadable: fileError)
             }
         }
+        result.outcomes = ConnectionOutcomes(outcomes)
         return result
     }
 }
@@ -56,7 +55,10 @@ extension NonOverlappedDriver {
         let outcome = context.supervisor.sendOnCallerThread(on: handle) { worker.run() }
         // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
         let ended = context.control.finish(handle)
-        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
+        var result = DriveResult(
+            outcomes: ConnectionOutcomes([
+                ConnectionOutcome(counters: outcome.counters, error: outcome.error, ended: ended)
+            ]))
         result.latency = outcome.latency
         result.scheduled = outcome.scheduled
         if let fileError = outcome.fileError {

@@ -136,8 +136,14 @@ final class OverlappedRun {
         cuts?.finish(&latency, scheduled: &scheduled, counters: runningCounters(pendingAsCode: false))
         // Nothing is in flight any more (the loop ends only then, and a failed setup posted nothing).
         releaseSlots()
+        // The connections themselves hold the outcomes until the runner has copied them into the report.
+        let connections = connections
         var result = DriveResult(
-            counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
+            outcomes: ConnectionOutcomes(count: connections.count) { position in
+                let connection = connections[position]
+                return ConnectionOutcome(
+                    counters: connection.counters, error: connection.error, ended: connection.ended)
+            })
         result.latency = latency
         result.scheduled = scheduled
         result.failure = setupFailure
