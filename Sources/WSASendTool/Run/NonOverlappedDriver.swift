@@ -12,7 +12,7 @@ struct NonOverlappedDriver: SendDriver {
         var failure: ToolFailure?
         for (index, handle) in connections.enumerated() {
             let worker = NonOverlappedWorker(
-                index: index, handle: handle, context: context, live: context.live[index])
+                index: index, handle: handle, context: context, live: context.live.lane(index))
             let slot = slots[index]
             let control = context.control
             let started = WorkerThread.start {
@@ -51,7 +51,7 @@ extension NonOverlappedDriver {
     /// The lone run: the worker on this thread, its blocked call ended as the supervisor arranges (a
     /// stopping signal, or a call still blocked a grace period after the end of `--duration`).
     private func driveHere(_ handle: SOCKET, context: DriveContext) -> DriveResult {
-        let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
+        let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live.lane(0))
         let outcome = context.supervisor.sendOnCallerThread(on: handle) { worker.run() }
         // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
         let ended = context.control.finish(handle)

@@ -80,7 +80,7 @@ final class OverlappedRun {
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(
-                index: index, handle: handle, live: context.live[index], outstanding: max(plan.outstanding, 1))
+                index: index, handle: handle, live: context.live.lane(index), outstanding: max(plan.outstanding, 1))
             for _ in 0..<max(plan.outstanding, 1) {
                 guard
                     let slot = OverlappedSlot(
@@ -105,15 +105,15 @@ final class OverlappedRun {
     deinit { releaseSlots() }
 
     /// Closes the slots' events and frees the slots (their WSAOVERLAPPED and WSABUF arrays), once no call
-    /// is in flight. `execute` does it before it makes the result's per-connection arrays, so that the
-    /// run's peak memory never holds both (with 10,000 connections the slots and events are about 3 MB,
-    /// the arrays about 1.4 MB).
+    /// is in flight: `execute` does it as the loop ends, so that what the run does next (the report) can
+    /// reuse their memory (with 10,000 connections the slots and events are about 3 MB).
     private func releaseSlots() {
         for connection in connections {
-            for slot in connection.slots where slot.overlapped.pointee.hEvent != nil && !routines {
-                _ = WSACloseEvent(slot.overlapped.pointee.hEvent)
+            for index in 0..<connection.slotCount where !routines {
+                let overlapped = connection.slot(index).takeUnretainedValue().overlapped
+                if let event = overlapped.pointee.hEvent { _ = WSACloseEvent(event) }
             }
-            connection.slots = []
+            connection.releaseSlots()
         }
     }
 
@@ -180,7 +180,7 @@ final class OverlappedRun {
     private func postWhatWeCan() -> Bool {
         var any = false
         for connection in connections where !connection.finished {
-            var turn = connection.slots.count
+            var turn = connection.slotCount
             while turn > 0, let free = connection.free.last {
                 turn &-= 1
                 guard connection.slot(free)._withUnsafeGuaranteedRef({ post($0, on: connection) }) else { break }

@@ -82,7 +82,7 @@ public struct Runner: Sendable {
         events.threadsStarting?()
         events.header?(report.header)
 
-        let live = open.map { _ in LiveCounters() }
+        let live = LiveCounters(connections: open.count)
         let started = MonotonicClock.now()
         let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
         report.startedAt = WallClock.now()

@@ -9,7 +9,7 @@ struct DriveContext: Sendable {
     let payload: PayloadBuffers
     let file: InputFile?
     /// Per connection, in the order of `connections`.
-    let live: [LiveCounters]
+    let live: LiveCounters
     /// When the run started sending (monotonic nanoseconds).
     let started: UInt64
     /// How the run is watched: whether the lone connection's loop runs on the calling thread and writes
