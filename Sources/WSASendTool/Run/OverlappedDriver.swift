@@ -55,6 +55,9 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
     @exclusivity(unchecked) private var waitStart = 0
     private var setupFailure: ToolFailure?
+    /// Set when a `--file` read failed (a run with a file has one connection): kept here rather than in
+    /// every connection, whose size sets a many-connection run's memory.
+    @exclusivity(unchecked) private var fileError: SystemFileError?
     /// With interval reports, this thread's cuts (every connection's calls in the first lane).
     @exclusivity(unchecked) private var cuts: IntervalCuts?
 
@@ -148,7 +151,7 @@ final class OverlappedRun {
         result.scheduled = scheduled
         result.failure = setupFailure
         result.backend = OverlappedIO.backend
-        if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
+        if result.failure == nil, let fileError {
             result.failure = ToolFailure(unreadable: fileError)
         }
         return result
@@ -234,7 +237,7 @@ final class OverlappedRun {
         case .success(let read):
             return read == 0 ? nil : UInt64(read)
         case .failure(let error):
-            connection.fileError = error
+            if fileError == nil { fileError = error }
             return nil
         }
     }
