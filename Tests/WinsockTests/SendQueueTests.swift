@@ -170,4 +170,44 @@ struct SendQueueTests {
         #expect(queue.transmitter == .idle)
         #expect(!queue.isBusy)
     }
+
+    @Test("a socket whose sends never wait makes no queue: taking the transmitter, the engine's look and closing")
+    func uncontendedSocketMakesNoQueue() {
+        let queue = SendQueue()
+        _ = queue.admitCaller(blocking: true, context: context)
+        #expect(queue.releaseCaller() == .none)
+        let batch = RingBuffer<OperationRef>(capacity: 1)
+        #expect(queue.takeOverlapped(into: batch) == .none)
+        #expect(queue.removeOverlapped(where: { _ in true }).removed.isEmpty)
+        #expect(!queue.hasBlockedCallers)
+        #expect(queue.waitingCount == 0)
+        #expect(queue.socketClosed().isEmpty)
+        #expect(!queue.hasQueue)
+    }
+
+    @Test("a socket closed before it ever queued refuses callers and overlapped sends that come later")
+    func closedBeforeQueueing() {
+        let queue = SendQueue()
+        #expect(queue.socketClosed().isEmpty)
+        let (admission, _) = queue.admitCaller(blocking: true, context: context)
+        guard case .closed = admission else {
+            Issue.record("a closed socket refuses callers, got \(admission)")
+            return
+        }
+        #expect(queue.appendOverlapped(operation()) == .closed)
+    }
+
+    @Test("the first caller that has to wait makes the queue")
+    func waitingCallerMakesTheQueue() {
+        let queue = SendQueue()
+        _ = queue.admitCaller(blocking: true, context: context)
+        #expect(!queue.hasQueue)
+        guard case (.queued, _) = queue.admitCaller(blocking: true, context: context) else {
+            Issue.record("a blocking caller behind another should be queued")
+            return
+        }
+        #expect(queue.hasQueue)
+        #expect(queue.releaseCaller() == .wake(context))
+        #expect(queue.releaseCaller() == .none)
+    }
 }

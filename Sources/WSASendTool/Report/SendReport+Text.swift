@@ -10,10 +10,9 @@ extension SendReport {
     /// The labelled lines after the header.
     public var body: String {
         var lines: [String] = []
-        let made = connections.filter { !$0.connectFailed }
         if unconnected {
-            lines.append(Self.line("socket", unconnectedLine(made)))
-        } else if let connect = connectLine(made) {
+            lines.append(Self.line("socket", unconnectedLine))
+        } else if let connect = connectLine {
             lines.append(Self.line(listening ? "accept" : "connect", connect))
         }
         lines.append(Self.line("calls", callsLine))
@@ -88,25 +87,43 @@ extension SendReport {
             + "(\(Units.grouped(perCall)) bytes per call), \(flagText)\(source)\(extra)"
     }
 
-    private func connectLine(_ made: [ConnectionReport]) -> String? {
-        let times = made.compactMap(\.connectNanoseconds)
-        guard let first = made.first, !times.isEmpty else { return nil }
-        if made.count == 1 {
-            let route = "\(first.local ?? "?") -> \(first.remote ?? "?")"
-            return "\(Units.duration(Double(times[0]))) (\(route))"
+    /// The connections that were made, walked in place: a filtered copy of every entry (about 250 bytes
+    /// each) was the peak of a 10,000-connection run's text report.
+    private var made: LazyFilterSequence<[ConnectionReport]> { connections.lazy.filter { !$0.connectFailed } }
+
+    private var connectLine: String? {
+        var count = 0
+        var timed = 0
+        var total: UInt64 = 0
+        var fastest = UInt64.max
+        var slowest: UInt64 = 0
+        for connection in made {
+            count += 1
+            guard let time = connection.connectNanoseconds else { continue }
+            timed += 1
+            total &+= time
+            fastest = min(fastest, time)
+            slowest = max(slowest, time)
         }
-        let mean = Double(times.reduce(0, +)) / Double(times.count)
+        guard let first = made.first, timed > 0 else { return nil }
+        if count == 1 {
+            let route = "\(first.local ?? "?") -> \(first.remote ?? "?")"
+            return "\(Units.duration(Double(total))) (\(route))"
+        }
+        let mean = Double(total) / Double(timed)
         return
-            "\(made.count) connections: min \(Units.duration(Double(times.min() ?? 0))), mean \(Units.duration(mean)), "
-            + "max \(Units.duration(Double(times.max() ?? 0)))"
+            "\(count) connections: min \(Units.duration(Double(fastest))), mean \(Units.duration(mean)), "
+            + "max \(Units.duration(Double(slowest)))"
     }
 
     /// `--udp --no-connect`: there was no connect to time, so the line says where the datagrams went and
     /// from which address the system bound the socket at its first send.
-    private func unconnectedLine(_ made: [ConnectionReport]) -> String {
-        let destination = made.first?.remote ?? endpoint
-        guard made.count == 1, let first = made.first else {
-            return "no connect: \(made.count) sockets sending to \(destination) with WSASendTo"
+    private var unconnectedLine: String {
+        let first = made.first
+        let count = made.count
+        let destination = first?.remote ?? endpoint
+        guard count == 1, let first else {
+            return "no connect: \(count) sockets sending to \(destination) with WSASendTo"
         }
         let source = first.local.map { "from \($0)" } ?? "from no local address (not bound yet: nothing was sent)"
         return "no connect: sending to \(destination) with WSASendTo \(source)"

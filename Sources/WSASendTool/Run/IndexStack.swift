@@ -3,7 +3,7 @@
 /// per-call path allocates.
 struct IndexStack {
     private let storage: UnsafeMutablePointer<Int>
-    private let capacity: Int
+    let capacity: Int
     private(set) var count = 0
 
     /// A stack over `capacity` integers at `storage`, which the owner allocates and frees.

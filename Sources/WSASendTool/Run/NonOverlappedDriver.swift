@@ -12,7 +12,7 @@ struct NonOverlappedDriver: SendDriver {
         var failure: ToolFailure?
         for (index, handle) in connections.enumerated() {
             let worker = NonOverlappedWorker(
-                index: index, handle: handle, context: context, live: context.live[index])
+                index: index, handle: handle, context: context, live: context.live.lane(index))
             let slot = slots[index]
             let control = context.control
             let started = WorkerThread.start {
@@ -27,23 +27,22 @@ struct NonOverlappedDriver: SendDriver {
             threads.append(thread)
         }
         for thread in threads { thread.join() }
-        var result = DriveResult(counters: [], errors: [])
+        var outcomes: [ConnectionOutcome] = []
+        var result = DriveResult(outcomes: ConnectionOutcomes([]))
         result.failure = failure
         for slot in slots {
-            result.ended.append(slot.ended)
             guard let worker = slot.result else {
-                result.counters.append(CallCounters())
-                result.errors.append(nil)
+                outcomes.append(ConnectionOutcome(ended: slot.ended))
                 continue
             }
-            result.counters.append(worker.counters)
-            result.errors.append(worker.error)
+            outcomes.append(ConnectionOutcome(counters: worker.counters, error: worker.error, ended: slot.ended))
             result.latency.merge(worker.latency)
             result.scheduled.merge(worker.scheduled)
             if let fileError = worker.fileError, result.failure == nil {
                 result.failure = ToolFailure(unreadable: fileError)
             }
         }
+        result.outcomes = ConnectionOutcomes(outcomes)
         return result
     }
 }
@@ -52,11 +51,14 @@ extension NonOverlappedDriver {
     /// The lone run: the worker on this thread, its blocked call ended as the supervisor arranges (a
     /// stopping signal, or a call still blocked a grace period after the end of `--duration`).
     private func driveHere(_ handle: SOCKET, context: DriveContext) -> DriveResult {
-        let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live[0])
+        let worker = NonOverlappedWorker(index: 0, handle: handle, context: context, live: context.live.lane(0))
         let outcome = context.supervisor.sendOnCallerThread(on: handle) { worker.run() }
         // After `sending`: a handler may shut the socket down until it returns, so it must still be open.
         let ended = context.control.finish(handle)
-        var result = DriveResult(counters: [outcome.counters], errors: [outcome.error], ended: [ended])
+        var result = DriveResult(
+            outcomes: ConnectionOutcomes([
+                ConnectionOutcome(counters: outcome.counters, error: outcome.error, ended: ended)
+            ]))
         result.latency = outcome.latency
         result.scheduled = outcome.scheduled
         if let fileError = outcome.fileError {

@@ -22,7 +22,7 @@ struct NonOverlappedWorker: Sendable {
     let index: Int
     let handle: SOCKET
     let context: DriveContext
-    let live: LiveCounters
+    let live: LiveCounters.Lane
 
     func run() -> Result {
         let plan = context.plan

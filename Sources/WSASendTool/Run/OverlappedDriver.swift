@@ -55,6 +55,9 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
     @exclusivity(unchecked) private var waitStart = 0
     private var setupFailure: ToolFailure?
+    /// Set when a `--file` read failed (a run with a file has one connection): kept here rather than in
+    /// every connection, whose size sets a many-connection run's memory.
+    @exclusivity(unchecked) private var fileError: SystemFileError?
     /// With interval reports, this thread's cuts (every connection's calls in the first lane).
     @exclusivity(unchecked) private var cuts: IntervalCuts?
 
@@ -80,7 +83,7 @@ final class OverlappedRun {
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(
-                index: index, handle: handle, live: context.live[index], outstanding: max(plan.outstanding, 1))
+                index: index, handle: handle, live: context.live.lane(index), outstanding: max(plan.outstanding, 1))
             for _ in 0..<max(plan.outstanding, 1) {
                 guard
                     let slot = OverlappedSlot(
@@ -105,15 +108,15 @@ final class OverlappedRun {
     deinit { releaseSlots() }
 
     /// Closes the slots' events and frees the slots (their WSAOVERLAPPED and WSABUF arrays), once no call
-    /// is in flight. `execute` does it before it makes the result's per-connection arrays, so that the
-    /// run's peak memory never holds both (with 10,000 connections the slots and events are about 3 MB,
-    /// the arrays about 1.4 MB).
+    /// is in flight: `execute` does it as the loop ends, so that what the run does next (the report) can
+    /// reuse their memory (with 10,000 connections the slots and events are about 3 MB).
     private func releaseSlots() {
         for connection in connections {
-            for slot in connection.slots where slot.overlapped.pointee.hEvent != nil && !routines {
-                _ = WSACloseEvent(slot.overlapped.pointee.hEvent)
+            for index in 0..<connection.slotCount where !routines {
+                let overlapped = connection.slot(index).takeUnretainedValue().overlapped
+                if let event = overlapped.pointee.hEvent { _ = WSACloseEvent(event) }
             }
-            connection.slots = []
+            connection.releaseSlots()
         }
     }
 
@@ -136,13 +139,19 @@ final class OverlappedRun {
         cuts?.finish(&latency, scheduled: &scheduled, counters: runningCounters(pendingAsCode: false))
         // Nothing is in flight any more (the loop ends only then, and a failed setup posted nothing).
         releaseSlots()
+        // The connections themselves hold the outcomes until the runner has copied them into the report.
+        let connections = connections
         var result = DriveResult(
-            counters: connections.map(\.counters), errors: connections.map(\.error), ended: connections.map(\.ended))
+            outcomes: ConnectionOutcomes(count: connections.count) { position in
+                let connection = connections[position]
+                return ConnectionOutcome(
+                    counters: connection.counters, error: connection.error, ended: connection.ended)
+            })
         result.latency = latency
         result.scheduled = scheduled
         result.failure = setupFailure
         result.backend = OverlappedIO.backend
-        if result.failure == nil, let fileError = connections.compactMap(\.fileError).first {
+        if result.failure == nil, let fileError {
             result.failure = ToolFailure(unreadable: fileError)
         }
         return result
@@ -174,7 +183,7 @@ final class OverlappedRun {
     private func postWhatWeCan() -> Bool {
         var any = false
         for connection in connections where !connection.finished {
-            var turn = connection.slots.count
+            var turn = connection.slotCount
             while turn > 0, let free = connection.free.last {
                 turn &-= 1
                 guard connection.slot(free)._withUnsafeGuaranteedRef({ post($0, on: connection) }) else { break }
@@ -228,7 +237,7 @@ final class OverlappedRun {
         case .success(let read):
             return read == 0 ? nil : UInt64(read)
         case .failure(let error):
-            connection.fileError = error
+            if fileError == nil { fileError = error }
             return nil
         }
     }

@@ -18,8 +18,9 @@ final class OverlappedSlot {
     /// The state of the call the slot carries.
     enum State { case free, inFlight, completed }
     // Only the driving thread (and its completion routines) touch a slot: no exclusivity checks.
-    @exclusivity(unchecked) var state = State.free
-    /// The slot's place in its connection's `slots`.
+    // The one-byte fields come last, after `status`, so that the object is 118 bytes (a 128-byte malloc
+    // chunk) rather than 129 (144): one of these a connection.
+    /// The slot's place in its connection's slots.
     @exclusivity(unchecked) var index = 0
     /// When the call was posted, when WSASend returned, and when the driver learnt of its completion, in
     /// `LatencyClock` readings.
@@ -30,9 +31,10 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var intendedAt: UInt64 = 0
     /// The set's size as offered to WSASend.
     @exclusivity(unchecked) var offered: UInt64 = 0
-    /// What the completion reported: a WSA code (0 for success) and the bytes sent.
-    @exclusivity(unchecked) var status: Int32 = 0
+    /// What the completion reported: the bytes sent and a WSA code (0 for success).
     @exclusivity(unchecked) var bytes: UInt64 = 0
+    @exclusivity(unchecked) var status: Int32 = 0
+    @exclusivity(unchecked) var state = State.free
     /// WSASend's own return: true when the call completed immediately.
     @exclusivity(unchecked) var immediate = false
 

@@ -66,7 +66,7 @@ public final class RunSupervisor: Sendable {
     /// reports each interval as it ends, and the last one after `finish`.
     ///
     /// - Returns: The thread to join after `finish`; nil on the caller's thread or if none could start.
-    func startWatching(live: [LiveCounters], started: UInt64, intervals: IntervalCollector? = nil) -> WorkerThread? {
+    func startWatching(live: LiveCounters, started: UInt64, intervals: IntervalCollector? = nil) -> WorkerThread? {
         guard strategy == .watcherThread else { return nil }
         return WorkerThread.start { self.watch(live: live, started: started, intervals: intervals) }
     }
@@ -88,7 +88,7 @@ public final class RunSupervisor: Sendable {
     /// The watcher: progress lines every `progressInterval`, and calls still blocked `grace` after the end
     /// of `--duration` ended by closing their sockets, so that a peer that stopped reading cannot hold
     /// the run.
-    private func watch(live: [LiveCounters], started: UInt64, intervals: IntervalCollector?) {
+    private func watch(live: LiveCounters, started: UInt64, intervals: IntervalCollector?) {
         var intervals = intervals
         defer { intervals?.finish(end: ended.load(ordering: .relaxed)) }
         var progress = ProgressLines(plan: plan, events: events, started: started)
@@ -101,9 +101,8 @@ public final class RunSupervisor: Sendable {
                 control.closeAll()
             }
             if progress != nil {
-                let bytes = live.reduce(0) { $0 &+ $1.bytes.load(ordering: .relaxed) }
-                let calls = live.reduce(0) { $0 &+ $1.calls.load(ordering: .relaxed) }
-                progress?.report(now: now, bytes: bytes, calls: calls)
+                let totals = live.totals
+                progress?.report(now: now, bytes: totals.bytes, calls: totals.calls)
             }
             intervals?.poll(now: now)
         }

@@ -82,7 +82,7 @@ public struct Runner: Sendable {
         events.threadsStarting?()
         events.header?(report.header)
 
-        let live = open.map { _ in LiveCounters() }
+        let live = LiveCounters(connections: open.count)
         let started = MonotonicClock.now()
         let supervisor = RunSupervisor(plan: plan, control: control, events: events, strategy: strategy)
         report.startedAt = WallClock.now()
@@ -109,13 +109,12 @@ public struct Runner: Sendable {
         if plan.noConnect { report.noteImplicitBinds(open) }
         for (_, handle) in open { control.release(handle) }
 
-        for (position, (index, _)) in open.enumerated() {
-            report.connections[index].counters = result.counters[position]
-            report.connections[index].error = result.errors[position]
-            if position < result.ended.count, let ended = result.ended[position] {
-                report.connections[index].finishedNanoseconds = ended &- started
-            }
-            report.summary.merge(result.counters[position])
+        for (position, (index, _)) in open.enumerated() where position < result.outcomes.count {
+            let outcome = result.outcomes[position]
+            report.connections[index].counters = outcome.counters
+            report.connections[index].error = outcome.error
+            if let ended = outcome.ended { report.connections[index].finishedNanoseconds = ended &- started }
+            report.summary.merge(outcome.counters)
         }
         report.latency = result.latency.summary(clock: clock)
         report.latencyHistogram = result.latency.nanosecondHistogram(clock: clock)

@@ -17,7 +17,13 @@ import Synchronization
 ///
 /// The uncontended case takes no lock: the transmitter, "entries waiting" and "closed" live in one
 /// atomic word, and a caller takes an idle transmitter (and gives it back when nobody waits) with one
-/// compare-and-swap. Whenever entries wait or the socket is closed, the word changes only under the lock.
+/// compare-and-swap. Whenever entries wait, the word's transmitter changes only under the lock; once the
+/// socket is closed, the fast paths' compare-and-swap fails on the closed bit and they take the lock too.
+///
+/// The lock and the queue itself exist only once the socket first has to queue (`entries`): most sockets
+/// never do (an uncontended send takes the transmitter with the atomic word alone), and their four heap
+/// blocks (lock, mutex, ring and its storage, about 190 bytes with malloc's rounding) were an eighth of
+/// what a connection of a 10,000-connection run cost.
 ///
 /// The queue is ordering state and nothing else: it never wakes a thread, calls the engine or sends.
 /// Each transition returns what has to happen next (a `Handoff`), and the caller (a send, a flushing
@@ -46,14 +52,56 @@ final class SendQueue: Sendable {
     }
 
     private struct Entries {
-        /// Two places to start: most sockets never queue anything (an uncontended send takes the
-        /// transmitter without it), and a busy one grows the ring once to its high-water mark, so a
-        /// small start costs memory per socket nothing and each call nothing.
+        /// Two places to start: a busy socket grows the ring once to its high-water mark, so a small
+        /// start costs each call nothing.
         let queue = RingBuffer<Entry>(capacity: 2)
-        var closed = false
     }
 
-    private let entries = Locked(Entries())
+    /// The queue under its lock, made by the first caller that needs it (`withQueue`).
+    private let lazyEntries = Atomic<Unmanaged<Locked<Entries>>?>(nil)
+
+    /// Runs `body` on the queue under its lock, making the queue now if nobody has yet. The queue is
+    /// borrowed without a reference count (it lives as long as the send queue).
+    ///
+    /// Sequentially consistent, as `socketClosed` reads the reference: a queue made after closesocket
+    /// looked (and found none) sees the closed bit under its lock, and one made before is found and
+    /// searched for waiting callers.
+    @inline(__always)
+    private func withQueue<Result>(_ body: (inout Entries) -> Result) -> Result {
+        queue()._withUnsafeGuaranteedRef { $0.withLock(body) }
+    }
+
+    /// The queue, made now if nobody has yet. Out of line: inlined into every user, the check made the
+    /// overlapped send's body too big for the compiler to inline it into WSASend's (callgrind, release,
+    /// event mode 1x64 with 64 outstanding: 530 instructions a WSASend against 520).
+    @inline(never)
+    private func queue() -> Unmanaged<Locked<Entries>> {
+        lazyEntries.load(ordering: .sequentiallyConsistent) ?? makeQueue()
+    }
+
+    /// Like `withQueue`, but nil, and no queue made, when none was made yet.
+    @inline(__always)
+    private func withExistingQueue<Result>(_ body: (inout Entries) -> Result) -> Result? {
+        guard let entries = lazyEntries.load(ordering: .sequentiallyConsistent) else { return nil }
+        return entries._withUnsafeGuaranteedRef { $0.withLock(body) }
+    }
+
+    @inline(never)
+    private func makeQueue() -> Unmanaged<Locked<Entries>> {
+        let made = Unmanaged.passRetained(Locked(Entries()))
+        let (exchanged, original) = lazyEntries.compareExchange(
+            expected: nil, desired: made, ordering: .sequentiallyConsistent)
+        if exchanged { return made }
+        made.release()
+        // Another thread made it first; a queue once made stays until the socket's record goes.
+        return original.unsafelyUnwrapped
+    }
+
+    /// True once closesocket ran: set in the word (so that a queue made later sees it) before the queue,
+    /// if there is one, is searched for waiting callers.
+    private var isClosed: Bool { word.load(ordering: .sequentiallyConsistent) & Self.closedBit != 0 }
+
+    deinit { lazyEntries.load(ordering: .acquiring)?.release() }
     /// Bits 0-1: the transmitter; bit 2: entries wait; bit 3: closed.
     private let word = Atomic<UInt8>(0)
     private static let waitingBit: UInt8 = 4
@@ -123,9 +171,10 @@ final class SendQueue: Sendable {
     }
 
     /// Admission under the lock, once nothing parked is ahead of the caller (or it was flushed).
+    @inline(never)
     func admitCallerBehindQueue(blocking: Bool, context: ThreadContext) -> (Admission, Handoff) {
-        entries.withLock { state in
-            if state.closed { return (.closed, .none) }
+        withQueue { state in
+            if isClosed { return (.closed, .none) }
             if state.queue.isEmpty && setTransmitter(.caller, if: { $0 == .idle }) == .idle { return (.granted, .none) }
             guard blocking else { return (.busy, .none) }
             context.waiter.wakeFD()  // created before another thread may signal it
@@ -145,7 +194,7 @@ final class SendQueue: Sendable {
 
     /// Gives up a queued place (the socket closed while the caller waited).
     func withdraw(_ ticket: Ticket) -> Handoff {
-        entries.withLock { state in
+        withQueue { state in
             if ticket.granted.load(ordering: .acquiring) {
                 setTransmitter(.idle)
                 return handOver(&state)
@@ -167,7 +216,15 @@ final class SendQueue: Sendable {
         {
             return .none
         }
-        return entries.withLock { state in
+        return releaseCallerUnderLock()
+    }
+
+    /// `releaseCaller` when entries wait or the socket is closed. Out of line, as is `admitCaller`'s
+    /// `admitCallerBehindQueue`: the non-overlapped send's fast path then holds only the two
+    /// compare-and-swaps.
+    @inline(never)
+    private func releaseCallerUnderLock() -> Handoff {
+        withQueue { state in
             setTransmitter(.idle)
             return handOver(&state)
         }
@@ -176,7 +233,7 @@ final class SendQueue: Sendable {
     /// Ends an inline overlapped attempt that left `operation` unfinished: it goes first in line, and the
     /// engine takes the transmitter.
     func releaseCaller(leaving operation: OperationRef) -> Handoff {
-        entries.withLock { state in
+        withQueue { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
             state.queue.append(.overlapped(operation))
@@ -193,8 +250,8 @@ final class SendQueue: Sendable {
     /// parked: the caller records the socket for its next wait and tells the engine (`Handoff.parked`),
     /// so that it can take over after the grace period.
     func appendOverlapped(_ operation: OperationRef) -> Appended {
-        entries.withLock { state in
-            if state.closed { return .closed }
+        withQueue { state in
+            if isClosed { return .closed }
             state.queue.append(.overlapped(operation))
             syncWaiting(state)
             return setTransmitter(.parked, if: { $0 == .idle }) == .idle ? .parked : .queued
@@ -204,7 +261,7 @@ final class SendQueue: Sendable {
     /// A flushing caller that could not send everything (the send buffer is full) hands the rest to the
     /// engine, first in line.
     func giveToEngine(_ operations: RingBuffer<OperationRef>) -> Handoff {
-        entries.withLock { state in
+        withQueue { state in
             var rest: [Entry] = []
             while let entry = state.queue.removeFirst() { rest.append(entry) }
             while let operation = operations.removeFirst() { state.queue.append(.overlapped(operation)) }
@@ -221,7 +278,10 @@ final class SendQueue: Sendable {
     /// `holder` is who takes them: the engine, or a caller flushing parked sends (which gives the
     /// transmitter back itself, with `releaseCaller`).
     func takeOverlapped(into operations: RingBuffer<OperationRef>, holder: Transmitter = .engine) -> Handoff {
-        entries.withLock { state in
+        // Another holder sends now (checked again under the lock): no queue needs to be made for that, as
+        // the engine's first look at each socket would otherwise make one.
+        guard transmitter == holder else { return .none }
+        return withQueue { state in
             // Only while the taker holds the transmitter: another thread may be sending right now.
             guard Self.transmitter(word.load(ordering: .acquiring)) == holder else { return .none }
             while case .overlapped(let operation)? = state.queue.first {
@@ -237,7 +297,8 @@ final class SendQueue: Sendable {
 
     /// Removes the queued overlapped operations that `matches` selects (for cancellation).
     func removeOverlapped(where matches: (OverlappedOperation) -> Bool) -> (removed: [OperationRef], then: Handoff) {
-        let (removed, handoff) = entries.withLock { state in
+        // A socket that never queued has nothing to remove, and nothing is parked on it (parking queues).
+        let taken = withExistingQueue { state in
             let removed = state.queue.removeAll { entry in
                 if case .overlapped(let operation) = entry { return operation.with(matches) }
                 return false
@@ -245,6 +306,7 @@ final class SendQueue: Sendable {
             syncWaiting(state)
             return (removed, settle(&state))
         }
+        guard let (removed, handoff) = taken else { return ([], .none) }
         let operations = removed.compactMap { entry -> OperationRef? in
             if case .overlapped(let operation) = entry { return operation }
             return nil
@@ -272,32 +334,36 @@ final class SendQueue: Sendable {
     /// True when a thread is inside a non-overlapped send or waits for its turn (closesocket must wake
     /// it); the engine's own transmissions are cancelled through the engine instead.
     var hasBlockedCallers: Bool {
-        entries.withLock { state in
+        let blocked = withExistingQueue { state in
             if Self.transmitter(word.load(ordering: .acquiring)) == .caller { return true }
             for index in 0..<state.queue.count {
                 if case .caller = state.queue[index] { return true }
             }
             return false
         }
+        return blocked ?? (transmitter == .caller)
     }
 
     /// True when anything transmits or waits (for tests and diagnostics).
     var isBusy: Bool { word.load(ordering: .acquiring) & (3 | Self.waitingBit) != 0 }
 
+    /// True once some caller needed the lock and the queue (for tests and diagnostics).
+    var hasQueue: Bool { lazyEntries.load(ordering: .sequentiallyConsistent) != nil }
+
     /// How many entries wait in the queue (for tests and diagnostics).
-    var waitingCount: Int { entries.withLock { $0.queue.count } }
+    var waitingCount: Int { withExistingQueue { $0.queue.count } ?? 0 }
 
     /// closesocket: refuses new sends. Returns the queued callers, whom the caller wakes (they then fail
     /// with WSAEINTR); the pending overlapped sends are the engine's to cancel.
     func socketClosed() -> [Ticket] {
-        entries.withLock { state in
-            state.closed = true
-            word.bitwiseOr(Self.closedBit, ordering: .acquiringAndReleasing)
+        word.bitwiseOr(Self.closedBit, ordering: .sequentiallyConsistent)
+        let tickets = withExistingQueue { state in
             var tickets: [Ticket] = []
             for index in 0..<state.queue.count {
                 if case .caller(let ticket) = state.queue[index] { tickets.append(ticket) }
             }
             return tickets
         }
+        return tickets ?? []
     }
 }
