@@ -27,10 +27,6 @@ final class OverlappedConnection {
     @exclusivity(unchecked) var finished = false
     /// Set when the last file read failed.
     @exclusivity(unchecked) var fileError: SystemFileError?
-    /// Sets posted (what --count limits).
-    @exclusivity(unchecked) var posted: UInt64 = 0
-    /// Bytes posted, which `--rate` holds this connection to.
-    @exclusivity(unchecked) var bytesPosted: UInt64 = 0
     /// When the connection was shut down and closed, once it was finished with nothing in flight.
     @exclusivity(unchecked) var ended: UInt64?
 
