@@ -133,7 +133,9 @@ final class OverlappedOperation: @unchecked Sendable {
     @inline(__always)
     func advance(by bytes: Int) {
         sent += bytes
-        cursor.advance(by: bytes)
+        // A finished operation's cursor is never read again (the next `capture` resets it): walking it over
+        // the last iovecs cost a gathered stream send some 20 instructions an operation (callgrind).
+        if sent < total { cursor.advance(by: bytes) }
     }
 
     /// The number of iovecs still unsent.
@@ -148,21 +150,17 @@ final class OverlappedOperation: @unchecked Sendable {
         return issuerReference
     }
 
-    /// Drops the references the operation holds, for the pool.
+    /// Drops the references the operation holds, for the pool. The issuer went with `takeIssuer`, and the
+    /// buffers' fields (count, total, sent, cursor) are set by the next `capture` before anything reads
+    /// them: resetting them here too was work on every operation.
     fileprivate func clear() {
         recordReference = nil
         overlapped = nil
         eventReference?.release()
         eventReference = nil
         routine = nil
-        issuerReference = nil
-        issuerIdentity = nil
         cancelStatus = 0
         hasDestination = false
-        iovCount = 0
-        total = 0
-        sent = 0
-        cursor = SendCursor(buffers: iov, count: 0)
     }
 }
 
