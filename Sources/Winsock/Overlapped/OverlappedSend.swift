@@ -103,7 +103,6 @@ private func start(
     cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
     record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
     record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
-    context.operationPool.issued()
 
     let operation = context.operationPool.take()
     operation.with { operation in
@@ -236,7 +235,6 @@ private func notInitiated(_ reference: OperationRef, code: Int32) -> Int32 {
             record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
             record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
         }
-        operation.issuer?.operationPool.settled()
     }
     OperationPool.give(reference, onIssuingThread: true)
     return socketError(code)

@@ -37,7 +37,6 @@ func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool
         recordReference._withUnsafeGuaranteedRef { record in
             issuerReference._withUnsafeGuaranteedRef { issuer in
                 record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
-                issuer.operationPool.settled()
                 if let routine = operation.routine {
                     // A thread that has exited cannot run its routines ("All I/O initiated by a given thread
                     // is canceled when that thread exits"): the status is published, the routine dropped.

@@ -219,22 +219,20 @@ struct OperationPool: ThreadContextPart {
         }
     }
 
-    /// Counts an operation this thread issued, pending until `settled`.
-    @inline(__always)
-    func issued() { withContext { _ = $0.pendingOperations.wrappingAdd(1, ordering: .relaxed) } }
-
-    /// Counts an operation of this thread as completed or not initiated.
-    @inline(__always)
-    func settled() { withContext { _ = $0.pendingOperations.wrappingSubtract(1, ordering: .relaxed) } }
-
     /// Some operation this thread issued is still pending: a relaxed read, for this thread's own sends
     /// (a stale answer costs one alertable wait that finds nothing).
+    ///
+    /// It reads the count of records out (`operationsOut`): a record goes out when its operation is
+    /// issued and comes back right after the operation completes or fails to start, so the one count
+    /// serves both. A separate pending count moved by the same operations cost every overlapped send two
+    /// more locked instructions; an operation now counts as pending until its record is back, a few
+    /// instructions after its completion, which at worst makes one wait alertable that need not be.
     @inline(__always)
-    var hasPending: Bool { withContext { $0.pendingOperations.load(ordering: .relaxed) > 0 } }
+    var hasPending: Bool { withContext { $0.operationsOut.load(ordering: .relaxed) > 0 } }
 
     /// `hasPending` read with acquiring order, for the thread-exit hook deciding whether the engine must
-    /// cancel this thread's operations.
-    var hasPendingAcquiring: Bool { withContext { $0.pendingOperations.load(ordering: .acquiring) > 0 } }
+    /// cancel this thread's operations (one it finds completing meanwhile leaves nothing to cancel).
+    var hasPendingAcquiring: Bool { withContext { $0.operationsOut.load(ordering: .acquiring) > 0 } }
 
     /// Returns a completed record to its issuing thread; `onIssuingThread` when the caller is that thread.
     static func give(_ reference: OperationRef, onIssuingThread: Bool) {
