@@ -344,6 +344,9 @@ final class OverlappedRun {
         account(slot, on: connection)
     }
 
+    /// Inline into `collect`: a call of its own cost every collected stream call a prologue and a
+    /// stack-protector check.
+    @inline(__always)
     private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
         connection.release(slot)
         account(slot, on: connection)
