@@ -47,6 +47,10 @@ final class OverlappedRun {
     /// The pattern's WSABUF count.
     private let patternBuffers: DWORD
     private let deadline: UInt64?
+    /// The clock reading at which `deadline` is estimated to fall (`LatencyClock.reading(at:)`): each post
+    /// compares a reading with it and asks `MonotonicClock` only once it has come, as the blocking loop
+    /// does, instead of a vDSO clock_gettime per call with `--duration`.
+    @exclusivity(unchecked) private var deadlineReading = UInt64.max
     /// A datagram that completed at once is settled inside `post` (event mode only): see
     /// `settledAtOnce`.
     private let settlesImmediateCompletions: Bool
@@ -69,6 +73,9 @@ final class OverlappedRun {
         patternBytes = context.file == nil ? context.payload.totalBytes : nil
         patternBuffers = DWORD(context.payload.template.count)
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        // Made before the run's first call, so that the wait for the clock's rate (at most `settling`
+        // from its start) falls outside the timed calls.
+        if let deadline { deadlineReading = clock.reading(at: deadline) }
         settlesImmediateCompletions = !routines && plan.transport == .udp
         verboseLines = plan.verbose ? context.events.callLine : nil
         cuts = context.intervalCuts(lane: 0)
@@ -209,7 +216,14 @@ final class OverlappedRun {
         if context.control.isStopping || connection.error != nil { connection.finished = true }
         // Each post is one call: `calls` counts the sets posted, which --count limits.
         if let limit = plan.count, connection.counters.calls >= limit { connection.finished = true }
-        if let deadline, MonotonicClock.now() >= deadline { connection.finished = true }
+        if let deadline, clock.now() >= deadlineReading {
+            // The reading is an estimate from the clock's rate: confirm, or estimate again.
+            if MonotonicClock.now() >= deadline {
+                connection.finished = true
+            } else {
+                deadlineReading = clock.reading(at: deadline)
+            }
+        }
         if connection.finished { return false }
         if let rate = plan.rate { return MonotonicClock.now() >= due(rate, on: connection) }
         return true
