@@ -14,17 +14,13 @@ final class OverlappedConnection {
     /// that owned the slots before was one of them, 48 bytes with malloc's rounding).
     private let slotReferences: UnsafeMutablePointer<Unmanaged<OverlappedSlot>>
     // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
-    // The fields narrower than a word come last, packed together, so that the object is 240 bytes (a
-    // 256-byte malloc chunk) rather than 249 (272): one of these a connection.
+    // The fields narrower than a word come last, packed together, so that no padding falls between them:
+    // one of these a connection, and a few bytes over a malloc size class cost the next class's 16.
     /// Slot indexes in post order.
     @exclusivity(unchecked) var inFlight: RingIndexQueue
     /// Slot indexes free to post with.
     @exclusivity(unchecked) var free: IndexStack
     @exclusivity(unchecked) var counters = CallCounters()
-    /// Sets posted (what --count limits).
-    @exclusivity(unchecked) var posted: UInt64 = 0
-    /// Bytes posted, which `--rate` holds this connection to.
-    @exclusivity(unchecked) var bytesPosted: UInt64 = 0
     /// When the connection was shut down and closed, once it was finished with nothing in flight.
     @exclusivity(unchecked) var ended: UInt64?
     /// The code that ended the connection.

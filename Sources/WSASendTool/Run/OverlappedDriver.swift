@@ -47,6 +47,10 @@ final class OverlappedRun {
     /// The pattern's WSABUF count.
     private let patternBuffers: DWORD
     private let deadline: UInt64?
+    /// The clock reading at which `deadline` is estimated to fall (`LatencyClock.reading(at:)`): each post
+    /// compares a reading with it and asks `MonotonicClock` only once it has come, as the blocking loop
+    /// does, instead of a vDSO clock_gettime per call with `--duration`.
+    @exclusivity(unchecked) private var deadlineReading = UInt64.max
     /// A datagram that completed at once is settled inside `post` (event mode only): see
     /// `settledAtOnce`.
     private let settlesImmediateCompletions: Bool
@@ -72,6 +76,9 @@ final class OverlappedRun {
         patternBytes = context.file == nil ? context.payload.totalBytes : nil
         patternBuffers = DWORD(context.payload.template.count)
         deadline = plan.duration.map { MonotonicClock.now() &+ $0 }
+        // Made before the run's first call, so that the wait for the clock's rate (at most `settling`
+        // from its start) falls outside the timed calls.
+        if let deadline { deadlineReading = clock.reading(at: deadline) }
         settlesImmediateCompletions = !routines && plan.transport == .udp
         verboseLines = plan.verbose ? context.events.callLine : nil
         cuts = context.intervalCuts(lane: 0)
@@ -216,8 +223,16 @@ final class OverlappedRun {
     /// False once the connection must stop posting; also false (for now) while `--rate` says wait.
     private func mayPost(_ connection: OverlappedConnection) -> Bool {
         if context.control.isStopping || connection.error != nil { connection.finished = true }
-        if let limit = plan.count, connection.posted >= limit { connection.finished = true }
-        if let deadline, MonotonicClock.now() >= deadline { connection.finished = true }
+        // Each post is one call: `calls` counts the sets posted, which --count limits.
+        if let limit = plan.count, connection.counters.calls >= limit { connection.finished = true }
+        if let deadline, clock.now() >= deadlineReading {
+            // The reading is an estimate from the clock's rate: confirm, or estimate again.
+            if MonotonicClock.now() >= deadline {
+                connection.finished = true
+            } else {
+                deadlineReading = clock.reading(at: deadline)
+            }
+        }
         if connection.finished { return false }
         if let rate = plan.rate { return MonotonicClock.now() >= due(rate, on: connection) }
         return true
@@ -226,7 +241,7 @@ final class OverlappedRun {
     /// When the bytes the connection posted so far are due at `--rate`, which holds each connection
     /// (as each thread of the blocking modes is held by its own `Pacer`).
     private func due(_ bitsPerSecond: UInt64, on connection: OverlappedConnection) -> UInt64 {
-        Pacer.due(connection.bytesPosted, at: bitsPerSecond, from: started)
+        Pacer.due(connection.counters.bytesRequested, at: bitsPerSecond, from: started)
     }
 
     /// The size of the slot's next `--file` set: its next chunk, read into the slot's own buffers (the
@@ -261,12 +276,13 @@ final class OverlappedRun {
         if status == 0 { slot.returnedAt = clock.now() }
         let code = status == 0 ? 0 : WSAGetLastError()
         if code != 0 && code != WSA_IO_PENDING { slot.returnedAt = clock.now() }
-        connection.counters.calls += 1
-        connection.counters.bytesRequested += size
-        connection.posted += 1
-        connection.bytesPosted += size
+        // Wrapping adds: 64-bit counts of calls and bytes do not overflow, and each overflow check is user
+        // work between two sends. `calls` and `bytesRequested` are also what --count and --rate hold the
+        // connection to (a post is one call).
+        connection.counters.calls &+= 1
+        connection.counters.bytesRequested &+= size
         if status == 0 {
-            connection.counters.completedImmediately += 1
+            connection.counters.completedImmediately &+= 1
             slot.immediate = true
             if settlesImmediateCompletions && connection.inFlight.isEmpty {
                 settledAtOnce(slot, bytes: sent, on: connection)
@@ -275,7 +291,7 @@ final class OverlappedRun {
         } else {
             // WSA_IO_PENDING is counted once in `pending` here and entered in `codes` at the end of the run.
             if code == WSA_IO_PENDING {
-                connection.counters.pending += 1
+                connection.counters.pending &+= 1
             } else {
                 connection.counters.codes.add(code)
                 // "Any other error code indicates that the overlapped operation was not successfully initiated
@@ -343,6 +359,7 @@ final class OverlappedRun {
     /// reading). Not for stream sockets, where an uncollected completion is what lets the library gather
     /// the calls behind it into one sendmsg; not in routine mode, where the routine still has to run on
     /// the slot.
+    @inline(__always)
     private func settledAtOnce(_ slot: OverlappedSlot, bytes: DWORD, on connection: OverlappedConnection) {
         slot.status = 0
         slot.bytes = UInt64(bytes)
@@ -350,6 +367,9 @@ final class OverlappedRun {
         account(slot, on: connection)
     }
 
+    /// Inline into `collect`: a call of its own cost every collected stream call a prologue and a
+    /// stack-protector check.
+    @inline(__always)
     private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
         connection.release(slot)
         account(slot, on: connection)
@@ -360,10 +380,10 @@ final class OverlappedRun {
     private func account(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
         let elapsed = slot.latency
         latencies.record(elapsed, into: &latency)
-        connection.counters.bytesSent += slot.bytes
+        connection.counters.bytesSent &+= slot.bytes
         connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
         if slot.status == 0 {
-            connection.counters.sets += 1
+            connection.counters.sets &+= 1
             if plan.rate != nil {
                 let now = MonotonicClock.now()
                 scheduled.record(now &- min(slot.intendedAt, now))

@@ -53,6 +53,10 @@ private func overlappedResult(
 }
 
 /// True once the operation behind the structure has completed: winbase.h's `HasOverlappedIoCompleted`.
+///
+/// Inlinable, as the macro it stands for is: an application polls it for every call in flight, and a
+/// call into the library cost more than the one load it makes.
+@inlinable
 public func HasOverlappedIoCompleted(_ lpOverlapped: UnsafeMutablePointer<WSAOVERLAPPED>) -> Bool {
     cwinsock_overlapped_load_status(lpOverlapped) != UInt(UInt32(bitPattern: WSA_IO_PENDING))
 }

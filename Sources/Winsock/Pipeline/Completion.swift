@@ -6,8 +6,13 @@ enum CollectionMark {
 
     /// Records that the application has seen the completion reported through `overlapped` (by
     /// WSAGetOverlappedResult, its completion routine, or reusing the structure); once per operation.
+    ///
+    /// A plain load first: a structure whose completion was already collected (by WSAGetOverlappedResult,
+    /// or a datagram that completed inside WSASend, which never marks it) needs no locked exchange; when
+    /// the mark is set, the exchange still decides between two collectors.
+    @inline(__always)
     static func collect(_ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, on record: SocketRecord) {
-        guard let overlapped else { return }
+        guard let overlapped, cwinsock_overlapped_load_mark(overlapped) == uncollected else { return }
         if cwinsock_overlapped_exchange_mark(overlapped, uncollected, collected) != 0 {
             record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
         }
@@ -32,7 +37,6 @@ func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool
         recordReference._withUnsafeGuaranteedRef { record in
             issuerReference._withUnsafeGuaranteedRef { issuer in
                 record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
-                issuer.operationPool.settled()
                 if let routine = operation.routine {
                     // A thread that has exited cannot run its routines ("All I/O initiated by a given thread
                     // is canceled when that thread exits"): the status is published, the routine dropped.

@@ -46,9 +46,9 @@ final class ThreadContext: @unchecked Sendable {
 
     // MARK: Operation pool (`OperationPool`)
 
-    let pendingOperations = Atomic<Int>(0)
     /// Records of this pool out in the send pipeline (from `retain(issuer:)` to `give`): while there are
-    /// any, the context holds one reference to itself for all of them.
+    /// any, the context holds one reference to itself for all of them, and the thread has overlapped
+    /// sends pending (`OperationPool.hasPending`).
     let operationsOut = Atomic<Int>(0)
     @exclusivity(unchecked) var operations: [OverlappedOperation] = []
     let freeOperations = RingBuffer<OperationRef>(capacity: 64)
