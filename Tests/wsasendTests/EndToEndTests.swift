@@ -50,7 +50,10 @@ struct SinkEndToEndTests {
     /// started a thread per connection and fell behind accepting.
     @Test("The sink takes 500 connections at once on its own few threads and counts every byte of each")
     func sinkManyConnections() throws {
-        let sink = try Background(["sink", "0", "--idle", "2s", "--json"])
+        // --idle counts from the last byte the sink read: on a loaded machine (the sanitizer runs) its one
+        // reading thread or the sender's one sending thread can stall for a second or more, and a sink
+        // that stops then closes connections the sender is still writing to. 5 s leaves room for that.
+        let sink = try Background(["sink", "0", "--idle", "5s", "--json"])
         let port = try sink.listeningPort()
         let sender = try Background(
             [
