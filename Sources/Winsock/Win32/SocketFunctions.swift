@@ -40,6 +40,7 @@ private func makeSocket(_ af: Int32, _ type: Int32, _ proto: Int32, overlapped: 
     guard let record = register(fd: fd, family: af, type: type, proto: proto, overlapped: overlapped) else {
         return invalidSocket(WSAEMFILE)
     }
+    ThreadContext.withCurrent { $0.handleCaches.remember(record) }
     return record.handle
 }
 
