@@ -55,19 +55,22 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
     guard fds > 0 else { return socketError(WSAEINVAL) }
     guard let fdArray else { return socketError(WSAEFAULT) }
     let count = Int(fds)
+    let context = ThreadContext.current
     return withUnsafeTemporaryAllocation(of: SocketRecord?.self, capacity: count) { records in
         withUnsafeTemporaryAllocation(of: pollfd.self, capacity: count) { linux in
             var sockets = 0
             for index in 0..<count {
                 // The records stay referenced until poll returns, so no descriptor closes under it.
-                let record = Library.sockets.lookup(fdArray[index].fd)
+                let record = context.handleCaches.peekSocket(fdArray[index].fd)
                 if record != nil { sockets += 1 }
                 (records.baseAddress! + index).initialize(to: record)
                 let fd = record?.fd ?? -1
                 let events = record.map { linuxPollRequest($0, fdArray[index].events) } ?? 0
                 (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
             }
-            defer { records.baseAddress!.deinitialize(count: count) }
+            // One release each: deinitialize(count:) over the whole table goes through the runtime's
+            // generic array destroy, which costs more than the poll's own bookkeeping for one socket.
+            defer { for index in 0..<count { (records.baseAddress! + index).deinitialize(count: 1) } }
             if sockets == 0 {
                 // Not one socket to wait on: Windows fails the call at once.
                 for index in 0..<count { fdArray[index].revents = POLLNVAL }
@@ -117,10 +120,22 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
                     : windowsPollEvents(record, requested: fdArray[index].events, linux: linux[index].revents)
                 fdArray[index].revents = revents
                 if revents != 0 { ready += 1 }
+                noteFinishedConnect(record, linux: linux[index].revents)
             }
             WSASetLastError(0)
             return ready
         }
+    }
+}
+
+/// A stream socket whose non-blocking connect Linux reports writable, with no error and no hang-up, is
+/// connected: marked so here, the first send on it needs no getpeername to learn it (`isConnected`). A
+/// failed connect (POLLERR, POLLHUP) stays `.connecting`, so that SO_ERROR is still read as connect's.
+@inline(__always)
+private func noteFinishedConnect(_ record: SocketRecord, linux revents: Int16) {
+    let answer = Int32(revents) & (POLLOUT_LINUX | POLLERR_LINUX | POLLHUP_LINUX)
+    if answer == POLLOUT_LINUX && record.isStream && record.connection == .connecting {
+        record.connection = .connected
     }
 }
 
