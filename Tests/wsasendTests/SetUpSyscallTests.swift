@@ -15,7 +15,8 @@ private let straceRuns: Bool = {
 }()
 
 /// The system calls that set up each connection, as strace sees them: the non-blocking connect's
-/// ioctlsocket(FIONBIO) is one fcntl each way, with no F_GETFL before it.
+/// ioctlsocket(FIONBIO) is one fcntl each way, with no F_GETFL before it, and the first send needs no
+/// getpeername to learn that the connect finished.
 @Suite(
     "Connection set-up system calls, traced with strace",
     .enabled(if: straceRuns, "strace is not installed or cannot trace here: the set-up calls cannot be counted"))
@@ -52,6 +53,45 @@ struct SetUpSyscallTests {
             let calls = lines.filter { $0.contains("fcntl(\(fd), ") }
             #expect(calls.filter { $0.contains("F_GETFL") }.isEmpty, "\(calls)")
             #expect(calls.filter { $0.contains("F_SETFL") }.count == setfl, "\(calls)")
+        }
+    }
+
+    @Test(
+        "The first send on each connection makes no getpeername: the WSAPoll that saw the connect finish marked it",
+        arguments: ["event", "blocking", "nonblocking"])
+    func noPeerLookupBeforeFirstSend(mode: String) throws {
+        let peer = try ScriptedPeer(.read)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-peer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let tracer = Process()
+        tracer.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
+        tracer.arguments = [
+            "-f", "-qq", "-e", "trace=connect,getpeername,sendto,sendmsg", "-e", "signal=none", "-o", log.path,
+            Tool.url.path, "127.0.0.1:\(peer.port)", "--mode", mode, "--connections", "3", "--buffers", "1x64",
+            "--count", "1", "-q",
+        ]
+        tracer.standardOutput = FileHandle.nullDevice
+        tracer.standardError = FileHandle.nullDevice
+        try tracer.run()
+        tracer.waitUntilExit()
+        #expect(tracer.terminationStatus == 0)
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        let connected = Set(
+            lines.compactMap { line -> Substring? in
+                guard line.contains("htons(\(peer.port))"), let call = line.firstRange(of: "connect(") else {
+                    return nil
+                }
+                return line[call.upperBound...].prefix { $0.isNumber }
+            })
+        #expect(connected.count == 3, "\(lines)")
+        for fd in connected {
+            // Each call on the descriptor after its connect, up to and including its first send.
+            let calls = lines.filter {
+                $0.contains("getpeername(\(fd),") || $0.contains("sendto(\(fd),") || $0.contains("sendmsg(\(fd),")
+            }
+            let firstSend = calls.firstIndex { !$0.contains("getpeername(") }
+            #expect(firstSend != nil, "\(calls)")
+            #expect(calls.prefix(firstSend ?? calls.count).isEmpty, "\(calls)")
         }
     }
 }

@@ -26,7 +26,7 @@ public final class RunControl: Sendable {
     private let reason = Atomic<UInt8>(Reason.running.rawValue)
     /// The number of the signal that interrupted the run; 0 before one did.
     private let signalNumber = Atomic<Int32>(0)
-    private let sockets = Locked<Set<SOCKET>>([])
+    private let sockets = Locked(SocketSet())
     private let keepsFinishedSockets = Atomic<Bool>(false)
     /// Readable once the run is stopping (-1 if the pipe could not be made: waits then rely on EINTR).
     let stopDescriptor: Int32
@@ -103,10 +103,7 @@ public final class RunControl: Sendable {
 
     /// Closes every registered socket now (their blocked calls return WSAEINTR).
     public func closeAll() {
-        let open = sockets.withLock { registered in
-            defer { registered.removeAll() }
-            return registered
-        }
+        let open = sockets.withLock { $0.removeAll() }
         for socket in open { _ = closesocket(socket) }
     }
 
@@ -134,7 +131,7 @@ public final class RunControl: Sendable {
     public func finish(_ socket: SOCKET) -> UInt64 {
         if keepsFinishedSockets.load(ordering: .relaxed) {
             if sockets.withLock({ $0.contains(socket) }) { _ = shutdown(socket, SD_SEND) }
-        } else if sockets.withLock({ $0.remove(socket) != nil }) {
+        } else if sockets.withLock({ $0.remove(socket) }) {
             _ = shutdown(socket, SD_SEND)
             _ = closesocket(socket)
         }
@@ -146,7 +143,7 @@ public final class RunControl: Sendable {
 
     /// Closes a socket its owner is done with, unless `closeAll` already did.
     public func release(_ socket: SOCKET) {
-        let owned = sockets.withLock { $0.remove(socket) != nil }
+        let owned = sockets.withLock { $0.remove(socket) }
         if owned { _ = closesocket(socket) }
     }
 }

@@ -2,7 +2,8 @@ import CWinsock
 import Glibc
 
 // One libc call per function and nothing else, so that errno is read right after it (swift-system's
-// habit). EINTR is retried by `retryingOnInterrupt`, except in sendmsg and sendto (the raw system calls answers
+// habit); sendmsg, sendto and fcntl are the bare system calls (CWinsock), which answer -errno themselves.
+// EINTR is retried by `retryingOnInterrupt`, except in sendmsg and sendto (the raw system calls answers
 // -EINTR itself) and WSAPoll's poll (the retry waits only for what is left of the timeout); close is
 // never retried.
 
@@ -100,8 +101,7 @@ func system_getsockopt(
 }
 
 func system_fcntl(_ fd: Int32, _ command: Int32, _ value: Int32) -> Int32 {
-    let result = Glibc.fcntl(fd, command, value)
-    return result < 0 ? -errno : result
+    Int32(truncatingIfNeeded: cwinsock_fcntl(fd, command, Int(value)))
 }
 
 func system_ioctl_int(_ fd: Int32, _ request: UInt, _ value: UnsafeMutablePointer<Int32>) -> Int32 {

@@ -49,6 +49,33 @@ struct HandleCaches: ThreadContextPart {
         }
     }
 
+    /// The open socket of a handle for a call that holds it only while it runs (WSAPoll): this thread's
+    /// cached socket when it is that one, else the table's, which then does not replace the cached one
+    /// (a poll of many sockets would otherwise churn the cache through all of them).
+    @inline(__always)
+    func peekSocket(_ handle: SOCKET) -> SocketRecord? {
+        withContext { context in
+            if context.cachedHandle == handle, let cached = context.cachedRecord,
+                !cached._withUnsafeGuaranteedRef({ $0.closed.load(ordering: .acquiring) })
+            {
+                return cached.takeUnretainedValue()
+            }
+            return Library.sockets.lookup(handle)
+        }
+    }
+
+    /// Makes a socket just created on this thread the cached one: the calls that set it up next (bind,
+    /// ioctlsocket, connect) then find it without a table lookup.
+    @inline(__always)
+    func remember(_ record: SocketRecord) {
+        withContext { context in
+            let retained = Unmanaged.passRetained(record)
+            context.cachedRecord?.release()
+            context.cachedRecord = retained
+            context.cachedHandle = record.handle
+        }
+    }
+
     /// Retains the cached socket for the caller (nil when there is none), so that a call using it
     /// unretained survives completion routines that evict it from the cache.
     func pinCachedSocket() -> Unmanaged<SocketRecord>? {

@@ -40,6 +40,7 @@ private func makeSocket(_ af: Int32, _ type: Int32, _ proto: Int32, overlapped: 
     guard let record = register(fd: fd, family: af, type: type, proto: proto, overlapped: overlapped) else {
         return invalidSocket(WSAEMFILE)
     }
+    ThreadContext.withCurrent { $0.handleCaches.remember(record) }
     return record.handle
 }
 
@@ -79,11 +80,12 @@ public func closesocket(_ s: SOCKET) -> Int32 {
 ///
 /// The corresponding Win32 function is `bind`.
 public func bind(_ s: SOCKET, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32) -> Int32 {
-    let record: SocketRecord
-    switch openSocket(s) {
-    case .success(let open): record = open
-    case .failure(let error): return socketError(error.code)
-    }
+    // The record is used unretained (the thread's socket cache holds it): the call makes no other lookup
+    // and never waits, so no completion routine can evict it meanwhile.
+    withOpenSocket(s, failure: socketError) { record, _ in bindRecord(record, name, namelen) }
+}
+
+private func bindRecord(_ record: SocketRecord, _ name: UnsafePointer<sockaddr>?, _ namelen: Int32) -> Int32 {
     guard let name, namelen > 0 else { return socketError(WSAEFAULT) }
     let result = system_bind(record.fd, name, socklen_t(namelen))
     if result < 0 { return socketError(ErrnoMapping.code(forErrno: -result, in: record.situation(.other))) }

@@ -64,11 +64,15 @@ public func getsockopt(
     _ s: SOCKET, _ level: Int32, _ optname: Int32, _ optval: UnsafeMutablePointer<CChar>?,
     _ optlen: UnsafeMutablePointer<Int32>?
 ) -> Int32 {
-    let record: SocketRecord
-    switch openSocket(s) {
-    case .success(let open): record = open
-    case .failure(let error): return socketError(error.code)
-    }
+    // The record is used unretained (the thread's socket cache holds it): the call makes no other lookup
+    // and never waits, so no completion routine can evict it meanwhile.
+    withOpenSocket(s, failure: socketError) { record, _ in getOption(record, level, optname, optval, optlen) }
+}
+
+private func getOption(
+    _ record: SocketRecord, _ level: Int32, _ optname: Int32, _ optval: UnsafeMutablePointer<CChar>?,
+    _ optlen: UnsafeMutablePointer<Int32>?
+) -> Int32 {
     guard let option = SocketOption(level: level, name: optname) else { return socketError(WSAENOPROTOOPT) }
     guard let optval, let optlen, optlen.pointee >= option.windowsSize else { return socketError(WSAEFAULT) }
     let raw = UnsafeMutableRawPointer(optval)
@@ -211,11 +215,12 @@ enum SocketOption: Equatable {
 ///
 /// The corresponding Win32 function is `ioctlsocket`.
 public func ioctlsocket(_ s: SOCKET, _ cmd: Int32, _ argp: UnsafeMutablePointer<ULONG>?) -> Int32 {
-    let record: SocketRecord
-    switch openSocket(s) {
-    case .success(let open): record = open
-    case .failure(let error): return socketError(error.code)
-    }
+    // The record is used unretained (the thread's socket cache holds it): the call makes no other lookup
+    // and never waits, so no completion routine can evict it meanwhile.
+    withOpenSocket(s, failure: socketError) { record, _ in control(record, cmd, argp) }
+}
+
+private func control(_ record: SocketRecord, _ cmd: Int32, _ argp: UnsafeMutablePointer<ULONG>?) -> Int32 {
     guard let argp else { return socketError(WSAEFAULT) }
     switch cmd {
     case FIONBIO:

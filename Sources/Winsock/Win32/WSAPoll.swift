@@ -55,19 +55,22 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
     guard fds > 0 else { return socketError(WSAEINVAL) }
     guard let fdArray else { return socketError(WSAEFAULT) }
     let count = Int(fds)
-    return withUnsafeTemporaryAllocation(of: SocketRecord?.self, capacity: count) { records in
+    let context = ThreadContext.current
+    return withUnsafeTemporaryAllocation(of: Unmanaged<SocketRecord>?.self, capacity: count) { records in
         withUnsafeTemporaryAllocation(of: pollfd.self, capacity: count) { linux in
             var sockets = 0
             for index in 0..<count {
-                // The records stay referenced until poll returns, so no descriptor closes under it.
-                let record = Library.sockets.lookup(fdArray[index].fd)
+                // The records stay retained until poll returns, so no descriptor closes under it. The table
+                // holds them unmanaged (a trivial type: no generic destroy of the table, and the uses below
+                // borrow them without retaining again).
+                let record = context.handleCaches.peekSocket(fdArray[index].fd)
                 if record != nil { sockets += 1 }
-                (records.baseAddress! + index).initialize(to: record)
+                (records.baseAddress! + index).initialize(to: record.map { .passRetained($0) })
                 let fd = record?.fd ?? -1
                 let events = record.map { linuxPollRequest($0, fdArray[index].events) } ?? 0
                 (linux.baseAddress! + index).initialize(to: pollfd(fd: fd, events: events, revents: 0))
             }
-            defer { records.baseAddress!.deinitialize(count: count) }
+            defer { for index in 0..<count { records[index]?.release() } }
             if sockets == 0 {
                 // Not one socket to wait on: Windows fails the call at once.
                 for index in 0..<count { fdArray[index].revents = POLLNVAL }
@@ -88,14 +91,19 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
             var closedBefore = false
             if waits {
                 for index in 0..<count {
-                    guard let record = records[index] else { continue }
-                    record.blockedCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
-                    if record.closed.load(ordering: .sequentiallyConsistent) { closedBefore = true }
+                    records[index]?._withUnsafeGuaranteedRef { record in
+                        record.blockedCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                        if record.closed.load(ordering: .sequentiallyConsistent) { closedBefore = true }
+                    }
                 }
             }
             defer {
                 if waits {
-                    for index in 0..<count { records[index]?.blockedCalls.wrappingSubtract(1, ordering: .releasing) }
+                    for index in 0..<count {
+                        _ = records[index]?._withUnsafeGuaranteedRef {
+                            $0.blockedCalls.wrappingSubtract(1, ordering: .releasing)
+                        }
+                    }
                 }
             }
             let result = closedBefore ? 0 : system_pollWaitingOutSignals(linux.baseAddress!, count, timeout)
@@ -105,22 +113,36 @@ public func WSAPoll(_ fdArray: UnsafeMutablePointer<WSAPOLLFD>?, _ fds: ULONG, _
             var ready: Int32 = 0
             for index in 0..<count {
                 // A handle that was never a socket gets POLLNVAL but is not counted, as on Windows.
-                guard let record = records[index] else {
+                guard let entry = records[index] else {
                     fdArray[index].revents = POLLNVAL
                     continue
                 }
-                // A socket closed during the call is no longer a socket: POLLNVAL (counted), rather than
-                // the hang-up its shutdown made Linux report.
-                let revents =
-                    record.closed.load(ordering: .acquiring)
-                    ? POLLNVAL
-                    : windowsPollEvents(record, requested: fdArray[index].events, linux: linux[index].revents)
-                fdArray[index].revents = revents
-                if revents != 0 { ready += 1 }
+                entry._withUnsafeGuaranteedRef { record in
+                    // A socket closed during the call is no longer a socket: POLLNVAL (counted), rather than
+                    // the hang-up its shutdown made Linux report.
+                    let revents =
+                        record.closed.load(ordering: .acquiring)
+                        ? POLLNVAL
+                        : windowsPollEvents(record, requested: fdArray[index].events, linux: linux[index].revents)
+                    fdArray[index].revents = revents
+                    if revents != 0 { ready += 1 }
+                    noteFinishedConnect(record, linux: linux[index].revents)
+                }
             }
             WSASetLastError(0)
             return ready
         }
+    }
+}
+
+/// A stream socket whose non-blocking connect Linux reports writable, with no error and no hang-up, is
+/// connected: marked so here, the first send on it needs no getpeername to learn it (`isConnected`). A
+/// failed connect (POLLERR, POLLHUP) stays `.connecting`, so that SO_ERROR is still read as connect's.
+@inline(__always)
+private func noteFinishedConnect(_ record: SocketRecord, linux revents: Int16) {
+    let answer = Int32(revents) & (POLLOUT_LINUX | POLLERR_LINUX | POLLHUP_LINUX)
+    if answer == POLLOUT_LINUX && record.isStream && record.connection == .connecting {
+        record.connection = .connected
     }
 }
 
