@@ -21,17 +21,16 @@ private let straceRuns: Bool = {
     "Connection set-up system calls, traced with strace",
     .enabled(if: straceRuns, "strace is not installed or cannot trace here: the set-up calls cannot be counted"))
 struct SetUpSyscallTests {
-    @Test(
-        "Each connection's set-up sets O_NONBLOCK for the connect and clears it after, one F_SETFL each, no F_GETFL",
-        arguments: [("event", 2), ("blocking", 2), ("nonblocking", 1)])
-    func fcntlPerConnection(mode: String, setfl: Int) throws {
+    /// A 3-connection run of `mode` into a reading peer under strace, tracing `calls` (connect is always
+    /// among them): the trace's lines, and the descriptors that connected to the peer.
+    private static func traced(mode: String, calls: String) throws -> (lines: [Substring], connected: Set<Substring>) {
         let peer = try ScriptedPeer(.read)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-setup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: log) }
         let tracer = Process()
         tracer.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
         tracer.arguments = [
-            "-f", "-qq", "-e", "trace=fcntl,connect", "-e", "signal=none", "-o", log.path, Tool.url.path,
+            "-f", "-qq", "-e", "trace=connect,\(calls)", "-e", "signal=none", "-o", log.path, Tool.url.path,
             "127.0.0.1:\(peer.port)", "--mode", mode, "--connections", "3", "--buffers", "1x64", "--count", "1", "-q",
         ]
         tracer.standardOutput = FileHandle.nullDevice
@@ -40,7 +39,6 @@ struct SetUpSyscallTests {
         tracer.waitUntilExit()
         #expect(tracer.terminationStatus == 0)
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
-        // The descriptors connected to the peer's port, then every fcntl made on them.
         let connected = Set(
             lines.compactMap { line -> Substring? in
                 guard line.contains("htons(\(peer.port))"), let call = line.firstRange(of: "connect(") else {
@@ -49,6 +47,15 @@ struct SetUpSyscallTests {
                 return line[call.upperBound...].prefix { $0.isNumber }
             })
         #expect(connected.count == 3, "\(lines)")
+        return (lines, connected)
+    }
+
+    @Test(
+        "Each connection's set-up sets O_NONBLOCK for the connect and clears it after, one F_SETFL each, no F_GETFL",
+        arguments: [("event", 2), ("blocking", 2), ("nonblocking", 1)])
+    func fcntlPerConnection(mode: String, setfl: Int) throws {
+        // The descriptors connected to the peer's port, then every fcntl made on them.
+        let (lines, connected) = try Self.traced(mode: mode, calls: "fcntl")
         for fd in connected {
             let calls = lines.filter { $0.contains("fcntl(\(fd), ") }
             #expect(calls.filter { $0.contains("F_GETFL") }.isEmpty, "\(calls)")
@@ -60,30 +67,7 @@ struct SetUpSyscallTests {
         "The first send on each connection makes no getpeername: the WSAPoll that saw the connect finish marked it",
         arguments: ["event", "blocking", "nonblocking"])
     func noPeerLookupBeforeFirstSend(mode: String) throws {
-        let peer = try ScriptedPeer(.read)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("wsasend-peer-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: log) }
-        let tracer = Process()
-        tracer.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
-        tracer.arguments = [
-            "-f", "-qq", "-e", "trace=connect,getpeername,sendto,sendmsg", "-e", "signal=none", "-o", log.path,
-            Tool.url.path, "127.0.0.1:\(peer.port)", "--mode", mode, "--connections", "3", "--buffers", "1x64",
-            "--count", "1", "-q",
-        ]
-        tracer.standardOutput = FileHandle.nullDevice
-        tracer.standardError = FileHandle.nullDevice
-        try tracer.run()
-        tracer.waitUntilExit()
-        #expect(tracer.terminationStatus == 0)
-        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
-        let connected = Set(
-            lines.compactMap { line -> Substring? in
-                guard line.contains("htons(\(peer.port))"), let call = line.firstRange(of: "connect(") else {
-                    return nil
-                }
-                return line[call.upperBound...].prefix { $0.isNumber }
-            })
-        #expect(connected.count == 3, "\(lines)")
+        let (lines, connected) = try Self.traced(mode: mode, calls: "getpeername,sendto,sendmsg")
         for fd in connected {
             // Each call on the descriptor after its connect, up to and including its first send.
             let calls = lines.filter {
