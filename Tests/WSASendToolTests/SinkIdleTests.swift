@@ -2,7 +2,7 @@ import Testing
 
 @testable import WSASendTool
 
-/// `wsasend sink --idle`: the watcher's test of the last byte's time against its own clock reading.
+/// `wsasend sink --idle`: the reading threads' test of the last byte's time against their clock reading.
 @Suite("Sink --idle")
 struct SinkIdleTests {
     static let second: UInt64 = 1_000_000_000
@@ -21,6 +21,6 @@ struct SinkIdleTests {
             (10 * second, 10 * second, 2 * second, false),
         ] as [(UInt64, UInt64, UInt64, Bool)])
     func idle(now: UInt64, last: UInt64, idle: UInt64, expected: Bool) {
-        #expect(SinkWatcher.isIdle(now: now, lastActivity: last, idle: idle) == expected)
+        #expect(SinkIdle.isIdle(now: now, lastActivity: last, idle: idle) == expected)
     }
 }

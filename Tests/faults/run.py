@@ -250,7 +250,7 @@ def lossless_connections(ctx):
     # retransmission timeouts in a row (0.2 + 0.4 + 0.8 + 1.6 s ...); 10 s is past six of them on all four
     # at once. (With 3 s the sink once left mid-transfer and the sender saw WSAECONNRESET on every pending
     # send; the cause was the sink's idle check, which read a byte's time stored just after its own clock
-    # reading as 2^64 ns of silence, and now counts it as activity: SinkWatcher.isIdle.)
+    # reading as 2^64 ns of silence, and now counts it as activity: SinkIdle.isIdle.)
     receiver = sink(ctx.hosts, "--json", "--idle", "10s")
     try:
         sender = Sender(ctx.hosts, [f"{RECEIVER}:{receiver.port}", "--mode", "event", "--outstanding", "16",

@@ -66,6 +66,7 @@ struct SinkConnections {
     func serve() {
         defer { close(poller) }
         let control = server.control
+        let idle = server.idle
         // Accepted from until none is waiting, so the listener must not block.
         _ = SocketOptions.setNonBlocking(listener, true)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: SinkReceiver.bufferSize, alignment: 16)
@@ -77,14 +78,17 @@ struct SinkConnections {
         var index = 0
         while !control.isStopping {
             let ready = epoll_wait(poller, events, Int32(Self.eventsPerWait), SocketOptions.waitSlice)
-            guard ready > 0 else { continue }
+            guard ready > 0 else {
+                // Nothing ready on any connection or the listener for a whole slice.
+                if ready == 0 { idle.nothingReady() }
+                continue
+            }
             for event in UnsafeBufferPointer(start: events, count: Int(ready)) {
                 let key = event.data.u64
                 if key == Self.listenerKey {
                     while case .accepted(let handle, var report) = server.accept(on: listener, index: index) {
                         index += 1
-                        let receiver = SinkReceiver(
-                            handle: handle, transport: .tcp, control: control, ledger: server.ledger, output: nil)
+                        let receiver = SinkReceiver(handle: handle, transport: .tcp, server: server, output: nil)
                         let place = freePlaces.popLast() ?? open.count
                         guard receiver.prepare(&report), let descriptor = linuxDescriptor(of: handle),
                             Self.watch(descriptor, key: UInt64(place), in: poller)

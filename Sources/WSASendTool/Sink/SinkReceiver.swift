@@ -13,17 +13,20 @@ struct SinkReceiver {
     let control: RunControl
     let ledger: SinkLedger
     let output: OutputFile?
+    /// Where a wait that finds nothing ends the sink (`--idle`).
+    let idle: SinkIdle
     /// An urgent byte was waiting at the last look (its mark is counted once, when it appears).
     private var urgentWaiting = false
     /// Large enough for any datagram and for a good share of a loopback TCP window.
     static let bufferSize = 256 * 1024
 
-    init(handle: SOCKET, transport: Transport, control: RunControl, ledger: SinkLedger, output: OutputFile?) {
+    init(handle: SOCKET, transport: Transport, server: SinkServer, output: OutputFile?) {
         self.handle = handle
         self.transport = transport
-        self.control = control
-        self.ledger = ledger
+        self.control = server.control
+        self.ledger = server.ledger
         self.output = output
+        self.idle = server.idle
     }
 
     /// How a socket stands after `receiveAvailable`.
@@ -103,7 +106,7 @@ struct SinkReceiver {
             case .ended: return nil
             case .unwritable(let error): return error
             case .waiting:
-                if SocketOptions.wait(handle, for: events, until: nil, control: control) == .stopped { return nil }
+                if !idle.wait(handle, for: events) { return nil }
             }
         }
     }

@@ -64,7 +64,7 @@ public struct SinkServer: Sendable {
         events.notice?("listening on \(bound) (\(plan.transport.rawValue))")
         ready?(bound)
 
-        let watcher = SinkWatcher(plan: plan, control: control, events: events, ledger: ledger)
+        let watcher = SinkWatcher(plan: plan, events: events, ledger: ledger)
         let watcherThread = WorkerThread.start { watcher.watch() }
         let fileError: SystemFileError?
         if plan.transport == .udp {
@@ -87,8 +87,7 @@ public struct SinkServer: Sendable {
     private func serveDatagrams(on handle: SOCKET, output: OutputFile?) -> SystemFileError? {
         var connection = SinkConnectionReport(index: 0)
         connection.opened = MonotonicClock.now()
-        var receiver = SinkReceiver(
-            handle: handle, transport: .udp, control: control, ledger: ledger, output: output)
+        var receiver = SinkReceiver(handle: handle, transport: .udp, server: self, output: output)
         let error = receiver.receive(into: &connection)
         ledger.add(connection)
         return error
@@ -104,18 +103,20 @@ public struct SinkServer: Sendable {
         }
         var index = 0
         while !control.isStopping {
-            if SocketOptions.wait(listener, for: POLLRDNORM, until: nil, control: control) == .stopped { break }
+            if !idle.wait(listener, for: POLLRDNORM) { break }
             guard case .accepted(let handle, let opened) = accept(on: listener, index: index) else { continue }
             index += 1
             var connection = opened
-            var receiver = SinkReceiver(
-                handle: handle, transport: .tcp, control: control, ledger: ledger, output: output)
+            var receiver = SinkReceiver(handle: handle, transport: .tcp, server: self, output: output)
             let error = receiver.receive(into: &connection)
             finish(connection, handle: handle)
             if plan.once || error != nil { return error }
         }
         return nil
     }
+
+    /// `--idle`, as the reading threads decide it.
+    var idle: SinkIdle { SinkIdle(idle: plan.idle, ledger: ledger, control: control) }
 
     /// What one accept gave.
     enum Accepted {
