@@ -35,7 +35,6 @@ struct LatencyBatch: ~Copyable {
     private let layout = LatencyRecorder.layout
     /// One count per histogram slot below `limit`; zero outside the slots of `smallest...largest`.
     private let counts: UnsafeMutablePointer<UInt16>
-    private let slots: Int
     private var tallied = 0
     private var smallest = UInt64.max
     private var largest: UInt64 = 0
@@ -46,7 +45,7 @@ struct LatencyBatch: ~Copyable {
     init(limit: UInt64 = overlappedLimit) {
         precondition(limit >= 2_048 && limit <= Self.overlappedLimit, "a table of 2,048 to 2^24 values")
         self.limit = limit
-        slots = layout.index(of: limit - 1) + 1
+        let slots = layout.index(of: limit - 1) + 1
         counts = .allocate(capacity: slots)
         counts.initialize(repeating: 0, count: slots)
     }
@@ -59,7 +58,10 @@ struct LatencyBatch: ~Copyable {
     @inline(__always)
     mutating func record(_ value: UInt64, into recorder: inout LatencyRecorder) {
         guard value < limit else { return hold(value, into: &recorder) }
-        counts[Self.slot(of: value)] &+= 1
+        // A pointer's pointee, not the subscript's `&+=`: that form made Swift 6.3's compiler emit an invalid
+        // bitcast under --sanitize=thread (it crashed building this file).
+        let place = counts + Self.slot(of: value)
+        place.pointee = place.pointee &+ 1
         smallest = min(smallest, value)
         largest = max(largest, value)
         total &+= value
@@ -95,12 +97,12 @@ struct LatencyBatch: ~Copyable {
         }
         guard tallied > 0 else { return }
         // Only the slots from the smallest value's to the largest's can hold counts.
-        let used = layout.index(of: smallest)...layout.index(of: largest)
-        let table = UnsafeMutableBufferPointer(start: counts, count: slots)
+        let first = layout.index(of: smallest)
+        let used = layout.index(of: largest) - first + 1
         recorder.record(
-            counts: UnsafeBufferPointer(rebasing: table[used]), from: used.lowerBound,
+            counts: UnsafeBufferPointer(start: counts + first, count: used), from: first,
             smallest: smallest, largest: largest, total: total)
-        UnsafeMutableBufferPointer(rebasing: table[used]).update(repeating: 0)
+        (counts + first).update(repeating: 0, count: used)
         tallied = 0
         smallest = .max
         largest = 0
