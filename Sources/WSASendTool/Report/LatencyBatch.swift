@@ -24,10 +24,10 @@ struct LatencyBatch: ~Copyable {
     /// counter, a 14 KB table; each connection of those modes has one. A call that returns at once takes
     /// a few microseconds at most; one that waits for room is long, and rarer.
     static let callLimit: UInt64 = 1 << 16
-    /// How many values larger than `tallyLimit` wait before they are recorded.
+    /// How many values from `limit` up wait before they are recorded.
     static let capacity = 512
-    /// The most values counted between two hand-overs: no slot's 16-bit count can overflow. The table is
-    /// then 14 KB, and a hand-over every 65,535 calls costs well under an instruction a call.
+    /// The most values counted between two hand-overs, so that no slot's 16-bit count can overflow: a
+    /// hand-over every 65,535 calls costs well under an instruction a call.
     static let tallyCapacity = Int(UInt16.max)
 
     /// The values counted in the table; at most `overlappedLimit`.
