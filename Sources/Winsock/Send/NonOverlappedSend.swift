@@ -80,6 +80,13 @@ func sendNow(
     // A blocking call made inside a completion routine that interrupted another blocking call is
     // undefined in the documentation; here it fails ("Differences from Windows").
     if blocking && context.waiter.isInsideRoutineOfBlockingCall { return .failure(WSAEINPROGRESS) }
+    // A datagram goes around an idle queue: see `sendDatagramAroundQueue`.
+    if record.isDatagram && record.sendQueue.isIdle,
+        let result = sendDatagramAroundQueue(
+            record, buffers, count, flags: flags, blocking: blocking, context: context, to: destination)
+    {
+        return result
+    }
     // SO_SNDTIMEO bounds the whole call, the wait behind other threads' sends included (Linux would
     // restart it at every sendmsg; "Differences from Windows").
     let deadline = blocking ? Deadline.after(milliseconds: record.sendTimeout.load(ordering: .relaxed)) : nil
@@ -104,8 +111,9 @@ func sendNow(
     defer { record.sendQueue.release(record: record) }
 
     if record.isDatagram {
-        return sendDatagram(
-            record, buffers, count, total: total, flags: flags, blocking: blocking, context: context, to: destination)
+        let result = sendDatagram(
+            record, buffers, count, flags: flags, blocking: blocking, mayWait: true, context: context, to: destination)
+        return result.unsafelyUnwrapped  // nil only for a call that may not wait
     }
     guard let buffers, total > 0 else { return SendResult(code: 0, bytes: 0) }
     return sendStreamNow(
@@ -230,12 +238,38 @@ private func sendRest(
     }
 }
 
+/// A datagram sent without taking the queue's transmitter, when nothing transmits or waits on the socket;
+/// nil when the socket had no room and a blocking call must wait its turn after all.
+///
+/// The transmitter keeps two things: the bytes of two stream calls never interleave, and a call never
+/// overtakes the sends queued before it. A datagram needs only the second: each sendmsg of a datagram is
+/// one whole datagram, whatever other threads send at the same moment. An idle queue means every send
+/// this thread made before is in the transport already (a send of this thread still queued or parked
+/// keeps the queue busy until it is written), so this datagram can be written at once, and a send another
+/// thread starts meanwhile is concurrent with it, in either order. Taking and giving back the transmitter
+/// were the call's two locked instructions.
+///
+/// The sendmsg never waits in the kernel (MSG_DONTWAIT): a blocking call that finds no room goes the
+/// queue's way and waits there, where SO_SNDTIMEO, closesocket and the alertable wait reach it. Nothing
+/// was sent then, so the datagram keeps its place.
+@inline(__always)
+private func sendDatagramAroundQueue(
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, flags: Int32, blocking: Bool,
+    context: ThreadContext, to destination: UnsafePointer<SendDestination>?
+) -> SendResult? {
+    sendDatagram(
+        record, buffers, count, flags: flags, blocking: blocking, mayWait: false, context: context, to: destination)
+}
+
 /// One datagram of the buffers' concatenation. More than IOV_MAX buffers are copied into one (a
 /// datagram is at most 64 KiB), so the datagram stays whole.
+///
+/// `mayWait`: a blocking socket's sendmsg may wait in the kernel for room; when false, a blocking call
+/// that finds no room gets nil (nothing was sent).
 private func sendDatagram(
-    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, total: Int, flags: Int32,
-    blocking: Bool, context: ThreadContext, to destination: UnsafePointer<SendDestination>?
-) -> SendResult {
+    _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>?, _ count: Int, flags: Int32, blocking: Bool,
+    mayWait: Bool, context: ThreadContext, to destination: UnsafePointer<SendDestination>?
+) -> SendResult? {
     let iov = context.sendScratch.iovecs
     var iovCount = 0
     if let buffers {
@@ -252,7 +286,7 @@ private func sendDatagram(
     message.msg_iov = iov
     message.msg_iovlen = iovCount
     message.address(destination)
-    let sendFlags = blocking ? flags : flags | Int32(MSG_DONTWAIT)
+    let sendFlags = blocking && mayWait ? flags : flags | Int32(MSG_DONTWAIT)
     var result = system_sendMessage(record.fd, &message, sendFlags)
     // SIO_UDP_CONNRESET off: the ICMP error that Linux reports once is dropped, and the datagram retried.
     if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
@@ -260,6 +294,7 @@ private func sendDatagram(
     }
     if result >= 0 { return SendResult(code: 0, bytes: result) }
     let code = Int32(-result)
+    if blocking && !mayWait && (code == EAGAIN || code == EWOULDBLOCK) { return nil }
     if record.closed.load(ordering: .acquiring) { return .failure(WSAEINTR) }
     return .failure(ErrnoMapping.code(forErrno: code, in: record.situation(.send)))
 }
