@@ -20,6 +20,8 @@ let supportedSendFlags: DWORD = DWORD(MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL)
 /// is not stream-style").
 @inline(__always)
 func linuxSendFlags(_ flags: DWORD, on record: SocketRecord) -> (flags: Int32, refusal: Int32) {
+    // Most calls pass no flag: one test then.
+    if flags == 0 { return (Int32(MSG_NOSIGNAL), 0) }
     if flags & ~supportedSendFlags != 0 || flags & DWORD(MSG_PARTIAL) != 0 { return (0, WSAEOPNOTSUPP) }
     var linux = Int32(MSG_NOSIGNAL)
     if flags & DWORD(MSG_OOB) != 0 {
@@ -35,6 +37,11 @@ func linuxSendFlags(_ flags: DWORD, on record: SocketRecord) -> (flags: Int32, r
 @inline(__always)
 func totalLength(_ buffers: UnsafePointer<WSABUF>?, _ count: Int) -> Int? {
     guard let buffers else { return count == 0 ? 0 : nil }
+    if count == 1 {
+        // The common call of one buffer, without the loop's set-up and overflow check.
+        let buffer = buffers.pointee
+        return buffer.buf == nil && buffer.len > 0 ? nil : Int(buffer.len)
+    }
     var total = 0
     for index in 0..<count {
         let buffer = buffers[index]
