@@ -172,7 +172,7 @@ private func sendStreamNow(
         // alertably, goes on in the general loop below from the bytes already taken.
         let first = sendWhole(
             record, buffers, count, flags: flags, blocking: blocking, mayBlock: blocking && firstMayBlock,
-            message: context.sendScratch.message)
+            context: context)
         switch first {
         case .done(let result):
             return result
@@ -199,7 +199,7 @@ private enum FirstSend {
 @inline(__always)
 private func sendWhole(
     _ record: SocketRecord, _ buffers: UnsafePointer<WSABUF>, _ count: Int, flags: Int32, blocking: Bool,
-    mayBlock: Bool, message: UnsafeMutablePointer<msghdr>
+    mayBlock: Bool, context: ThreadContext
 ) -> FirstSend {
     let linuxFlags = mayBlock ? flags : flags | Int32(MSG_DONTWAIT)
     let result: Int
@@ -211,6 +211,7 @@ private func sendWhole(
         total = Int(buffers.pointee.len)
         result = system_sendBuffer(record.fd, buffers.pointee.buf, total, linuxFlags)
     } else {
+        let message = context.sendScratch.message
         let used: Int
         (used, total) = SendCursor.fillWhole(buffers, count: count, into: message.pointee.msg_iov!)
         message.pointee.msg_iovlen = used
