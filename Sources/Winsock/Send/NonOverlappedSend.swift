@@ -163,8 +163,8 @@ private func sendStreamNow(
     // The kernel may block in sendmsg only when no completion routine can arrive during the wait (the
     // thread has no overlapped operation pending); otherwise the loop waits alertably itself. After a
     // wait in the queue, part of the timeout is spent, and a sendmsg blocking in the kernel would get all
-    // of SO_SNDTIMEO again.
-    let alertable = context.operationPool.hasPending || context.waiter.hasQueuedRoutines
+    // of SO_SNDTIMEO again. A non-blocking call never waits, so only a blocking one asks.
+    let alertable = blocking && (context.operationPool.hasPending || context.waiter.hasQueuedRoutines)
     let firstMayBlock = !alertable && !(waited && deadline != nil)
     if count <= ThreadContext.iovecCapacity {
         // The common case: one sendmsg that the transport takes whole (or the only answer a non-blocking
