@@ -67,6 +67,22 @@ struct ArgumentCheckTests {
         }
     }
 
+    /// The one-buffer call is checked without the array's loop: the same answers.
+    @Test(
+        "a lone WSABUF whose buf is nil gives WSAEFAULT with len > 0 and sends nothing with len 0",
+        arguments: Transport.allCases)
+    func loneNilBuf(_ transport: Transport) throws {
+        try transport.withPair { socket, next in
+            var sent: DWORD = 77
+            var holed = WSABUF(len: 10, buf: nil)
+            expectFailure(WSASend(socket, &holed, 1, &sent, 0, nil, nil), WSAEFAULT)
+            expectNothingSent(socket, next)
+            var empty = WSABUF(len: 0, buf: nil)
+            expectSuccess(WSASend(socket, &empty, 1, &sent, 0, nil, nil))
+            #expect(sent == 0)
+        }
+    }
+
     @Test("a WSABUF whose buf is nil and len 0 is an empty buffer", arguments: Transport.allCases)
     func nilBufEmpty(_ transport: Transport) throws {
         try transport.withPair { socket, next in

@@ -40,6 +40,20 @@ func system_sendMessage(_ fd: Int32, _ message: UnsafePointer<msghdr>, _ flags: 
     }
 }
 
+/// Sends one buffer in one sendto, to the connected peer or to `address`: `system_sendMessage`'s call for
+/// a message of one buffer, for a caller that has the buffer at hand and so fills no msghdr and iovec
+/// only to read them back. -errno on failure; EINTR is retried.
+@inline(__always)
+func system_sendBuffer(
+    _ fd: Int32, _ base: UnsafeRawPointer?, _ length: Int, _ flags: Int32, to address: UnsafeRawPointer? = nil,
+    addressLength: socklen_t = 0
+) -> Int {
+    while true {
+        let result = cwinsock_sendto(fd, base, length, flags, address, addressLength)
+        if result != -Int(EINTR) { return result }
+    }
+}
+
 @inline(__always)
 func system_recv(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32) -> Int {
     retryingOnInterrupt { Glibc.recv(fd, buffer, length, flags) }

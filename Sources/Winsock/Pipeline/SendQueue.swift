@@ -344,6 +344,12 @@ final class SendQueue: Sendable {
         return blocked ?? (transmitter == .caller)
     }
 
+    /// True when nothing transmits, nothing waits and the socket is open: every send made before this
+    /// moment (on this thread, or on another that this thread has synchronized with since) is in the
+    /// transport. A datagram goes around the queue then (`sendDatagramAroundQueue`).
+    @inline(__always)
+    var isIdle: Bool { word.load(ordering: .acquiring) == 0 }
+
     /// True when anything transmits or waits (for tests and diagnostics).
     var isBusy: Bool { word.load(ordering: .acquiring) & (3 | Self.waitingBit) != 0 }
 
