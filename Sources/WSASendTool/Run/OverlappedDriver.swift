@@ -151,8 +151,7 @@ final class OverlappedRun {
         var result = DriveResult(
             outcomes: ConnectionOutcomes(count: connections.count) { position in
                 let connection = connections[position]
-                return ConnectionOutcome(
-                    counters: connection.counters, error: connection.error, ended: connection.ended)
+                return ConnectionOutcome(countedIn: connection, error: connection.error, ended: connection.ended)
             })
         result.latency = latency
         result.scheduled = scheduled

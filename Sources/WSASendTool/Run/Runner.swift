@@ -111,10 +111,10 @@ public struct Runner: Sendable {
 
         for (position, (index, _)) in open.enumerated() where position < result.outcomes.count {
             let outcome = result.outcomes[position]
-            report.connections[index].counters = outcome.counters
+            report.connections[index].keepCounters(outcome.counters)
             report.connections[index].error = outcome.error
             if let ended = outcome.ended { report.connections[index].finishedNanoseconds = ended &- started }
-            report.summary.merge(outcome.counters)
+            report.summary.merge(outcome.counters.counters)
         }
         report.latency = result.latency.summary(clock: clock)
         report.latencyHistogram = result.latency.nanosecondHistogram(clock: clock)
