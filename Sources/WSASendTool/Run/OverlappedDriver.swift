@@ -88,6 +88,7 @@ final class OverlappedRun {
         let engine = OverlappedIO.startEngine()
         if engine != 0 { setupFailure = .engineUnavailable(WSAError(engine)) }
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
+        connections.reserveCapacity(handles.count)
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(
                 index: index, handle: handle, live: context.live.lane(index), outstanding: max(plan.outstanding, 1))
