@@ -9,8 +9,8 @@ import Glibc
 /// The ring is small: its memory is mapped into the process and resident from the start (64 bytes a
 /// submission entry, 16 a completion entry), and 4,096 submission entries with the default 8,192
 /// completion entries were 400 KB of every overlapped run, a sixtieth of a 10,000-connection run's peak.
-/// At most one request is in flight per socket (a send, or a wait for room), so a ring smaller than the
-/// sockets relies on two things. A burst of requests larger than the submission queue is handed to the
+/// At most one send or wait for room is in flight per socket (and its cancellation, when one is asked), so
+/// a ring smaller than the sockets relies on two things. A burst of requests larger than the submission queue is handed to the
 /// kernel a queue at a time, and what has completed by then is taken off the completion queue at once
 /// (`entry()`), so that a burst never leaves more completions than the queue holds. Completions that
 /// arrive later, while the engine is busy elsewhere (sockets that found room), may outnumber the
