@@ -48,6 +48,50 @@ struct SocketNameTests {
         }
     }
 
+    @Test(
+        "getpeername after shutdown gives each socket its own peer, when sockets of the same and of other peers are shut down in turn"
+    )
+    func eachSocketKeepsItsOwnPeer() throws {
+        startWinsock()
+        var families = [AF_INET, AF_INET]
+        if (try? requireFamily(AF_INET6)) != nil { families.append(AF_INET6) }
+        let listeners = families.map { RawSocket(family: $0, datagram: false) }
+        let ports = listeners.map { $0.bindLoopback() }
+        listeners.forEach { $0.listen() }
+        // Two sockets to each listener, shut down one listener's pair after the other: the second of a pair
+        // has its peer's address right after the first, the next pair's first a different one.
+        var sockets: [(socket: SOCKET, family: Int32, port: UInt16)] = []
+        var peers: [RawSocket] = []
+        defer {
+            for entry in sockets { _ = closesocket(entry.socket) }
+            peers.forEach { $0.close() }
+            listeners.forEach { $0.close() }
+        }
+        for (index, family) in families.enumerated() {
+            for _ in 0..<2 {
+                let socket = makeSocket(family, SOCK_STREAM)
+                sockets.append((socket, family, ports[index]))
+                try #require(connectLoopback(socket, family: family, port: ports[index]) == 0)
+                peers.append(try #require(listeners[index].accept(), "the raw listener accepted nothing"))
+            }
+        }
+        for entry in sockets { expectSuccess(Winsock.shutdown(entry.socket, SD_BOTH)) }
+        peers.forEach { $0.close() }
+        // Both FINs cross: Linux forgets each peer, and every answer comes from what shutdown kept.
+        var answers: [String] = []
+        for _ in 0..<5 {
+            TestClock.sleep(milliseconds: 30)
+            for entry in sockets {
+                let answer = Win32Probe.name(entry.socket, peer: true)
+                let length: Int32 = entry.family == AF_INET6 ? 28 : 16
+                if !(answer.rc == 0 && answer.port == entry.port && answer.length == length) {
+                    answers.append("\(answer)")
+                }
+            }
+        }
+        #expect(answers.isEmpty, "getpeername after shutdown: \(answers)")
+    }
+
     @Test("getpeername on a datagram socket without a peer fails with WSAENOTCONN")
     func noPeerNoName() {
         startWinsock()

@@ -30,8 +30,8 @@ extension SendReport {
     /// `--udp --no-connect`: each socket's local address as getsockname gives it at the end of the run,
     /// before the sockets close. Nothing connected them, so the system bound each at its first WSASendTo
     /// (or `--bind` did before); a socket that sent nothing has no address and keeps none in the report.
-    mutating func noteImplicitBinds(_ open: [(index: Int, handle: SOCKET)]) {
-        for (index, handle) in open where connections[index].localAddress == nil {
+    mutating func noteImplicitBinds(_ made: MadeConnections) {
+        for (index, handle) in made.open where connections[index].localAddress == nil {
             connections[index].localAddress = SocketNames.local(handle).map(ReportAddress.init)
         }
     }

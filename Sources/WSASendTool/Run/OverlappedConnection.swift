@@ -1,10 +1,11 @@
 import Winsock
 
-/// One connection of an overlapped run: its slots, the order they were posted in, and its counters.
+/// One connection of an overlapped run: its slots, the order they were posted in, and its counters (the
+/// inherited `counters`, which the report's entry keeps at the end instead of a copy).
 ///
 /// Sends on one stream socket complete in call order, so the oldest call in flight is the one to wait
 /// for; `inFlight` keeps the posted slots oldest first.
-final class OverlappedConnection {
+final class OverlappedConnection: ConnectionCounters {
     let index: Int
     let handle: SOCKET
     let live: LiveCounters.Lane
@@ -20,7 +21,6 @@ final class OverlappedConnection {
     @exclusivity(unchecked) var inFlight: RingIndexQueue
     /// Slot indexes free to post with.
     @exclusivity(unchecked) var free: IndexStack
-    @exclusivity(unchecked) var counters = CallCounters()
     /// When the connection was shut down and closed, once it was finished with nothing in flight.
     @exclusivity(unchecked) var ended: UInt64?
     /// The code that ended the connection.
@@ -44,6 +44,7 @@ final class OverlappedConnection {
         let indexes = (block + capacity * MemoryLayout<Int>.stride).bindMemory(to: Int.self, capacity: 2 * capacity)
         inFlight = RingIndexQueue(storage: indexes, capacity: capacity)
         free = IndexStack(storage: indexes + capacity, capacity: capacity)
+        super.init()
     }
 
     deinit {

@@ -88,6 +88,7 @@ final class OverlappedRun {
         let engine = OverlappedIO.startEngine()
         if engine != 0 { setupFailure = .engineUnavailable(WSAError(engine)) }
         let fileSpec: BufferSpec? = context.file == nil ? nil : plan.buffers
+        connections.reserveCapacity(handles.count)
         for (index, handle) in handles.enumerated() {
             let connection = OverlappedConnection(
                 index: index, handle: handle, live: context.live.lane(index), outstanding: max(plan.outstanding, 1))
@@ -151,8 +152,7 @@ final class OverlappedRun {
         var result = DriveResult(
             outcomes: ConnectionOutcomes(count: connections.count) { position in
                 let connection = connections[position]
-                return ConnectionOutcome(
-                    counters: connection.counters, error: connection.error, ended: connection.ended)
+                return ConnectionOutcome(countedIn: connection, error: connection.error, ended: connection.ended)
             })
         result.latency = latency
         result.scheduled = scheduled

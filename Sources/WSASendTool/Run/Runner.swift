@@ -99,22 +99,22 @@ public struct Runner: Sendable {
             lanes: context.lanes, plan: plan, events: events, started: started,
             startedAt: report.startedAt ?? WallClock.now(), clock: clock)
         let supervisorThread = supervisor.startWatching(live: live, started: started, intervals: intervals)
-        let result = driver.drive(open.map(\.1), context: context)
+        let result = driver.drive(made.handles, context: context)
         report.elapsedNanoseconds = MonotonicClock.now() &- started
         report.endedAt = WallClockTime(
             nanosecondsSinceEpoch: (report.startedAt?.nanosecondsSinceEpoch ?? 0) &+ report.elapsedNanoseconds)
         supervisor.finish(end: started &+ report.elapsedNanoseconds)
         supervisorThread?.join()
-        observeDelivery(open, into: &report)
-        if plan.noConnect { report.noteImplicitBinds(open) }
-        for (_, handle) in open { control.release(handle) }
+        observeDelivery(made, into: &report)
+        if plan.noConnect { report.noteImplicitBinds(made) }
+        for handle in made.handles { control.release(handle) }
 
         for (position, (index, _)) in open.enumerated() where position < result.outcomes.count {
             let outcome = result.outcomes[position]
-            report.connections[index].counters = outcome.counters
+            report.connections[index].keepCounters(outcome.counters)
             report.connections[index].error = outcome.error
             if let ended = outcome.ended { report.connections[index].finishedNanoseconds = ended &- started }
-            report.summary.merge(outcome.counters)
+            report.summary.merge(outcome.counters.counters)
         }
         report.latency = result.latency.summary(clock: clock)
         report.latencyHistogram = result.latency.nanosecondHistogram(clock: clock)

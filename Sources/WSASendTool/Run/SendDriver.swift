@@ -46,12 +46,26 @@ struct DriveContext: Sendable {
 
 /// One connection's figures at the end of the drive.
 struct ConnectionOutcome {
-    var counters = CallCounters()
+    /// The counters, in the object the report's entry keeps: the driver's own where it counted in one (the
+    /// overlapped connection), else a copy made here.
+    var counters: ConnectionCounters
     /// The code that ended the connection, if one did.
     var error: Int32?
     /// When the connection was shut down and closed (monotonic nanoseconds); nil if the driver left it
     /// to the runner.
     var ended: UInt64?
+
+    /// Counters the driver kept as a value.
+    init(counters: CallCounters = CallCounters(), error: Int32? = nil, ended: UInt64? = nil) {
+        self.init(countedIn: ConnectionCounters(counters), error: error, ended: ended)
+    }
+
+    /// Counters the driver kept in an object of its own, which the report then keeps.
+    init(countedIn counters: ConnectionCounters, error: Int32?, ended: UInt64?) {
+        self.counters = counters
+        self.error = error
+        self.ended = ended
+    }
 }
 
 /// Each connection's outcome by position, read from wherever the driver kept it, so that the runner

@@ -8,7 +8,9 @@ import Winsock
 /// hashing: a handle is a unique number already, it only needs its bits spread), linear probing finds
 /// it, and a removal shifts the entries behind it back, so no tombstones build up as connections end.
 struct SocketSet {
-    /// Handles, 0 for an empty slot; the count is a power of two, at most half full.
+    /// Handles, 0 for an empty slot; the count is a power of two, at most three quarters full (at most
+    /// half full, the table of a 10,000-connection run was 256 KB; linear probing with Fibonacci hashing
+    /// still finds a handle within a few slots).
     private var slots: [SOCKET]
     /// Handle 0 has no slot (0 marks an empty one): whether it is in the set.
     private var holdsZero = false
@@ -51,7 +53,7 @@ struct SocketSet {
         guard slots[index] == 0 else { return false }
         slots[index] = socket
         count += 1
-        if (count - (holdsZero ? 1 : 0)) * 2 > slots.count { grow() }
+        if (count - (holdsZero ? 1 : 0)) * 4 > slots.count * 3 { grow() }
         return true
     }
 
