@@ -170,3 +170,16 @@ func system_open_devnull() -> Int32 {
     let fd = Glibc.open("/dev/null", O_RDWR | O_CLOEXEC)
     return fd < 0 ? -errno : fd
 }
+
+/// sendto of one buffer, the bare system call (see `system_sendMessage`), retried on EINTR: a one-buffer
+/// datagram sent without a msghdr to fill first. `address` nil: the connected peer.
+@inline(__always)
+func system_sendto(
+    _ fd: Int32, _ buffer: UnsafeRawPointer?, _ length: Int, _ flags: Int32, _ address: UnsafeRawPointer?,
+    _ addressLength: socklen_t
+) -> Int {
+    while true {
+        let result = cwinsock_sendto(fd, buffer, length, flags, address, addressLength)
+        if result != -Int(EINTR) { return result }
+    }
+}

@@ -344,6 +344,13 @@ final class SendQueue: Sendable {
         return blocked ?? (transmitter == .caller)
     }
 
+    /// True when nothing transmits, nothing waits and the socket is open: one load, no compare-and-swap.
+    /// A datagram that can go out at once is sent without taking the transmitter when this holds (see
+    /// `sendOverlappedDatagram`): every earlier send of the calling thread has then reached the transport,
+    /// and a send of another thread that starts meanwhile is concurrent with it, unordered on Windows too.
+    @inline(__always)
+    var isIdle: Bool { word.load(ordering: .acquiring) == 0 }
+
     /// True when anything transmits or waits (for tests and diagnostics).
     var isBusy: Bool { word.load(ordering: .acquiring) & (3 | Self.waitingBit) != 0 }
 
