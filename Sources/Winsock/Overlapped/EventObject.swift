@@ -12,8 +12,14 @@ final class EventObject: Sendable {
 
     var isSignalled: Bool { signalled.load(ordering: .sequentiallyConsistent) }
 
+    /// Signals the event. An event that is already signalled is left as it is, with a load instead of a
+    /// locked exchange: no thread can be asleep on it, since a thread sleeps only after it registered and
+    /// then saw the event reset, and the `set` that signalled it afterwards reads the registrations (see
+    /// `WaitingThreads`) and wakes it. A datagram completed inside each WSASend sets an event that its
+    /// previous completion left signalled.
     @inline(__always)
     func set() {
+        if signalled.load(ordering: .sequentiallyConsistent) { return }
         signalled.store(true, ordering: .sequentiallyConsistent)
         waiters.wakeAll()
     }

@@ -344,9 +344,11 @@ final class SendQueue: Sendable {
         return blocked ?? (transmitter == .caller)
     }
 
-    /// True when nothing transmits, nothing waits and the socket is open: every send made before this
-    /// moment (on this thread, or on another that this thread has synchronized with since) is in the
-    /// transport. A datagram goes around the queue then (`sendDatagramAroundQueue`).
+    /// True when nothing transmits, nothing waits and the socket is open: one load, no compare-and-swap.
+    /// Every send made before this moment (on this thread, or on another that this thread has synchronized
+    /// with since) is in the transport then, so a datagram that can go out at once is sent without taking
+    /// the transmitter (`sendDatagramAroundQueue`, `sendOverlappedDatagram`); a send of another thread that
+    /// starts meanwhile is concurrent with it, unordered on Windows too.
     @inline(__always)
     var isIdle: Bool { word.load(ordering: .acquiring) == 0 }
 

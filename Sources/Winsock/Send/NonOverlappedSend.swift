@@ -281,8 +281,7 @@ private func sendDatagramAroundQueue(
         record, buffers, count, flags: flags, blocking: blocking, mayWait: false, context: context, to: destination)
 }
 
-/// One datagram of the buffers' concatenation. More than IOV_MAX buffers are copied into one (a
-/// datagram is at most 64 KiB), so the datagram stays whole.
+/// One datagram of the buffers' concatenation (`transmitDatagram`), in Winsock terms.
 ///
 /// `mayWait`: a blocking socket's sendmsg may wait in the kernel for room; when false, a blocking call
 /// that finds no room gets nil (nothing was sent).
@@ -291,40 +290,7 @@ private func sendDatagram(
     mayWait: Bool, context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> SendResult? {
     let sendFlags = blocking && mayWait ? flags : flags | Int32(MSG_DONTWAIT)
-    if count == 1, let buffer = buffers?.pointee {
-        // One buffer is one sendto of it: no iovec or msghdr to fill (callgrind, blocking UDP 1x64: about
-        // 25 instructions a call).
-        var result = system_sendBuffer(
-            record.fd, buffer.buf, Int(buffer.len), sendFlags, to: destination.map { UnsafeRawPointer($0) },
-            addressLength: destination?.pointee.length ?? 0)
-        // SIO_UDP_CONNRESET off: the ICMP error that Linux reports once is dropped, and the datagram retried.
-        if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
-            result = system_sendBuffer(
-                record.fd, buffer.buf, Int(buffer.len), sendFlags, to: destination.map { UnsafeRawPointer($0) },
-                addressLength: destination?.pointee.length ?? 0)
-        }
-        return datagramResult(result, record: record, blocking: blocking, mayWait: mayWait)
-    }
-    let iov = context.sendScratch.iovecs
-    var iovCount = 0
-    if let buffers {
-        if count <= ThreadContext.iovecCapacity {
-            iovCount = SendCursor(buffers: buffers, count: count).fill(iov, limit: count).count
-        } else {
-            let scratch = context.sendScratch.datagramBuffer()
-            let length = SendCursor(buffers: buffers, count: count).copyUnsent(to: scratch)
-            iov[0] = iovec(iov_base: scratch, iov_len: length)
-            iovCount = 1
-        }
-    }
-    var message = msghdr()
-    message.msg_iov = iov
-    message.msg_iovlen = iovCount
-    message.address(destination)
-    var result = system_sendMessage(record.fd, &message, sendFlags)
-    if result == -Int(ECONNREFUSED) && !record.reportsPortUnreachable.load(ordering: .relaxed) {
-        result = system_sendMessage(record.fd, &message, sendFlags)
-    }
+    let result = transmitDatagram(record, buffers, count, flags: sendFlags, context: context, to: destination)
     return datagramResult(result, record: record, blocking: blocking, mayWait: mayWait)
 }
 

@@ -38,6 +38,11 @@ public func WSASend(
         // "If both lpOverlapped and lpCompletionRoutine are NULL, the socket in this function will be
         // treated as a non-overlapped socket."
         if lpOverlapped != nil || lpCompletionRoutine != nil {
+            if record.isDatagram {
+                return sendOverlappedDatagram(
+                    record, lpBuffers, count, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine,
+                    context: context)
+            }
             return sendOverlapped(
                 record, lpBuffers, count, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine,
                 context: context)

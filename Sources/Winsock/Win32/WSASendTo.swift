@@ -51,7 +51,7 @@ public func WSASendTo(
         return withUnsafePointer(to: &destination) { address in
             let to = hasDestination ? address : nil
             if overlapped {
-                return sendOverlapped(
+                return sendOverlappedDatagram(
                     record, lpBuffers, Int(dwBufferCount), lpNumberOfBytesSent, dwFlags, lpOverlapped,
                     lpCompletionRoutine, context: context, to: to)
             }
