@@ -130,23 +130,11 @@ struct NonOverlappedWorker: Sendable {
                 if publishes { live.publish(bytes: result.counters.bytesSent, calls: result.counters.calls) }
                 guard status == 0 else {
                     let code = control.reportedCode(WSAGetLastError())
-                    result.counters.codes.add(code)
-                    if code == WSAEWOULDBLOCK {
-                        // No room on a non-blocking socket: nothing was taken, and the next call offers the
-                        // same set again, which was counted as requested once.
-                        result.counters.wouldBlock += 1
-                        result.counters.bytesRequested &-= total
-                        guard SocketOptions.wait(handle, for: POLLWRNORM, until: deadline, control: control) == .ready
-                        else { return }
-                        continue
-                    }
-                    if control.isStopping {
-                        result.counters.interrupted += 1
-                    } else {
-                        result.counters.failed += 1
-                        result.error = code
-                    }
-                    return
+                    // No room on a non-blocking socket: nothing was taken, and the next call offers the same
+                    // set again, which was counted as requested once.
+                    if code == WSAEWOULDBLOCK { result.counters.bytesRequested &-= total }
+                    guard offersAgain(after: code, into: &result, deadline: deadline) else { return }
+                    continue
                 }
                 result.counters.completedImmediately &+= 1
                 // A non-blocking call that took part of the set: the rest goes through the cursor.
@@ -248,22 +236,27 @@ struct NonOverlappedWorker: Sendable {
                 if control.isStopping || deadline.map({ MonotonicClock.now() >= $0 }) == true { return false }
                 continue
             }
-            result.counters.codes.add(code)
-            if code == WSAEWOULDBLOCK {
-                result.counters.wouldBlock += 1
-                guard SocketOptions.wait(handle, for: POLLWRNORM, until: deadline, control: control) == .ready else {
-                    return false
-                }
-                continue
-            }
-            if control.isStopping {
-                result.counters.interrupted += 1
-            } else {
-                result.counters.failed += 1
-                result.error = code
-            }
-            return false
+            guard offersAgain(after: code, into: &result, deadline: deadline) else { return false }
         }
+    }
+
+    /// Counts a failed call's code. True after WSAEWOULDBLOCK once the socket has room again (the caller
+    /// offers the same bytes again); false when the connection is done: any other code (a failure, or the
+    /// call a stop interrupted), or no room before the deadline or the stop.
+    private func offersAgain(after code: Int32, into result: inout Result, deadline: UInt64?) -> Bool {
+        let control = context.control
+        result.counters.codes.add(code)
+        if code == WSAEWOULDBLOCK {
+            result.counters.wouldBlock += 1
+            return SocketOptions.wait(handle, for: POLLWRNORM, until: deadline, control: control) == .ready
+        }
+        if control.isStopping {
+            result.counters.interrupted += 1
+        } else {
+            result.counters.failed += 1
+            result.error = code
+        }
+        return false
     }
 
     /// The progress lines this loop writes itself, when the supervisor says so (a lone run's).
