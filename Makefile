@@ -61,9 +61,9 @@ release: deps
 demo: release
 	.build/release/wsasend demo
 
-# The overlapped suites (and the send queue's concurrency tests), run again on the poll backend and under
-# ThreadSanitizer.
-OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency|SocketCache)
+# The overlapped suites (and the send queue's concurrency tests, and the datagrams that go around an idle
+# send queue), run again on the poll backend and under ThreadSanitizer.
+OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency|SocketCache|Datagram)
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Examples Fuzz Package.swift
