@@ -24,8 +24,19 @@ final class EventObject: Sendable {
         waiters.wakeAll()
     }
 
+    /// WSAResetEvent: a sequentially consistent store, as the application may order it against its own
+    /// flags in either direction.
     func reset() {
         signalled.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// The reset of an overlapped send as it starts ("hEvent is reset when the operation starts"): a plain
+    /// store (releasing) instead of a locked exchange, one an operation. Only the operation's completion
+    /// has to see it, before its `set` reads the state, and it does: the completion runs on this thread,
+    /// or on one that took the operation through the socket's queue lock after this store.
+    @inline(__always)
+    func resetAsOperationStarts() {
+        signalled.store(false, ordering: .releasing)
     }
 
     /// Registers a thread to be woken by `set`; the caller re-checks the state afterwards.

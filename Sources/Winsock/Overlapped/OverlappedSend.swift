@@ -113,7 +113,7 @@ private func checkOverlapped(
         }
         event = found
     }
-    guard record.overlappedOutstanding.load(ordering: .relaxed) < OverlappedIO.maximumOutstandingPerSocket else {
+    guard record.overlappedOutstanding < OverlappedIO.maximumOutstandingPerSocket else {
         return OverlappedCheck(refusal: WSAEWOULDBLOCK)
     }
     if !record.engineRegistered.load(ordering: .relaxed) {
@@ -156,13 +156,13 @@ private func start(
     // idle: queueing it, parking the socket and flushing it in the next wait made the same system call
     // for some 500 instructions more (callgrind, 1x1400 with 64 outstanding: 1,626 instructions a
     // datagram for the whole process against 1,107).
-    let mayTryInline = record.isDatagram || record.uncollectedCompletions.load(ordering: .relaxed) == 0
+    let mayTryInline = record.isDatagram || record.uncollectedCompletions == 0
     // "hEvent is reset when the operation starts"; Internal says pending until completion.
-    event?._withUnsafeGuaranteedRef { $0.reset() }
+    event?._withUnsafeGuaranteedRef { $0.resetAsOperationStarts() }
     cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: WSA_IO_PENDING)), 0)
     cwinsock_overlapped_store_mark(overlapped, CollectionMark.uncollected)
-    record.uncollectedCompletions.wrappingAdd(1, ordering: .relaxed)
-    record.overlappedOutstanding.wrappingAdd(1, ordering: .relaxed)
+    record.overlappedCounts.wrappingAdd(
+        SocketRecord.outstandingUnit + SocketRecord.uncollectedUnit, ordering: .relaxed)
 
     let operation = context.operationPool.take()
     operation.with { operation in
@@ -170,7 +170,7 @@ private func start(
         operation.overlapped = overlapped
         operation.retain(event: event)
         operation.routine = routine
-        operation.retain(issuer: context)
+        operation.setIssuer(context)
         operation.linuxFlags = flags
         operation.capture(buffers, count: count, datagram: record.isDatagram)
         operation.setDestination(destination)
@@ -236,7 +236,7 @@ private func sendDatagramAtOnce(
     if result < 0 {
         if result == -Int(EAGAIN) || result == -Int(EWOULDBLOCK) { return nil }
         let code = ErrnoMapping.code(forErrno: Int32(-result), in: record.situation(.send))
-        event?._withUnsafeGuaranteedRef { $0.reset() }
+        event?._withUnsafeGuaranteedRef { $0.resetAsOperationStarts() }
         cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
         return socketError(code)
     }
@@ -297,8 +297,8 @@ private func notInitiated(_ reference: OperationRef, code: Int32) -> Int32 {
         if let record = operation.record, let overlapped = operation.overlapped {
             cwinsock_overlapped_store_mark(overlapped, CollectionMark.collected)
             cwinsock_overlapped_publish(overlapped, UInt(UInt32(bitPattern: code)), 0)
-            record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
-            record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+            record.overlappedCounts.wrappingSubtract(
+                SocketRecord.outstandingUnit + SocketRecord.uncollectedUnit, ordering: .relaxed)
         }
     }
     OperationPool.give(reference, onIssuingThread: true)

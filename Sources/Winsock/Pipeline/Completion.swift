@@ -14,7 +14,7 @@ enum CollectionMark {
     static func collect(_ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?, on record: SocketRecord) {
         guard let overlapped, cwinsock_overlapped_load_mark(overlapped) == uncollected else { return }
         if cwinsock_overlapped_exchange_mark(overlapped, uncollected, collected) != 0 {
-            record.uncollectedCompletions.wrappingSubtract(1, ordering: .relaxed)
+            record.overlappedCounts.wrappingSubtract(SocketRecord.uncollectedUnit, ordering: .relaxed)
         }
     }
 }
@@ -36,7 +36,7 @@ func complete(_ reference: OperationRef, status: Int32, bytes: Int, inline: Bool
         // move their reference counts between the engine and the issuing thread on every completion.
         recordReference._withUnsafeGuaranteedRef { record in
             issuerReference._withUnsafeGuaranteedRef { issuer in
-                record.overlappedOutstanding.wrappingSubtract(1, ordering: .relaxed)
+                record.overlappedCounts.wrappingSubtract(SocketRecord.outstandingUnit, ordering: .relaxed)
                 if let routine = operation.routine {
                     // A thread that has exited cannot run its routines ("All I/O initiated by a given thread
                     // is canceled when that thread exits"): the status is published, the routine dropped.

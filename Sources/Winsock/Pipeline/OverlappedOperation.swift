@@ -20,24 +20,21 @@ final class OverlappedOperation: @unchecked Sendable {
     /// in `clear`): the operation must keep it alive, and Unmanaged keeps the count traffic to that pair.
     @exclusivity(unchecked) private(set) var eventReference: Unmanaged<EventObject>?
     @exclusivity(unchecked) var routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
-    /// The issuing thread's context: an operation in flight keeps its thread's context (and so its pool
-    /// and APC queue) alive. Not one retain per operation: the context holds one reference to itself
-    /// while any of its records is out (`retain(issuer:)` to `OperationPool.give`), so that a burst of
-    /// sends costs two counter updates each instead of a retain and a release each (callgrind, 1x64 with
-    /// 64 outstanding: about 45 instructions a call).
+    /// The issuing thread's context, unretained: an operation in flight needs its thread's context (its
+    /// pool and APC queue), which the thread's own reference keeps alive while the thread runs, and which
+    /// holds itself past the thread's exit until its last record is back (`OperationPool`).
     @exclusivity(unchecked) private(set) var issuerReference: Unmanaged<ThreadContext>?
     /// The issuing thread's context as an identity, to compare without touching its reference count.
     @exclusivity(unchecked) private(set) var issuerIdentity: ObjectIdentifier?
 
     var issuer: ThreadContext? { issuerReference?.takeUnretainedValue() }
 
-    /// Records the issuing thread; the first record of its pool to go out makes the context hold itself.
-    /// Only the issuing thread calls it, and its thread-local reference keeps the context alive meanwhile.
+    /// Records the issuing thread, and counts the record out of its pool. Only the issuing thread calls
+    /// it, so the count is a plain add.
     @inline(__always)
-    func retain(issuer context: ThreadContext) {
-        let reference = Unmanaged.passUnretained(context)
-        if context.operationsOut.wrappingAdd(1, ordering: .relaxed).oldValue == 0 { _ = reference.retain() }
-        issuerReference = reference
+    func setIssuer(_ context: ThreadContext) {
+        context.operationsIssued &+= 1
+        issuerReference = .passUnretained(context)
         issuerIdentity = ObjectIdentifier(context)
     }
 
@@ -191,8 +188,13 @@ struct OperationRef: Equatable, @unchecked Sendable {
 /// whole stack at once (an exchange) when its own list runs dry. Take-all has no ABA problem, so the
 /// stack needs no tags. The pool owns every record its thread created (see `OperationRef`).
 ///
-/// It also counts the operations its thread issued that are still pending in the engine, so that the
-/// thread's exit cancels them and its non-overlapped sends wait alertably while any is pending.
+/// It also counts the records out, so that the thread's exit cancels its pending operations and its
+/// non-overlapped sends wait alertably while any is pending, and so that the context outlives its thread
+/// until its last record is back. Three counts, so that the common case takes no locked instruction: the
+/// records issued and those given back on the issuing thread itself are plain counts of that thread's;
+/// only a record given back by another thread (the engine's completions and cancellations) counts with
+/// an atomic add. The two locked instructions an operation of one atomic count were about a fifth of an
+/// overlapped send's locked instructions (callgrind, event mode 1x64 with 64 outstanding).
 struct OperationPool: ThreadContextPart {
     let unmanagedContext: Unmanaged<ThreadContext>
 
@@ -219,49 +221,77 @@ struct OperationPool: ThreadContextPart {
         }
     }
 
-    /// Some operation this thread issued is still pending: a relaxed read, for this thread's own sends
-    /// (a stale answer costs one alertable wait that finds nothing).
-    ///
-    /// It reads the count of records out (`operationsOut`): a record goes out when its operation is
-    /// issued and comes back right after the operation completes or fails to start, so the one count
-    /// serves both. A separate pending count moved by the same operations cost every overlapped send two
-    /// more locked instructions; an operation now counts as pending until its record is back, a few
-    /// instructions after its completion, which at worst makes one wait alertable that need not be.
+    /// Records of this thread out in the send pipeline (from `setIssuer` to `give`), read on this thread;
+    /// `acquiring` orders the read of those given back from elsewhere.
     @inline(__always)
-    var hasPending: Bool { withContext { $0.operationsOut.load(ordering: .relaxed) > 0 } }
+    private func recordsOut(acquiring: Bool) -> Int {
+        withContext { context in
+            let elsewhere =
+                acquiring
+                ? context.operationsBackFromElsewhere.load(ordering: .acquiring)
+                : context.operationsBackFromElsewhere.load(ordering: .relaxed)
+            return context.operationsIssued &- context.operationsBackHere &- elsewhere
+        }
+    }
+
+    /// Some operation this thread issued is still pending: a relaxed read, for this thread's own sends
+    /// (a stale answer counts a record back late, which costs one alertable wait that finds nothing).
+    ///
+    /// A record goes out when its operation is issued and comes back right after the operation completes
+    /// or fails to start, so the one count serves both. A separate pending count moved by the same
+    /// operations cost every overlapped send more locked instructions; an operation now counts as pending
+    /// until its record is back, a few instructions after its completion, which at worst makes one wait
+    /// alertable that need not be.
+    @inline(__always)
+    var hasPending: Bool { recordsOut(acquiring: false) > 0 }
 
     /// `hasPending` read with acquiring order, for the thread-exit hook deciding whether the engine must
     /// cancel this thread's operations (one it finds completing meanwhile leaves nothing to cancel).
-    var hasPendingAcquiring: Bool { withContext { $0.operationsOut.load(ordering: .acquiring) > 0 } }
+    var hasPendingAcquiring: Bool { recordsOut(acquiring: true) > 0 }
+
+    /// At the thread's exit, after the exit hooks: the context holds itself until the records still out
+    /// are back. Those can only come back from other threads now, so their count is taken off the atomic
+    /// count of records given back from elsewhere: it is zero when they are all back already (the hold
+    /// goes at once), and the `give` that brings it back to zero lets the context go. Before this, that
+    /// count only grows from zero, so no `give` can mistake itself for the last.
+    func holdUntilRecordsReturn() {
+        withContext { context in
+            let outstanding = context.operationsIssued &- context.operationsBackHere
+            let hold = Unmanaged.passRetained(context)
+            let left = context.operationsBackFromElsewhere.wrappingSubtract(
+                outstanding, ordering: .acquiringAndReleasing
+            ).newValue
+            if left == 0 { hold.release() }
+        }
+    }
 
     /// Returns a completed record to its issuing thread; `onIssuingThread` when the caller is that thread.
     static func give(_ reference: OperationRef, onIssuingThread: Bool) {
         reference.with { operation in
-            // The issuer's hold on itself keeps the pool alive until the record is back in it; the last
-            // record back lets it go, after its last use of the context.
             guard let homeReference = operation.takeIssuer() else { return }
-            defer {
-                let out = homeReference._withUnsafeGuaranteedRef {
-                    $0.operationsOut.wrappingSubtract(1, ordering: .acquiringAndReleasing).oldValue
-                }
-                if out == 1 { homeReference.release() }
-            }
             operation.clear()
-            homeReference._withUnsafeGuaranteedRef { home in
-                if onIssuingThread {
+            if onIssuingThread {
+                homeReference._withUnsafeGuaranteedRef { home in
                     home.freeOperations.append(reference)
-                    return
+                    home.operationsBackHere &+= 1
                 }
+                return
+            }
+            let left = homeReference._withUnsafeGuaranteedRef { home in
                 let raw = reference.unmanaged.toOpaque()
                 var head = home.returnedOperations.load(ordering: .relaxed)
                 while true {
                     operation.nextReturned = UnsafeMutableRawPointer(bitPattern: head)
                     let (exchanged, current) = home.returnedOperations.compareExchange(
                         expected: head, desired: UInt(bitPattern: raw), ordering: .releasing)
-                    if exchanged { return }
+                    if exchanged { break }
                     head = current
                 }
+                return home.operationsBackFromElsewhere.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
             }
+            // The thread has exited and this was its last record out (`holdUntilRecordsReturn`): nothing
+            // touches the context after this.
+            if left == 0 { homeReference.release() }
         }
     }
 }

@@ -58,13 +58,22 @@ final class SocketRecord: @unchecked Sendable {
     let blockedCalls = Atomic<Int>(0)
     /// The ordered queue every send on this socket goes through.
     let sendQueue: SendQueue
-    /// Overlapped completions the application has not collected yet (by WSAGetOverlappedResult or its
-    /// completion routine). While any are left, a new overlapped send on a stream queues behind them
-    /// instead of trying to complete inline, so that queued sends are gathered into one sendmsg (a
+    /// Two counts of the socket's overlapped sends in one word, so that a send's start moves both with
+    /// one locked add (two before: callgrind counted 15 locked instructions an operation in event mode
+    /// 1x64 with 64 outstanding). The low 32 bits (`outstandingUnit`) count the sends posted and not yet
+    /// completed, for the per-socket cap; the high 32 bits (`uncollectedUnit`) the completions the
+    /// application has not collected yet (by WSAGetOverlappedResult, its completion routine, or reusing
+    /// the structure). Neither half goes below zero (each decrement follows its own increment), so
+    /// neither borrows from the other.
+    let overlappedCounts = Atomic<Int>(0)
+    static let outstandingUnit = 1
+    static let uncollectedUnit = 1 << 32
+    /// Overlapped sends posted and not yet completed.
+    var overlappedOutstanding: Int { overlappedCounts.load(ordering: .relaxed) & (Self.uncollectedUnit - 1) }
+    /// Completions not collected yet. While any are left, a new overlapped send on a stream queues behind
+    /// them instead of trying to complete inline, so that queued sends are gathered into one sendmsg (a
     /// datagram is one sendmsg either way, so it does not wait).
-    let uncollectedCompletions = Atomic<Int>(0)
-    /// Overlapped sends posted and not yet completed, for the per-socket cap.
-    let overlappedOutstanding = Atomic<Int>(0)
+    var uncollectedCompletions: Int { overlappedCounts.load(ordering: .relaxed) >> 32 }
     /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
     private let completionWaiters = WaitingThreads()
 

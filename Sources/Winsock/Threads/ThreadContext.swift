@@ -46,10 +46,12 @@ final class ThreadContext: @unchecked Sendable {
 
     // MARK: Operation pool (`OperationPool`)
 
-    /// Records of this pool out in the send pipeline (from `retain(issuer:)` to `give`): while there are
-    /// any, the context holds one reference to itself for all of them, and the thread has overlapped
-    /// sends pending (`OperationPool.hasPending`).
-    let operationsOut = Atomic<Int>(0)
+    /// Records of this pool issued, and given back on this thread or from elsewhere: the difference is the
+    /// records out in the send pipeline (`OperationPool.hasPending`, `holdUntilRecordsReturn`). The first
+    /// two are this thread's alone.
+    @exclusivity(unchecked) var operationsIssued = 0
+    @exclusivity(unchecked) var operationsBackHere = 0
+    let operationsBackFromElsewhere = Atomic<Int>(0)
     @exclusivity(unchecked) var operations: [OverlappedOperation] = []
     let freeOperations = RingBuffer<OperationRef>(capacity: 64)
     let returnedOperations = Atomic<UInt>(0)
@@ -124,6 +126,7 @@ final class ThreadContext: @unchecked Sendable {
         let context = Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue()
         cwinsock_set_thread_context(nil)
         ThreadExitHooks.run(context)
+        context.operationPool.holdUntilRecordsReturn()
     }
 }
 
