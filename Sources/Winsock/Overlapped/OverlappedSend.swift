@@ -43,8 +43,8 @@ func sendOverlapped(
     let check = checkOverlapped(record, buffers, count, dwFlags, overlapped, routine, context: context)
     guard check.refusal == 0, let overlapped else { return socketError(check.refusal) }
     return start(
-        record, buffers, count, bytesSent, check.flags, overlapped, routine, event: check.event, context: context,
-        to: nil)
+        record, buffers, count, bytesSent, check.flags, overlapped, routine, event: check.event,
+        eventInSlot: check.eventInSlot, context: context, to: nil)
 }
 
 /// An overlapped WSASend or WSASendTo on a datagram socket, after the socket lookup. `destination` is a
@@ -78,16 +78,18 @@ func sendOverlappedDatagram(
         return status
     }
     return startWaiting(
-        record, buffers, count, bytesSent, check.flags, overlapped, routine, event: check.event, context: context,
-        to: destination)
+        record, buffers, count, bytesSent, check.flags, overlapped, routine, event: check.event,
+        eventInSlot: check.eventInSlot, context: context, to: destination)
 }
 
 /// What the checks of an overlapped send found: the WSA code of the first that failed (0: none), the
-/// Linux flags, and the event to signal (nil with a routine, or without hEvent).
+/// Linux flags, and the event to signal (nil with a routine, or without hEvent), with whether this
+/// thread's event cache keeps it for the operation (`eventInSlot`).
 private struct OverlappedCheck {
     var refusal: Int32 = 0
     var flags: Int32 = 0
     var event: Unmanaged<EventObject>?
+    var eventInSlot = false
 }
 
 /// The checks of an overlapped send, in the order that decides which code a bad call gets; it also starts
@@ -106,12 +108,13 @@ private func checkOverlapped(
     if check.refusal != 0 { return OverlappedCheck(refusal: check.refusal) }
     // "If lpCompletionRoutine is not NULL, the hEvent parameter is ignored" (it is the caller's context).
     var event: Unmanaged<EventObject>?
+    var eventInSlot = false
     if routine == nil, let handle = overlapped.pointee.hEvent {
         // The caller's context is at hand: its event cache directly, not through the thread-local lookup.
-        guard let found = context.handleCaches.event(UInt(bitPattern: handle)) else {
+        guard let found = context.handleCaches.eventForOperation(UInt(bitPattern: handle)) else {
             return OverlappedCheck(refusal: WSA_INVALID_HANDLE)
         }
-        event = found
+        (event, eventInSlot) = found
     }
     guard record.overlappedOutstanding < OverlappedIO.maximumOutstandingPerSocket else {
         return OverlappedCheck(refusal: WSAEWOULDBLOCK)
@@ -125,7 +128,7 @@ private func checkOverlapped(
             OverlappedEngine.shared.post(.work(record))
         }
     }
-    return OverlappedCheck(flags: check.flags, event: event)
+    return OverlappedCheck(flags: check.flags, event: event, eventInSlot: eventInSlot)
 }
 
 /// `start` for a datagram that could not go out at once, out of line: the stream path keeps it inline.
@@ -133,12 +136,12 @@ private func checkOverlapped(
 private func startWaiting(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
     _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: Int32, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext,
-    to destination: UnsafePointer<SendDestination>?
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, eventInSlot: Bool,
+    context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> Int32 {
     start(
-        record, buffers, count, bytesSent, flags, overlapped, routine, event: event, context: context,
-        to: destination)
+        record, buffers, count, bytesSent, flags, overlapped, routine, event: event, eventInSlot: eventInSlot,
+        context: context, to: destination)
 }
 
 /// The overlapped send after its checks: the operation starts, at once or in the socket's queue.
@@ -146,8 +149,8 @@ private func startWaiting(
 private func start(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
     _ bytesSent: UnsafeMutablePointer<DWORD>?, _ flags: Int32, _ overlapped: UnsafeMutablePointer<WSAOVERLAPPED>,
-    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, context: ThreadContext,
-    to destination: UnsafePointer<SendDestination>?
+    _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, eventInSlot: Bool,
+    context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> Int32 {
     // Reusing the structure collects its previous completion (a datagram's entry did already).
     if record.isStream { CollectionMark.collect(overlapped, on: record) }
@@ -168,7 +171,7 @@ private func start(
     operation.with { operation in
         operation.record = record
         operation.overlapped = overlapped
-        operation.retain(event: event)
+        operation.keep(event: event, inSlot: eventInSlot)
         operation.routine = routine
         operation.setIssuer(context)
         operation.linuxFlags = flags

@@ -16,9 +16,12 @@ final class OverlappedOperation: @unchecked Sendable {
         set { recordReference = newValue.map { .passUnretained($0) } }
     }
     @exclusivity(unchecked) var overlapped: UnsafeMutablePointer<WSAOVERLAPPED>?
-    /// The event to signal when there is no completion routine, retained by hand (`retain(event:)`, released
-    /// in `clear`): the operation must keep it alive, and Unmanaged keeps the count traffic to that pair.
+    /// The event to signal when there is no completion routine. The operation must keep it alive: the
+    /// issuing thread's event cache does (its slots keep their events while any record of the thread is
+    /// out, see `EventCache`), or, for an event the cache holds only in passing, a retain by hand
+    /// (`eventRetained`, released in `clear`).
     @exclusivity(unchecked) private(set) var eventReference: Unmanaged<EventObject>?
+    @exclusivity(unchecked) private var eventRetained = false
     @exclusivity(unchecked) var routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
     /// The issuing thread's context, unretained: an operation in flight needs its thread's context (its
     /// pool and APC queue), which the thread's own reference keeps alive while the thread runs, and which
@@ -38,9 +41,11 @@ final class OverlappedOperation: @unchecked Sendable {
         issuerIdentity = ObjectIdentifier(context)
     }
 
+    /// Keeps the event to signal: retained unless the issuing thread's event cache keeps it (`inSlot`).
     @inline(__always)
-    func retain(event: Unmanaged<EventObject>?) {
-        eventReference = event?.retain()
+    func keep(event: Unmanaged<EventObject>?, inSlot: Bool) {
+        eventRetained = event != nil && !inSlot
+        eventReference = eventRetained ? event?.retain() : event
     }
 
     /// Signals the event, if the operation has one.
@@ -153,8 +158,9 @@ final class OverlappedOperation: @unchecked Sendable {
     fileprivate func clear() {
         recordReference = nil
         overlapped = nil
-        eventReference?.release()
+        if eventRetained { eventReference?.release() }
         eventReference = nil
+        eventRetained = false
         routine = nil
         cancelStatus = 0
         hasDestination = false

@@ -4,10 +4,21 @@ struct HandleCaches: ThreadContextPart {
     let unmanagedContext: Unmanaged<ThreadContext>
 
     /// The event of a handle, without a retain, from this thread's cache of recently used event handles
-    /// (see `EventCache`): the per-call event lookup takes no lock.
+    /// (see `EventCache`): the per-call event lookup takes no lock. Use it before looking up another.
     @inline(__always)
     func event(_ handle: UInt) -> Unmanaged<EventObject>? {
-        withContext { $0.events.lookup(handle) }
+        eventForOperation(handle)?.event
+    }
+
+    /// The event of a handle for an overlapped send, and whether the cache keeps it alive until the send's
+    /// record is back in this thread's pool (`inSlot`); when not, the operation must retain it.
+    @inline(__always)
+    func eventForOperation(_ handle: UInt) -> (event: Unmanaged<EventObject>, inSlot: Bool)? {
+        withContext { context in
+            if let event = context.events.lookupInSlot(handle) { return (event, true) }
+            // A slot's event may go only when no operation of this thread could still be using it.
+            return context.events.lookupMissed(handle, mayReplace: !context.operationPool.hasPendingAcquiring)
+        }
     }
 
     /// The open socket of a handle: the last one looked up on this thread, or the table's (then
