@@ -18,10 +18,8 @@ final class OverlappedSlot {
     /// The state of the call the slot carries.
     enum State { case free, inFlight, completed }
     // Only the driving thread (and its completion routines) touch a slot: no exclusivity checks.
-    // The one-byte fields come last, after `status`, so that the object is 118 bytes (a 128-byte malloc
-    // chunk) rather than 129 (144): one of these a connection.
-    /// The slot's place in its connection's slots.
-    @exclusivity(unchecked) var index = 0
+    // The one-byte fields come last, after `status`, so that the object fits a 128-byte malloc chunk
+    // rather than the 144-byte one: one of these a connection.
     /// When the call was posted, when WSASend returned, and when the driver learnt of its completion, in
     /// `LatencyClock` readings.
     @exclusivity(unchecked) var postedAt: UInt64 = 0
