@@ -54,6 +54,10 @@ final class OverlappedRun {
     /// A datagram that completed at once is settled inside `post` (event mode only): see
     /// `settledAtOnce`.
     private let settlesImmediateCompletions: Bool
+    /// What each WSASend is given as its completion routine: `overlappedSlotRoutine` in routine mode.
+    private let completionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
+    /// True with `--rate` or `--duration`: each post then asks more than the stop flag.
+    private let pacedOrTimed: Bool
     private let started = MonotonicClock.now()
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
@@ -80,6 +84,8 @@ final class OverlappedRun {
         // from its start) falls outside the timed calls.
         if let deadline { deadlineReading = clock.reading(at: deadline) }
         settlesImmediateCompletions = !routines && plan.transport == .udp
+        completionRoutine = routines ? overlappedSlotRoutine : nil
+        pacedOrTimed = plan.rate != nil || plan.duration != nil
         verboseLines = plan.verbose ? context.events.callLine : nil
         observesEachCall = plan.verbose || plan.rate != nil
         cuts = context.intervalCuts(lane: 0)
@@ -101,7 +107,10 @@ final class OverlappedRun {
                     setupFailure = .overlappedBuffersUnavailable(calls: plan.outstanding)
                     break
                 }
-                if !routines {
+                if routines {
+                    // Set once: the system leaves hEvent alone when a routine is given.
+                    slot.overlapped.pointee.hEvent = slot.context
+                } else {
                     slot.overlapped.pointee.hEvent = WSACreateEvent()
                     if slot.overlapped.pointee.hEvent == WSA_INVALID_EVENT {
                         setupFailure = .eventUnavailable(WSAError(WSAGetLastError()))
@@ -248,7 +257,17 @@ final class OverlappedRun {
     /// `--rate` says wait.
     @inline(__always)
     private func mayPost(_ connection: OverlappedConnection) -> Bool {
-        if context.control.isStopping || (deadline != nil && deadlineHasCome()) {
+        if context.control.isStopping {
+            connection.finished = true
+            return false
+        }
+        return !pacedOrTimed || mayPostOnTime(connection)
+    }
+
+    /// `mayPost` with `--duration` or `--rate`.
+    @inline(__always)
+    private func mayPostOnTime(_ connection: OverlappedConnection) -> Bool {
+        if deadline != nil && deadlineHasCome() {
             connection.finished = true
             return false
         }
@@ -313,15 +332,13 @@ final class OverlappedRun {
     /// its own it cost every post a prologue, an epilogue and a stack-protector check (callgrind).
     @inline(__always)
     private func post(_ slot: OverlappedSlot, size: UInt64, count: DWORD, on connection: OverlappedConnection) {
-        slot.offered = size
         slot.state = .inFlight
-        if routines { slot.overlapped.pointee.hEvent = slot.context }
         var sent: DWORD = 0
         if let rate = plan.rate { slot.intendedAt = due(rate, on: connection) }
         slot.postedAt = clock.now()
         let status = context.send(
             connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
-            routines ? overlappedSlotRoutine : nil)
+            completionRoutine)
         // Wrapping adds: 64-bit counts of calls and bytes do not overflow, and each overflow check is user
         // work between two sends. `calls` and `bytesRequested` are also what --count and --rate hold the
         // connection to (a post is one call).
@@ -331,11 +348,12 @@ final class OverlappedRun {
             // The return is timed only for a call that did not stay pending (completed at once, or failed):
             // a pending call is timed by its completion, so most calls of a busy run read the clock twice,
             // not three times.
-            slot.returnedAt = clock.now()
+            let returned = clock.now()
+            slot.returnedAt = returned
             slot.immediate = true
             connection.counters.completedImmediately &+= 1
             if settlesImmediateCompletions && !connection.hasInFlight {
-                settledAtOnce(slot, bytes: sent, on: connection)
+                settledAtOnce(slot, bytes: sent, after: returned &- slot.postedAt, on: connection)
                 return
             }
         } else {
@@ -343,7 +361,7 @@ final class OverlappedRun {
             let code = WSAGetLastError()
             // WSA_IO_PENDING is counted once in `pending` here and entered in `codes` at the end of the run.
             guard code == WSA_IO_PENDING else {
-                failedAtOnce(slot, code: code, on: connection)
+                failedAtOnce(slot, code: code, offered: size, on: connection)
                 return
             }
             connection.counters.pending &+= 1
@@ -355,11 +373,13 @@ final class OverlappedRun {
     /// completion indication will occur": the slot stays free, and the failure is counted and ends the
     /// connection. Out of line: it happens once a connection at most.
     @inline(never)
-    private func failedAtOnce(_ slot: OverlappedSlot, code: Int32, on connection: OverlappedConnection) {
+    private func failedAtOnce(
+        _ slot: OverlappedSlot, code: Int32, offered: UInt64, on connection: OverlappedConnection
+    ) {
         slot.returnedAt = clock.now()
         connection.counters.codes.add(code)
         slot.state = .free
-        record(code, on: connection, offered: slot.offered, after: slot.returnedAt &- slot.postedAt)
+        record(code, on: connection, offered: offered, after: slot.returnedAt &- slot.postedAt)
     }
 
     /// Lays the slot's WSABUF array out for a set of `size` bytes (a file's last set may be short).
@@ -424,13 +444,21 @@ final class OverlappedRun {
     /// instructions (the in-flight queue, HasOverlappedIoCompleted, WSAGetOverlappedResult, a third clock
     /// reading). Not for stream sockets, where an uncollected completion is what lets the library gather
     /// the calls behind it into one sendmsg; not in routine mode, where the routine still has to run on
-    /// the slot.
+    /// the slot. What `account` does, with the outcome known: the slot's status and bytes are written only
+    /// for `accountFurther`.
     @inline(__always)
-    private func settledAtOnce(_ slot: OverlappedSlot, bytes: DWORD, on connection: OverlappedConnection) {
-        slot.status = 0
-        slot.bytes = UInt64(bytes)
+    private func settledAtOnce(
+        _ slot: OverlappedSlot, bytes: DWORD, after elapsed: UInt64, on connection: OverlappedConnection
+    ) {
         slot.state = .free
-        account(slot, on: connection)
+        latencies.record(elapsed, into: &latency)
+        connection.counters.bytesSent &+= UInt64(bytes)
+        connection.counters.sets &+= 1
+        if observesEachCall {
+            slot.status = 0
+            slot.bytes = UInt64(bytes)
+            accountFurther(slot, elapsed: elapsed, on: connection)
+        }
     }
 
     /// What a finished call adds to the report: its latency, its bytes, its set. The rest (a failure's
