@@ -1,28 +1,30 @@
 import Winsock
 
-/// One connection of an overlapped run: its slots, the order they were posted in, and its counters (the
+/// One connection of an overlapped run: its slots, which of them are in flight, and its counters (the
 /// inherited `counters`, which the report's entry keeps at the end instead of a copy).
 ///
 /// Sends on one stream socket complete in call order, so the oldest call in flight is the one to wait
-/// for; `inFlight` keeps the posted slots oldest first.
+/// for, and the driver collects a connection's calls only oldest first. The slots are therefore used in
+/// turn, round a ring: the calls in flight are the `inFlightCount` slots from `oldestPosition` on, and the
+/// next free slot is the one after them. Two numbers say all of it, where an in-flight queue and a free
+/// stack of slot indexes took two index moves each on every post and every collect.
 final class OverlappedConnection: ConnectionCounters {
     let index: Int
     let handle: SOCKET
     let live: LiveCounters.Lane
     /// The slots, each retained once here until `releaseSlots`; the per-call path borrows one without
-    /// a reference count. The start of the connection's one block, which `inFlight` and `free` use
-    /// after it: one heap block instead of four (a run of 10,000 connections made 40,000; the array
-    /// that owned the slots before was one of them, 48 bytes with malloc's rounding).
+    /// a reference count. One heap block for the connection's slot references.
     private let slotReferences: UnsafeMutablePointer<Unmanaged<OverlappedSlot>>
+    private let capacity: Int
     // Only the driving thread touches a connection: no exclusivity checks on the per-call path.
     // The fields narrower than a word come last, packed together, so that no padding falls between them:
     // one of these a connection, and a few bytes over a malloc size class cost the next class's 16.
-    /// Slot indexes in post order.
-    @exclusivity(unchecked) var inFlight: RingIndexQueue
-    /// Slot indexes free to post with.
-    @exclusivity(unchecked) var free: IndexStack
     /// When the connection was shut down and closed, once it was finished with nothing in flight.
     @exclusivity(unchecked) var ended: UInt64?
+    /// Where the oldest call in flight is in the slots (where the next one goes when none is).
+    @exclusivity(unchecked) private var oldestPosition: Int32 = 0
+    /// How many calls are in flight: the slots from `oldestPosition` on, round the ring.
+    @exclusivity(unchecked) private(set) var inFlightCount: Int32 = 0
     /// The code that ended the connection.
     @exclusivity(unchecked) var error: Int32?
     /// No more calls: the set limit, the end of the file, a failure or a stop.
@@ -36,35 +38,43 @@ final class OverlappedConnection: ConnectionCounters {
         self.index = index
         self.handle = handle
         self.live = live
-        let capacity = max(outstanding, 1)
-        // The slot references, then the in-flight ring, then the free stack: all word-sized.
-        let block = UnsafeMutableRawPointer.allocate(
-            byteCount: 3 * capacity * MemoryLayout<Int>.stride, alignment: MemoryLayout<Int>.alignment)
-        slotReferences = block.bindMemory(to: Unmanaged<OverlappedSlot>.self, capacity: capacity)
-        let indexes = (block + capacity * MemoryLayout<Int>.stride).bindMemory(to: Int.self, capacity: 2 * capacity)
-        inFlight = RingIndexQueue(storage: indexes, capacity: capacity)
-        free = IndexStack(storage: indexes + capacity, capacity: capacity)
+        capacity = max(outstanding, 1)
+        slotReferences = .allocate(capacity: capacity)
         super.init()
     }
 
     deinit {
         releaseSlots()
-        UnsafeMutableRawPointer(slotReferences).deallocate()
+        slotReferences.deallocate()
     }
 
-    /// The slot at `index` of `slots`, unretained.
+    /// True while a call of the connection is in flight.
+    var hasInFlight: Bool { inFlightCount != 0 }
+
+    /// How many slots are free to post with.
+    var freeCount: Int { Int(storedSlotCount &- inFlightCount) }
+
+    /// The oldest slot in flight, unretained; only while `hasInFlight`.
     @inline(__always)
-    func slot(_ index: Int) -> Unmanaged<OverlappedSlot> { slotReferences[index] }
+    var oldestInFlight: Unmanaged<OverlappedSlot> { slotReferences[Int(oldestPosition)] }
+
+    /// The slot the next call goes in, unretained; only while `freeCount > 0`.
+    @inline(__always)
+    var nextFree: Unmanaged<OverlappedSlot> {
+        let position = oldestPosition &+ inFlightCount
+        return slotReferences[Int(position < storedSlotCount ? position : position &- storedSlotCount)]
+    }
 
     /// The oldest slot in flight.
-    var oldest: OverlappedSlot? { inFlight.first.map { slotReferences[$0].takeUnretainedValue() } }
+    var oldest: OverlappedSlot? { hasInFlight ? oldestInFlight.takeUnretainedValue() : nil }
+
+    /// The slot at `index` of the slots, unretained.
+    func slot(_ index: Int) -> Unmanaged<OverlappedSlot> { slotReferences[index] }
 
     /// Adds a slot (at setup).
     func add(_ slot: OverlappedSlot) {
-        precondition(slotCount < free.capacity, "more slots than a connection has")
-        slot.index = slotCount
-        free.push(slot.index)
-        slotReferences[slot.index] = .passRetained(slot)
+        precondition(slotCount < capacity, "more slots than a connection has")
+        slotReferences[slotCount] = .passRetained(slot)
         storedSlotCount += 1
     }
 
@@ -72,20 +82,21 @@ final class OverlappedConnection: ConnectionCounters {
     func releaseSlots() {
         for index in 0..<slotCount { slotReferences[index].release() }
         storedSlotCount = 0
+        oldestPosition = 0
+        inFlightCount = 0
     }
 
-    /// The slot was posted: out of the free list, into the in-flight queue. Inline: it is two index
-    /// moves on every call, and as a call it cost 28 instructions (callgrind).
+    /// The call in `nextFree` was posted and stays in flight.
     @inline(__always)
-    func posted(_ slot: OverlappedSlot) {
-        free.pop()
-        inFlight.append(slot.index)
+    func posted() {
+        inFlightCount &+= 1
     }
 
-    /// The slot's call is over (or never started): free again.
+    /// The oldest call in flight was collected: its slot is free again, the last in turn.
     @inline(__always)
-    func release(_ slot: OverlappedSlot) {
-        slot.state = .free
-        free.push(slot.index)
+    func collectedOldest() {
+        let next = oldestPosition &+ 1
+        oldestPosition = next == storedSlotCount ? 0 : next
+        inFlightCount &-= 1
     }
 }

@@ -54,6 +54,10 @@ final class OverlappedRun {
     /// A datagram that completed at once is settled inside `post` (event mode only): see
     /// `settledAtOnce`.
     private let settlesImmediateCompletions: Bool
+    /// What each WSASend is given as its completion routine: `overlappedSlotRoutine` in routine mode.
+    private let completionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?
+    /// True with `--rate` or `--duration`: each post then asks more than the stop flag.
+    private let pacedOrTimed: Bool
     private let started = MonotonicClock.now()
     /// Scratch for WSAWaitForMultipleEvents, at most 64 handles.
     @exclusivity(unchecked) private var waitHandles: [WSAEVENT] = []
@@ -80,7 +84,10 @@ final class OverlappedRun {
         // from its start) falls outside the timed calls.
         if let deadline { deadlineReading = clock.reading(at: deadline) }
         settlesImmediateCompletions = !routines && plan.transport == .udp
+        completionRoutine = routines ? overlappedSlotRoutine : nil
+        pacedOrTimed = plan.rate != nil || plan.duration != nil
         verboseLines = plan.verbose ? context.events.callLine : nil
+        observesEachCall = plan.verbose || plan.rate != nil
         cuts = context.intervalCuts(lane: 0)
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
         // Started here rather than by the first WSASend, so that a process out of descriptors hears why
@@ -100,7 +107,10 @@ final class OverlappedRun {
                     setupFailure = .overlappedBuffersUnavailable(calls: plan.outstanding)
                     break
                 }
-                if !routines {
+                if routines {
+                    // Set once: the system leaves hEvent alone when a routine is given.
+                    slot.overlapped.pointee.hEvent = slot.context
+                } else {
                     slot.overlapped.pointee.hEvent = WSACreateEvent()
                     if slot.overlapped.pointee.hEvent == WSA_INVALID_EVENT {
                         setupFailure = .eventUnavailable(WSAError(WSAGetLastError()))
@@ -136,7 +146,7 @@ final class OverlappedRun {
                 if cuts?.isDue(clock.now()) == true { cut() }
                 if posted || collected { continue }
                 // Nothing moved: the run is over, or it waits for completions.
-                if !connections.contains(where: { !$0.finished || !$0.inFlight.isEmpty }) { break }
+                if !connections.contains(where: { !$0.finished || $0.hasInFlight }) { break }
                 waitForCompletions()
             }
         }
@@ -187,17 +197,44 @@ final class OverlappedRun {
     /// calls as the connection has slots in one pass, so that a connection whose calls are settled as they
     /// return (their slot free again at once) leaves the others, the stop flag and the interval cuts their
     /// turn.
+    ///
+    /// What cannot change during a connection's pass is asked once for the pass, not before every call:
+    /// its error (only a collected completion or a failed post sets it, and a failed post ends the pass),
+    /// and how many more sets `--count` allows. The stop flag, `--duration` and `--rate` are asked before
+    /// each call.
     private func postWhatWeCan() -> Bool {
         var any = false
         for connection in connections where !connection.finished {
             var turn = connection.slotCount
-            while turn > 0, let free = connection.free.last {
-                turn &-= 1
-                guard connection.slot(free)._withUnsafeGuaranteedRef({ post($0, on: connection) }) else { break }
+            if connection.error != nil { turn = 0 }
+            // `calls` counts the sets posted (each post is one call), which --count limits.
+            if let limit = plan.count {
+                turn = min(turn, Int(clamping: limit &- min(connection.counters.calls, limit)))
+            }
+            if turn == 0 {
+                connection.finished = true
+            } else if postTurn(turn, on: connection) {
                 any = true
-                if connection.finished { break }
+                publish(connection)
+                if let limit = plan.count, connection.counters.calls >= limit { connection.finished = true }
             }
             if connection.finished { endIfDone(connection) }
+        }
+        return any
+    }
+
+    /// Posts up to `turn` sets on the connection, each with its next free slot, while it may post (the
+    /// connection is finished when it must stop). True when any was posted.
+    @inline(__always)
+    private func postTurn(_ turn: Int, on connection: OverlappedConnection) -> Bool {
+        var turn = turn
+        var any = false
+        while turn > 0 && connection.freeCount > 0 {
+            turn &-= 1
+            guard mayPost(connection) else { break }
+            guard connection.nextFree._withUnsafeGuaranteedRef({ post($0, on: connection) }) else { break }
+            any = true
+            if connection.finished { break }
         }
         return any
     }
@@ -205,37 +242,54 @@ final class OverlappedRun {
     /// A connection that will post no more and has nothing in flight is done: it ends now, not with the
     /// run (`RunControl.finish`).
     private func endIfDone(_ connection: OverlappedConnection) {
-        guard connection.finished && connection.ended == nil && connection.inFlight.isEmpty else { return }
+        guard connection.finished && connection.ended == nil && !connection.hasInFlight else { return }
         connection.ended = context.control.finish(connection.handle)
     }
 
-    /// Posts the next set with a free slot; false when the connection may not post now.
-    private func post(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
-        guard mayPost(connection) else { return false }
-        guard let size = patternBytes ?? nextSet(for: slot, on: connection) else {
+    /// Makes the connection's running counts visible to the progress lines: once a pass, not after every
+    /// call (the watcher reads them a few times a second).
+    @inline(__always)
+    private func publish(_ connection: OverlappedConnection) {
+        connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
+    }
+
+    /// False once the connection must stop posting (it is then finished); also false (for now) while
+    /// `--rate` says wait.
+    @inline(__always)
+    private func mayPost(_ connection: OverlappedConnection) -> Bool {
+        if context.control.isStopping {
             connection.finished = true
             return false
         }
-        post(slot, size: size, on: connection)
+        return !pacedOrTimed || mayPostOnTime(connection)
+    }
+
+    /// `mayPost` with `--duration` or `--rate`.
+    @inline(__always)
+    private func mayPostOnTime(_ connection: OverlappedConnection) -> Bool {
+        if deadline != nil && deadlineHasCome() {
+            connection.finished = true
+            return false
+        }
+        if let rate = plan.rate { return MonotonicClock.now() >= due(rate, on: connection) }
         return true
     }
 
-    /// False once the connection must stop posting; also false (for now) while `--rate` says wait.
-    private func mayPost(_ connection: OverlappedConnection) -> Bool {
-        if context.control.isStopping || connection.error != nil { connection.finished = true }
-        // Each post is one call: `calls` counts the sets posted, which --count limits.
-        if let limit = plan.count, connection.counters.calls >= limit { connection.finished = true }
-        if let deadline, clock.now() >= deadlineReading {
-            // The reading is an estimate from the clock's rate: confirm, or estimate again.
-            if MonotonicClock.now() >= deadline {
-                connection.finished = true
-            } else {
-                deadlineReading = clock.reading(at: deadline)
-            }
-        }
-        if connection.finished { return false }
-        if let rate = plan.rate { return MonotonicClock.now() >= due(rate, on: connection) }
-        return true
+    /// True once `--duration` is over: a clock reading compared with `deadlineReading`, and
+    /// `MonotonicClock` asked only once it has come.
+    @inline(__always)
+    private func deadlineHasCome() -> Bool {
+        guard clock.now() >= deadlineReading else { return false }
+        return deadlineConfirmed()
+    }
+
+    /// The reading is an estimate from the clock's rate: confirm, or estimate again.
+    @inline(never)
+    private func deadlineConfirmed() -> Bool {
+        guard let deadline else { return false }
+        if MonotonicClock.now() >= deadline { return true }
+        deadlineReading = clock.reading(at: deadline)
+        return false
     }
 
     /// When the bytes the connection posted so far are due at `--rate`, which holds each connection
@@ -244,8 +298,25 @@ final class OverlappedRun {
         Pacer.due(connection.counters.bytesRequested, at: bitsPerSecond, from: started)
     }
 
+    /// Posts the next set with the connection's next free slot; false (and the connection finished) when
+    /// the `--file` is over or cannot be read.
+    @inline(__always)
+    private func post(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
+        if let patternBytes {
+            post(slot, size: patternBytes, count: patternBuffers, on: connection)
+            return true
+        }
+        guard let size = nextSet(for: slot, on: connection) else {
+            connection.finished = true
+            return false
+        }
+        post(slot, size: size, count: cut(slot, to: size), on: connection)
+        return true
+    }
+
     /// The size of the slot's next `--file` set: its next chunk, read into the slot's own buffers (the
     /// pattern's size is `patternBytes`). Nil when the file is over or cannot be read.
+    @inline(never)
     private func nextSet(for slot: OverlappedSlot, on connection: OverlappedConnection) -> UInt64? {
         guard let file = context.file, let own = slot.fileBuffers else { return context.payload.totalBytes }
         switch file.fill(own.region, until: context.control) {
@@ -257,54 +328,62 @@ final class OverlappedRun {
         }
     }
 
-    private func post(_ slot: OverlappedSlot, size: UInt64, on connection: OverlappedConnection) {
-        // A pattern set is always whole, and the slot's array already holds it.
-        let count = patternBytes != nil ? patternBuffers : cut(slot, to: size)
-        slot.offered = size
+    /// One WSASend of the slot's first `count` WSABUFs, `size` bytes. Inline into the pass: as a call of
+    /// its own it cost every post a prologue, an epilogue and a stack-protector check (callgrind).
+    @inline(__always)
+    private func post(_ slot: OverlappedSlot, size: UInt64, count: DWORD, on connection: OverlappedConnection) {
         slot.state = .inFlight
-        slot.immediate = false
-        if routines { slot.overlapped.pointee.hEvent = slot.context }
         var sent: DWORD = 0
         if let rate = plan.rate { slot.intendedAt = due(rate, on: connection) }
         slot.postedAt = clock.now()
         let status = context.send(
             connection.handle, slot.buffers.baseAddress, count, &sent, plan.flags, slot.overlapped,
-            routines ? overlappedSlotRoutine : nil)
-        // The return is timed only for a call that did not stay pending (completed at once, or failed): a
-        // pending call is timed by its completion, so most calls of a busy run read the clock twice, not
-        // three times.
-        if status == 0 { slot.returnedAt = clock.now() }
-        let code = status == 0 ? 0 : WSAGetLastError()
-        if code != 0 && code != WSA_IO_PENDING { slot.returnedAt = clock.now() }
+            completionRoutine)
         // Wrapping adds: 64-bit counts of calls and bytes do not overflow, and each overflow check is user
         // work between two sends. `calls` and `bytesRequested` are also what --count and --rate hold the
         // connection to (a post is one call).
         connection.counters.calls &+= 1
         connection.counters.bytesRequested &+= size
         if status == 0 {
-            connection.counters.completedImmediately &+= 1
+            // The return is timed only for a call that did not stay pending (completed at once, or failed):
+            // a pending call is timed by its completion, so most calls of a busy run read the clock twice,
+            // not three times.
+            let returned = clock.now()
+            slot.returnedAt = returned
             slot.immediate = true
-            if settlesImmediateCompletions && connection.inFlight.isEmpty {
-                settledAtOnce(slot, bytes: sent, on: connection)
+            connection.counters.completedImmediately &+= 1
+            if settlesImmediateCompletions && !connection.hasInFlight {
+                settledAtOnce(slot, bytes: sent, after: returned &- slot.postedAt, on: connection)
                 return
             }
         } else {
+            slot.immediate = false
+            let code = WSAGetLastError()
             // WSA_IO_PENDING is counted once in `pending` here and entered in `codes` at the end of the run.
-            if code == WSA_IO_PENDING {
-                connection.counters.pending &+= 1
-            } else {
-                connection.counters.codes.add(code)
-                // "Any other error code indicates that the overlapped operation was not successfully initiated
-                // and no completion indication will occur."
-                slot.state = .free
-                record(code, on: connection, offered: size, after: slot.returnedAt &- slot.postedAt)
+            guard code == WSA_IO_PENDING else {
+                failedAtOnce(slot, code: code, offered: size, on: connection)
                 return
             }
+            connection.counters.pending &+= 1
         }
-        connection.posted(slot)
+        connection.posted()
+    }
+
+    /// "Any other error code indicates that the overlapped operation was not successfully initiated and no
+    /// completion indication will occur": the slot stays free, and the failure is counted and ends the
+    /// connection. Out of line: it happens once a connection at most.
+    @inline(never)
+    private func failedAtOnce(
+        _ slot: OverlappedSlot, code: Int32, offered: UInt64, on connection: OverlappedConnection
+    ) {
+        slot.returnedAt = clock.now()
+        connection.counters.codes.add(code)
+        slot.state = .free
+        record(code, on: connection, offered: offered, after: slot.returnedAt &- slot.postedAt)
     }
 
     /// Lays the slot's WSABUF array out for a set of `size` bytes (a file's last set may be short).
+    @inline(never)
     private func cut(_ slot: OverlappedSlot, to size: UInt64) -> DWORD {
         let template = slot.fileBuffers?.template ?? context.payload.template
         let laidOut = SendCursor.layOut(
@@ -317,16 +396,23 @@ final class OverlappedRun {
     /// Collects the completed calls, oldest first on each connection; true when any was.
     private func collect() -> Bool {
         var any = false
-        for connection in connections {
-            while let oldest = connection.inFlight.first {
-                guard connection.slot(oldest)._withUnsafeGuaranteedRef({ collect($0, on: connection) }) else { break }
-                any = true
-            }
+        for connection in connections where connection.hasInFlight {
+            var collected = false
+            repeat {
+                guard connection.oldestInFlight._withUnsafeGuaranteedRef({ collect($0, on: connection) }) else { break }
+                collected = true
+            } while connection.hasInFlight
+            guard collected else { continue }
+            any = true
+            publish(connection)
+            if connection.finished { endIfDone(connection) }
         }
         return any
     }
 
     /// Collects the call of the connection's oldest slot if it has completed; false when it has not.
+    /// Inline into the pass, for the reason `post` is.
+    @inline(__always)
     private func collect(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
         if routines {
             guard slot.state == .completed else { return false }
@@ -345,9 +431,9 @@ final class OverlappedRun {
             }
             slot.completedAt = clock.now()
         }
-        connection.inFlight.removeFirst()
-        finish(slot, on: connection)
-        if connection.finished { endIfDone(connection) }
+        connection.collectedOldest()
+        slot.state = .free
+        account(slot, on: connection)
         return true
     }
 
@@ -358,32 +444,41 @@ final class OverlappedRun {
     /// instructions (the in-flight queue, HasOverlappedIoCompleted, WSAGetOverlappedResult, a third clock
     /// reading). Not for stream sockets, where an uncollected completion is what lets the library gather
     /// the calls behind it into one sendmsg; not in routine mode, where the routine still has to run on
-    /// the slot.
+    /// the slot. What `account` does, with the outcome known: the slot's status and bytes are written only
+    /// for `accountFurther`.
     @inline(__always)
-    private func settledAtOnce(_ slot: OverlappedSlot, bytes: DWORD, on connection: OverlappedConnection) {
-        slot.status = 0
-        slot.bytes = UInt64(bytes)
+    private func settledAtOnce(
+        _ slot: OverlappedSlot, bytes: DWORD, after elapsed: UInt64, on connection: OverlappedConnection
+    ) {
         slot.state = .free
-        account(slot, on: connection)
+        latencies.record(elapsed, into: &latency)
+        connection.counters.bytesSent &+= UInt64(bytes)
+        connection.counters.sets &+= 1
+        if observesEachCall {
+            slot.status = 0
+            slot.bytes = UInt64(bytes)
+            accountFurther(slot, elapsed: elapsed, on: connection)
+        }
     }
 
-    /// Inline into `collect`: a call of its own cost every collected stream call a prologue and a
-    /// stack-protector check.
-    @inline(__always)
-    private func finish(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
-        connection.release(slot)
-        account(slot, on: connection)
-    }
-
-    /// What a finished call adds to the report: its latency, its bytes, its code, its `-v` line.
+    /// What a finished call adds to the report: its latency, its bytes, its set. The rest (a failure's
+    /// code, `--rate`'s schedule, the `-v` line) is out of line in `accountFurther`, which most calls skip.
     @inline(__always)
     private func account(_ slot: OverlappedSlot, on connection: OverlappedConnection) {
         let elapsed = slot.latency
         latencies.record(elapsed, into: &latency)
         connection.counters.bytesSent &+= slot.bytes
-        connection.live.publish(bytes: connection.counters.bytesSent, calls: connection.counters.calls)
         if slot.status == 0 {
             connection.counters.sets &+= 1
+            if !observesEachCall { return }
+        }
+        accountFurther(slot, elapsed: elapsed, on: connection)
+    }
+
+    /// What `account` leaves to a failed call, and to every call of a run with `--rate` or `-v`.
+    @inline(never)
+    private func accountFurther(_ slot: OverlappedSlot, elapsed: UInt64, on connection: OverlappedConnection) {
+        if slot.status == 0 {
             if plan.rate != nil {
                 let now = MonotonicClock.now()
                 scheduled.record(now &- min(slot.intendedAt, now))
@@ -434,6 +529,8 @@ final class OverlappedRun {
     }
 
     private let verboseLines: (@Sendable (String) -> Void)?
+    /// True with `-v` or `--rate`: each finished call then does more than `account`'s common part.
+    private let observesEachCall: Bool
 
     /// A `-v` line's duration: clock units in nanoseconds, converted as the summary converts them.
     private func nanoseconds(_ elapsed: UInt64) -> UInt64 { clock.nanoseconds(elapsed) }
@@ -450,13 +547,13 @@ final class OverlappedRun {
         if let rate = plan.rate {
             // The wait ends when the first connection held by the rate may post again.
             var next = UInt64.max
-            for connection in connections where !connection.finished && connection.free.last != nil {
+            for connection in connections where !connection.finished && connection.freeCount > 0 {
                 next = min(next, due(rate, on: connection))
             }
             if next != .max {
                 let now = MonotonicClock.now()
                 // Nothing in flight: no completion to watch for, so a precise sleep keeps the schedule.
-                if !connections.contains(where: { !$0.inFlight.isEmpty }) {
+                if !connections.contains(where: { $0.hasInFlight }) {
                     PreciseSleep.until(next, latest: now &+ UInt64(Self.tick) * TimeUnits.nanosecondsPerMillisecond)
                     return
                 }

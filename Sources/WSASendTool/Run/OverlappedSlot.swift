@@ -18,10 +18,8 @@ final class OverlappedSlot {
     /// The state of the call the slot carries.
     enum State { case free, inFlight, completed }
     // Only the driving thread (and its completion routines) touch a slot: no exclusivity checks.
-    // The one-byte fields come last, after `status`, so that the object is 118 bytes (a 128-byte malloc
-    // chunk) rather than 129 (144): one of these a connection.
-    /// The slot's place in its connection's slots.
-    @exclusivity(unchecked) var index = 0
+    // The one-byte fields come last, after `status`, so that no padding falls between the fields: one of
+    // these a connection, and a few bytes over a malloc size class cost the next class's 16.
     /// When the call was posted, when WSASend returned, and when the driver learnt of its completion, in
     /// `LatencyClock` readings.
     @exclusivity(unchecked) var postedAt: UInt64 = 0
@@ -29,8 +27,6 @@ final class OverlappedSlot {
     @exclusivity(unchecked) var completedAt: UInt64 = 0
     /// With `--rate`, when the schedule meant the set to start (monotonic nanoseconds).
     @exclusivity(unchecked) var intendedAt: UInt64 = 0
-    /// The set's size as offered to WSASend.
-    @exclusivity(unchecked) var offered: UInt64 = 0
     /// What the completion reported: the bytes sent and a WSA code (0 for success).
     @exclusivity(unchecked) var bytes: UInt64 = 0
     @exclusivity(unchecked) var status: Int32 = 0
