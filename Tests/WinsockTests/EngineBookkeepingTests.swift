@@ -58,6 +58,34 @@ struct EngineBookkeepingTests {
         #expect(socket.operations.isEmpty)
     }
 
+    @Test(
+        "a write that completes several stream sends marks the socket's sends as coming in bursts, one of one clears it"
+    )
+    func burstsMarked() {
+        let buffers = Buffers()
+        let record = Self.record(stream: true)
+        let batch = SendBatch()
+        func queue(_ lengths: [Int]) {
+            let operation = buffers.operation(lengths)
+            operation.with { operation in
+                operation.record = record
+                operation.setIssuer(ThreadContext.current)
+            }
+            batch.operations.append(operation)
+        }
+        queue([10])
+        queue([20])
+        #expect(batch.prepare(stream: true, limit: 1024))
+        _ = batch.absorb(30, record: record, issuer: ThreadContext.current)
+        let afterTwo = record.sendsComeInBursts.load(ordering: .relaxed)
+        #expect(afterTwo)
+        queue([7])
+        #expect(batch.prepare(stream: true, limit: 1024))
+        _ = batch.absorb(7, record: record, issuer: ThreadContext.current)
+        let afterOne = record.sendsComeInBursts.load(ordering: .relaxed)
+        #expect(!afterOne)
+    }
+
     @Test("a gathered sendmsg holds at most IOV_MAX iovecs, and sends with other flags wait for the next")
     func limitsOfOneBatch() {
         let buffers = Buffers()

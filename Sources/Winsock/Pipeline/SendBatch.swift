@@ -113,9 +113,16 @@ final class SendBatch {
         let here = current.map { ObjectIdentifier($0) }
         if result >= 0 {
             if record.isStream {
+                var completed = 0
                 distribute(result) { finished in
                     let (total, issuer) = finished.with { ($0.total, $0.issuerIdentity) }
                     complete(finished, status: 0, bytes: total, inline: issuer == here)
+                    completed += 1
+                }
+                // Written only when it changes: the issuing threads read it on every send.
+                let inBursts = completed > 1
+                if record.sendsComeInBursts.load(ordering: .relaxed) != inBursts {
+                    record.sendsComeInBursts.store(inBursts, ordering: .relaxed)
                 }
             } else if let head = operations.removeFirst() {
                 complete(head, status: 0, bytes: result, inline: head.with { $0.issuerIdentity } == here)

@@ -74,6 +74,11 @@ final class SocketRecord: @unchecked Sendable {
     /// them instead of trying to complete inline, so that queued sends are gathered into one sendmsg (a
     /// datagram is one sendmsg either way, so it does not wait).
     var uncollectedCompletions: Int { overlappedCounts.load(ordering: .relaxed) >> 32 }
+    /// The socket's last gathered write completed more than one overlapped send: its sends come in
+    /// bursts, so the first send of a burst waits for the others instead of being tried at once (see
+    /// `sendOverlapped`). Written by whoever writes the socket's queued sends, read by the threads that
+    /// issue them; relaxed, as it only steers a choice that is right either way.
+    let sendsComeInBursts = Atomic<Bool>(false)
     /// Threads in WSAGetOverlappedResult(fWait: TRUE) on this socket, woken after each completion.
     private let completionWaiters = WaitingThreads()
 
