@@ -42,6 +42,8 @@ enum ParkedSends {
                     continue
                 }
                 _ = batch.prepare(stream: record.isStream, limit: ThreadContext.iovecCapacity)
+                // The sendmsg is made here and now, so small buffers may go as one copy.
+                batch.joinLeadingSmallBuffers()
                 let result = system_sendMessage(record.fd, batch.message, batch.flags | Int32(MSG_DONTWAIT))
                 let (next, then) = batch.absorb(result, record: record, issuer: context)
                 then.perform(for: record)
