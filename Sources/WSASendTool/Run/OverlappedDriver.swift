@@ -394,12 +394,23 @@ final class OverlappedRun {
     // MARK: Completions
 
     /// Collects the completed calls, oldest first on each connection; true when any was.
+    ///
+    /// In event mode the calls of one connection found complete in one pass share one clock reading, taken
+    /// when the pass finds the oldest of them complete. A burst of sends completes at one moment (one
+    /// `sendmsg` writes it), before the pass finds any of it; a reading per call timed the pass's own
+    /// progress instead (WSAGetOverlappedResult and the bookkeeping, some 160 instructions a call), and cost
+    /// a TSC reading a call: about 10 ns on the AMD EPYC VM, where sharing it gave 1.04 times the calls a
+    /// second at 1x64 with 64 outstanding (20 alternating rounds).
     private func collect() -> Bool {
         var any = false
         for connection in connections where connection.hasInFlight {
             var collected = false
+            var foundAt: UInt64 = 0
             repeat {
-                guard connection.oldestInFlight._withUnsafeGuaranteedRef({ collect($0, on: connection) }) else { break }
+                let found = connection.oldestInFlight._withUnsafeGuaranteedRef {
+                    collect($0, on: connection, foundAt: &foundAt)
+                }
+                guard found else { break }
                 collected = true
             } while connection.hasInFlight
             guard collected else { continue }
@@ -411,13 +422,17 @@ final class OverlappedRun {
     }
 
     /// Collects the call of the connection's oldest slot if it has completed; false when it has not.
+    /// `foundAt` is the pass's reading for this connection, 0 until its first completion is found.
     /// Inline into the pass, for the reason `post` is.
     @inline(__always)
-    private func collect(_ slot: OverlappedSlot, on connection: OverlappedConnection) -> Bool {
+    private func collect(
+        _ slot: OverlappedSlot, on connection: OverlappedConnection, foundAt: inout UInt64
+    ) -> Bool {
         if routines {
             guard slot.state == .completed else { return false }
         } else {
             guard HasOverlappedIoCompleted(slot.overlapped) else { return false }
+            if foundAt == 0 { foundAt = clock.now() }
             var bytes: DWORD = 0
             var flags: DWORD = 0
             let ok = WSAGetOverlappedResult(connection.handle, slot.overlapped, &bytes, FALSE, &flags)
@@ -429,7 +444,7 @@ final class OverlappedRun {
                 slot.status = Int32(truncatingIfNeeded: slot.overlapped.pointee.Internal)
                 slot.bytes = UInt64(slot.overlapped.pointee.InternalHigh)
             }
-            slot.completedAt = clock.now()
+            slot.completedAt = foundAt
         }
         connection.collectedOldest()
         slot.state = .free
