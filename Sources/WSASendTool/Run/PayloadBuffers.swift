@@ -15,8 +15,13 @@ final class PayloadBuffers: @unchecked Sendable {
     /// Lays out `spec`; nil when the memory cannot be had (a set of gigabytes on a small machine).
     init?(spec: BufferSpec, pattern: Bool) {
         let total = Int(spec.totalBytes)
-        // malloc rather than allocate(byteCount:): a failure is a message, not a trap.
-        guard let memory = malloc(max(total, 1)) else { return nil }
+        // posix_memalign rather than allocate(byteCount:): a failure is a message, not a trap. At a page
+        // boundary, not wherever malloc's history puts it: with malloc, 4x4096 in event mode with 16
+        // outstanding ran 7 % slower in the builds whose payload landed 0xed0 into a page than in those
+        // where it landed 0x1a0 in (16 alternating rounds each; the same system calls, the kernel's copy
+        // the difference), and page-aligned it ran as the faster ones in every build.
+        var aligned: UnsafeMutableRawPointer?
+        guard posix_memalign(&aligned, 4096, max(total, 1)) == 0, let memory = aligned else { return nil }
         guard let entries = malloc(max(spec.lengths.count, 1) * MemoryLayout<WSABUF>.stride) else {
             free(memory)
             return nil
