@@ -171,14 +171,22 @@ def bench_throughput(port, rounds):
 def bench_calls(port, rounds):
     """Against the C loop's sendmsg (the goal), and, for information, against a C loop of send(): wsasend
     sends a one-buffer call with sendto, which the kernel serves more cheaply than a sendmsg of one iovec,
-    so the second row shows what is left of wsasend's own cost."""
+    so the second row shows what is left of wsasend's own cost; the third, the C loop against itself, shows
+    how far a single round strays here when both sides are the same program."""
     count = 300_000
     ws_args = ("--buffers", "1x64", "--count", str(count))
     r = alternate(port, rounds, (1, 64, count), ws_args, "calls_per_second")
     s = alternate(port, rounds, None, ws_args, "calls_per_second",
                   c_run=lambda: c_program_rate(port, 1, 64, count, "send"))
+    def c_run():
+        return c_loop(port, 1, 64, count)["calls_per_second"]
+
+    n = alternate_runs(rounds, c_run, c_run)
+    n["c_second"] = n.pop("wsasend")
     return [goal("calls/s at 1x64, blocking", r["ratio"], ">=", 0.90, r, "calls/s"),
             info("calls/s at 1x64, blocking, vs a C loop of send() (the system call wsasend makes)", s["ratio"], s,
+                 "calls/s"),
+            info("calls/s at 1x64, the C loop against itself (one round's noise on this machine)", n["ratio"], n,
                  "calls/s")]
 
 
