@@ -16,5 +16,6 @@ int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int
 static pthread_mutex_t cwinsock_engine_start = PTHREAD_MUTEX_INITIALIZER;
 void cwinsock_engine_start_lock(void) { pthread_mutex_lock(&cwinsock_engine_start); }
 void cwinsock_engine_start_unlock(void) { pthread_mutex_unlock(&cwinsock_engine_start); }
+void cwinsock_name_this_thread(const char *name) { pthread_setname_np(pthread_self(), name); }
 
 int cwinsock_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }

@@ -112,6 +112,9 @@ int cwinsock_accept4(int fd, struct sockaddr *address, unsigned int *length, int
 /// Swift global, no zero-sized guarded value), which ThreadSanitizer sees as the one ordering it is.
 void cwinsock_engine_start_lock(void);
 void cwinsock_engine_start_unlock(void);
+/// Names the calling thread (at most 15 bytes), as ps and /proc show it: pthread_setname_np needs
+/// _GNU_SOURCE, which Swift's Glibc module is not built with.
+void cwinsock_name_this_thread(const char *name);
 int cwinsock_eventfd(void);
 struct msghdr;
 /// sendmsg as the bare system call, inline: glibc's wrapper is a thread-cancellation point, and its

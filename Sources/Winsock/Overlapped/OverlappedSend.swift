@@ -6,16 +6,18 @@ public enum OverlappedIO {
     /// ("There are too many outstanding overlapped I/O requests") instead of growing without bound.
     public static let maximumOutstandingPerSocket = 4096
 
-    /// Starts the engine that every overlapped send needs (the first overlapped WSASend of the process
+    /// Makes the engine that overlapped sends wait in (the first overlapped WSASend of the process
     /// would): 0, or WSAEMFILE when the process or the system is out of descriptors for its wake-up
-    /// eventfd, WSAENOBUFS when it is out of memory or threads. An application may call it ahead of its
-    /// sends to learn why they would fail with WSAENOBUFS; a later call tries again.
-    public static func startEngine() -> Int32 { OverlappedEngine.start() }
+    /// eventfd or its io_uring ring, WSAENOBUFS when it is out of memory. An application may call it
+    /// ahead of its sends to learn why they would fail with WSAENOBUFS; a later call tries again. The
+    /// engine's thread starts later, with the first send that has to wait for it: a stream socket's first
+    /// overlapped send, or a datagram the socket could not take at once.
+    public static func startEngine() -> Int32 { OverlappedEngine.prepare() }
 
     /// The engine's backend: "io_uring", or "poll" with the reason io_uring could not be used
-    /// (`WSASEND_BACKEND=poll` selects it). Starts the engine; "none" with the reason when it cannot start.
+    /// (`WSASEND_BACKEND=poll` selects it). Makes the engine; "none" with the reason when it cannot.
     public static var backend: String {
-        let code = OverlappedEngine.start()
+        let code = OverlappedEngine.prepare()
         guard code == 0 else { return "none (the engine could not start: \(WSAError(code)))" }
         return OverlappedEngine.shared.backendName
     }
@@ -93,8 +95,8 @@ private struct OverlappedCheck {
     var eventInSlot = false
 }
 
-/// The checks of an overlapped send, in the order that decides which code a bad call gets; it also starts
-/// the engine with the process's first overlapped send.
+/// The checks of an overlapped send, in the order that decides which code a bad call gets; it also
+/// registers a stream socket with the engine, starting it with the process's first such send.
 @inline(__always)
 private func checkOverlapped(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int, _ dwFlags: DWORD,
@@ -120,19 +122,32 @@ private func checkOverlapped(
     guard record.overlappedOutstanding < OverlappedIO.maximumOutstandingPerSocket else {
         return OverlappedCheck(refusal: WSAEWOULDBLOCK)
     }
-    if !record.engineRegistered.load(ordering: .relaxed) {
-        // The engine starts with the process's first overlapped send. Out of descriptors for its eventfd
-        // (or of threads), the send is not initiated: WSAENOBUFS, WSASend's code for a provider out of
-        // resources ("No buffer space is available"); a later call tries again.
-        guard OverlappedEngine.start() == 0 else { return OverlappedCheck(refusal: WSAENOBUFS) }
-        if !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing) {
-            OverlappedEngine.shared.post(.work(record))
-        }
+    // A stream socket's sends may wait behind one another from the first, so the socket is registered
+    // with the engine now; a datagram socket only when one of its datagrams has to wait (`startWaiting`).
+    if record.isStream && !record.engineRegistered.load(ordering: .relaxed) {
+        let refusal = registerWithEngine(record)
+        if refusal != 0 { return OverlappedCheck(refusal: refusal) }
     }
     return OverlappedCheck(flags: check.flags, event: event, eventInSlot: eventInSlot)
 }
 
+/// Registers the socket with the engine, starting the engine (and its thread) if it has not started:
+/// 0, or the refusal of a send that finds the engine unable to start. Out of descriptors for its eventfd
+/// (or of threads), the send is not initiated: WSAENOBUFS, WSASend's code for a provider out of resources
+/// ("No buffer space is available"); a later call tries again. Every operation that waits for the engine
+/// is queued after this: a socket never registered has nothing for the engine to cancel.
+@inline(never)
+private func registerWithEngine(_ record: SocketRecord) -> Int32 {
+    guard OverlappedEngine.start() == 0 else { return WSAENOBUFS }
+    if !record.engineRegistered.exchange(true, ordering: .acquiringAndReleasing) {
+        OverlappedEngine.shared.post(.work(record))
+    }
+    return 0
+}
+
 /// `start` for a datagram that could not go out at once, out of line: the stream path keeps it inline.
+/// The datagram waits for the engine, so its socket is registered first (the engine's thread starts with
+/// the process's first such datagram).
 @inline(never)
 private func startWaiting(
     _ record: SocketRecord, _ buffers: UnsafeMutablePointer<WSABUF>?, _ count: Int,
@@ -140,7 +155,11 @@ private func startWaiting(
     _ routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE?, event: Unmanaged<EventObject>?, eventInSlot: Bool,
     context: ThreadContext, to destination: UnsafePointer<SendDestination>?
 ) -> Int32 {
-    start(
+    if !record.engineRegistered.load(ordering: .relaxed) {
+        let refusal = registerWithEngine(record)
+        if refusal != 0 { return socketError(refusal) }
+    }
+    return start(
         record, buffers, count, bytesSent, flags, overlapped, routine, event: event, eventInSlot: eventInSlot,
         context: context, to: destination)
 }
