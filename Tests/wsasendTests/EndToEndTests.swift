@@ -327,6 +327,54 @@ struct PeerEndToEndTests {
         #expect(threads.count == 1, "threads: \(threads)")
     }
 
+    /// The same for the overlapped modes: the loop on the main thread does the watcher's work between its
+    /// passes, and datagrams the socket takes inside WSASend need no engine thread. Nobody reads the
+    /// receiving socket: datagrams past its buffer are dropped, and the sender never waits.
+    @Test(
+        "A one-connection UDP run in the overlapped modes keeps the process to a single thread",
+        arguments: ["event", "routine"])
+    func loneOverlappedDatagramRunHasOneThread(mode: String) throws {
+        let receiver = try Loopback.socket(SOCK_DGRAM)
+        defer { close(receiver) }
+        let port = try Loopback.bindAnyPort(receiver)
+        let sender = try Background(
+            [
+                "127.0.0.1:\(port)", "--udp", "--mode", mode, "--outstanding", "16", "--buffers", "1x64",
+                "--duration", "2s", "--json",
+            ])
+        Thread.sleep(forTimeInterval: 0.7)
+        let threads = sender.threadNames
+        let outcome = try sender.finish(timeout: 10)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(threads == ["wsasend"], "threads: \(threads)")
+        let summary = try SinkEndToEndTests.summary(SinkEndToEndTests.json(outcome.stdout))
+        #expect((summary["completed_immediately"] as? Int ?? 0) > 0, "\(summary)")
+    }
+
+    /// A stream's overlapped sends wait for the library's engine, whose thread is then the only other. It
+    /// blocks the stopping signals, which the main thread takes (there is no relay): the handler that
+    /// marks the run must not land on the engine.
+    @Test(
+        "A one-connection TCP run in the overlapped modes has the engine's thread and no other; SIGINT ends it",
+        arguments: ["event", "routine"])
+    func loneOverlappedStreamRunHasTheEngineOnly(mode: String) throws {
+        let peer = try ScriptedPeer(.hold)
+        defer { peer.stop() }
+        let sender = try Self.blockedSender(on: peer, ["--mode", mode, "--outstanding", "4", "--json"])
+        let threads = sender.threadNames
+        let blocked = sender.blockedSignals
+        sender.interrupt()
+        let outcome = try sender.finish(timeout: 10)
+        #expect(threads.sorted() == ["winsock-engine", "wsasend"], "threads: \(threads)")
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGALRM] {
+            let bit = UInt64(1) << UInt64(signal - 1)
+            #expect(blocked["winsock-engine"].map { $0 & bit != 0 } == true, "signal \(signal): \(blocked)")
+            #expect(blocked["wsasend"].map { $0 & bit == 0 } == true, "signal \(signal): \(blocked)")
+        }
+        let summary = try SinkEndToEndTests.summary(Self.interruptedReport(outcome))
+        #expect((summary["cancelled_by_run"] as? Int ?? 0) > 0, "calls in flight end cancelled: \(summary)")
+    }
+
     /// RunEvents.threadsStarting: a second thread makes every set-up call dearer, so a run of several
     /// connections starts its signal relay (and every other thread) only after the last connection. The
     /// listener never accepts and has room for one connection in its queue, so the second connect waits

@@ -6,7 +6,11 @@ struct OverlappedDriver: SendDriver {
     let routines: Bool
 
     func drive(_ connections: [SOCKET], context: DriveContext) -> DriveResult {
-        OverlappedRun(handles: connections, context: context, routines: routines).execute()
+        let run = OverlappedRun(handles: connections, context: context, routines: routines)
+        guard context.supervisor.sendsOnCallerThread else { return run.execute() }
+        // The loop closes its socket itself (`LoopWatch`); the timer at the end of `--duration` plus the
+        // grace still ends a read of `--file -` that waits on a quiet input, which no look can reach.
+        return context.supervisor.sendOnCallerThread(on: nil) { run.execute() }
     }
 }
 
@@ -68,6 +72,9 @@ final class OverlappedRun {
     @exclusivity(unchecked) private var fileError: SystemFileError?
     /// With interval reports, this thread's cuts (every connection's calls in the first lane).
     @exclusivity(unchecked) private var cuts: IntervalCuts?
+    /// On the caller's thread (one connection), the watcher's work, done between passes; nil when a
+    /// watcher thread does it.
+    @exclusivity(unchecked) private var watch: LoopWatch?
 
     /// How long one wait may last before the loop looks at the stop flag and the clock again.
     static let tick: DWORD = 50
@@ -89,6 +96,7 @@ final class OverlappedRun {
         verboseLines = plan.verbose ? context.events.callLine : nil
         observesEachCall = plan.verbose || plan.rate != nil
         cuts = context.intervalCuts(lane: 0)
+        watch = context.supervisor.loopWatch(clock: clock, started: context.started)
         waitHandles.reserveCapacity(Int(WSA_MAXIMUM_WAIT_EVENTS))
         // Started here rather than by the first WSASend, so that a process out of descriptors hears why
         // (WSAEMFILE) instead of a WSASend failing with WSAENOBUFS.
@@ -141,6 +149,7 @@ final class OverlappedRun {
     func execute() -> DriveResult {
         if setupFailure == nil {
             while true {
+                if watch != nil { watch?.look(totals: totals) }
                 let posted = postWhatWeCan()
                 let collected = collect()
                 if cuts?.isDue(clock.now()) == true { cut() }
@@ -172,6 +181,11 @@ final class OverlappedRun {
             result.failure = ToolFailure(unreadable: fileError)
         }
         return result
+    }
+
+    /// The bytes sent and calls made so far, for a progress line the loop writes itself.
+    private func totals() -> (bytes: UInt64, calls: UInt64) {
+        connections.reduce((0, 0)) { ($0.0 &+ $1.counters.bytesSent, $0.1 &+ $1.counters.calls) }
     }
 
     // MARK: Interval reports

@@ -65,10 +65,10 @@ public struct RunPlan: Sendable {
     }
 
     /// True when the run can send from the process's only thread (`SignalStop` says why it should): one
-    /// connection in a non-overlapped mode, and no interval reports (the watcher thread writes them while
-    /// the loop sends). `RunSupervisor` decides whether it does.
+    /// connection, in any mode, and no interval reports (the watcher thread writes them while the loop
+    /// sends). `RunSupervisor` decides whether it does.
     public var sendsFromOneThread: Bool {
-        connections == 1 && (mode == .blocking || mode == .nonblocking) && reportInterval == nil
+        connections == 1 && reportInterval == nil
     }
 
     /// The open files the run holds at most: a socket per connection and a margin for the engine, the

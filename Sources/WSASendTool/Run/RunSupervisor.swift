@@ -3,15 +3,16 @@ import Winsock
 
 /// The one place that decides how a run is watched while it sends, chosen once from the plan:
 ///
-/// - whether the sends run on the caller's thread (`Strategy.callerThread`: one connection in a
-///   non-overlapped mode, in a process whose signal handler stops the run; `SignalStop` says why a
-///   lone thread matters) or on threads of the run's own, watched by a supervisor thread
-///   (`Strategy.watcherThread`);
+/// - whether the sends run on the caller's thread (`Strategy.callerThread`: one connection, in a process
+///   whose signal handler stops the run; `SignalStop` says why a lone thread matters) or on threads of
+///   the run's own, watched by a supervisor thread (`Strategy.watcherThread`);
 /// - who writes the progress lines: the send loop itself between calls, or the watcher;
 /// - how a stopping signal and the end of `--duration` end a call that is blocked: on the caller's
-///   thread the executable's handlers (`SignalStop`: the signal, or the timer armed here for `--duration`
-///   plus `grace`) shut the socket down; otherwise the signal's relay calls `RunControl.interrupt`, and
-///   the watcher closes the sockets `grace` after the end of `--duration`.
+///   thread, a blocking or non-blocking call's socket is shut down by the executable's handlers
+///   (`SignalStop`: the signal, or the timer armed here for `--duration` plus `grace`), and the
+///   overlapped loop, whose waits end every tick, closes its socket itself (`LoopWatch`); otherwise the
+///   signal's relay calls `RunControl.interrupt`, and the watcher closes the sockets `grace` after the
+///   end of `--duration`.
 ///
 /// A caller that must interrupt a run without ending the process (a REPL's Ctrl-C during `send N` or a
 /// wait) uses the watcher strategy and calls `RunControl.interrupt(by:)` on the run's control from any
@@ -24,8 +25,8 @@ public final class RunSupervisor: Sendable {
         /// watcher thread writes the progress lines and enforces `--duration`.
         case watcherThread
 
-        /// The strategy for `plan`: the caller's thread only when the plan has one non-overlapped
-        /// connection and `signalHandlerStops` (the process's signal handler stops the run through
+        /// The strategy for `plan`: the caller's thread only when the plan has one connection and
+        /// `signalHandlerStops` (the process's signal handler stops the run through
         /// `SignalStop`; only the executable's send command arranges that).
         public init(plan: RunPlan, signalHandlerStops: Bool) {
             self = signalHandlerStops && plan.sendsFromOneThread ? .callerThread : .watcherThread
@@ -71,9 +72,18 @@ public final class RunSupervisor: Sendable {
         return WorkerThread.start { self.watch(live: live, started: started, intervals: intervals) }
     }
 
+    /// The watcher's work for an overlapped loop on the caller's thread, which does it between its passes;
+    /// nil when a watcher thread does it.
+    func loopWatch(clock: LatencyClock, started: UInt64) -> LoopWatch? {
+        guard strategy == .callerThread else { return nil }
+        return LoopWatch(plan: plan, control: control, events: events, started: started, clock: clock)
+    }
+
     /// Runs the lone connection's loop on this thread, its socket the one a stopping signal shuts down,
-    /// and with `--duration` plus `grace` ending a call still blocked then (caller-thread strategy).
-    func sendOnCallerThread<Answer>(on socket: SOCKET, _ body: () -> Answer) -> Answer {
+    /// and with `--duration` plus `grace` ending a call still blocked then (caller-thread strategy). With
+    /// no socket (the overlapped loop, which closes its own: `LoopWatch`) the handlers only mark the run,
+    /// which also ends a read of `--file` that waits (`RunControl.stopDescriptor`).
+    func sendOnCallerThread<Answer>(on socket: SOCKET?, _ body: () -> Answer) -> Answer {
         let expiry = plan.duration.map { $0 &+ Self.grace }
         return SignalStop.sending(on: socket, expiry: expiry, body)
     }

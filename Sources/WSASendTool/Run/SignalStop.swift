@@ -12,10 +12,11 @@ import Winsock
 /// and while a second thread lives, each sendmsg takes and drops a reference on the socket's file and
 /// meets more contention on the socket lock. Measured on the bench machine: bench/c/sendloop.c with one
 /// idle extra thread ran at 0.85-0.89x the same loop alone, and wsasend's 1x64 blocking run went from a
-/// median 0.82x to 0.87x the C loop when it sent from its only thread. So a one-connection run in the
-/// non-overlapped modes sends from the main thread (`RunSupervisor.Strategy.callerThread`), and a stopping
-/// signal (and the end of `--duration` when a call is blocked) must reach it through a handler instead of
-/// a waiting thread.
+/// median 0.82x to 0.87x the C loop when it sent from its only thread. So a one-connection run sends
+/// from the main thread (`RunSupervisor.Strategy.callerThread`), and a stopping signal (and the end of
+/// `--duration` when a call is blocked) must reach it through a handler instead of a waiting thread. In
+/// the overlapped modes the handler only marks the run: the loop's waits end every tick, and it closes
+/// its socket itself (`LoopWatch`); the library's engine thread, if a send needs it, blocks signals.
 ///
 /// The handlers only read what `arm` and `sending` stored. `arm` keeps its control alive until the process
 /// exits: a handler on another thread may still hold the pointer it read.
@@ -67,9 +68,9 @@ public enum SignalStop {
     /// blocked `expiry` nanoseconds from now (`--duration` plus its grace), when given. Only for a run on
     /// the process's only thread, whose control is armed: the handler then runs on this thread, between
     /// two of its instructions, so it never sees the socket closed under it.
-    static func sending<Answer>(on socket: SOCKET, expiry: UInt64?, _ body: () -> Answer) -> Answer {
+    static func sending<Answer>(on socket: SOCKET?, expiry: UInt64?, _ body: () -> Answer) -> Answer {
         let timed = expiry != nil && timerHandled.load(ordering: .acquiring)
-        descriptor.store(linuxDescriptor(of: socket) ?? -1, ordering: .releasing)
+        descriptor.store(socket.flatMap(linuxDescriptor(of:)) ?? -1, ordering: .releasing)
         if timed, let expiry { setTimer(nanoseconds: max(expiry, 1)) }
         defer {
             if timed { setTimer(nanoseconds: 0) }

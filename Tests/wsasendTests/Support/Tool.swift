@@ -93,6 +93,28 @@ final class Background {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
     }
 
+    /// The names of the process's threads (/proc's `comm`), in /proc's order.
+    var threadNames: [String] { threads.compactMap(threadName) }
+
+    /// Each thread's blocked signals (/proc's `SigBlk`: bit n - 1 for signal n), by thread name.
+    var blockedSignals: [String: UInt64] {
+        var masks: [String: UInt64] = [:]
+        for task in threads {
+            let path = "/proc/\(process.processIdentifier)/task/\(task)/status"
+            guard let name = threadName(task), let status = try? String(contentsOfFile: path, encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") })
+            else { continue }
+            masks[name] = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        }
+        return masks
+    }
+
+    /// The name of thread `task`, nil once it has gone.
+    private func threadName(_ task: String) -> String? {
+        (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/comm", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Waits (at most `timeout` seconds) until the process holds at least `count` sockets; the number it
     /// holds then.
     func waitForSockets(_ count: Int, timeout: Double) -> Int {
