@@ -63,7 +63,7 @@ demo: release
 
 # The overlapped suites (and the send queue's concurrency tests, and the datagrams that go around an idle
 # send queue), run again on the poll backend and under ThreadSanitizer.
-OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|SpecExample|Concurrency|SocketCache|Datagram)
+OVERLAPPED_SUITES := WinsockTests\.(Overlapped|Event|CompletionRoutine|Cancellation|EngineBookkeeping|EngineThread|SpecExample|Concurrency|SocketCache|Datagram)
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Examples Fuzz Package.swift
