@@ -19,7 +19,8 @@ import Winsock
 /// thread: the blocked calls return WSAEINTR, the run returns its partial report, and the process goes on.
 public final class RunSupervisor: Sendable {
     public enum Strategy: Sendable, Equatable {
-        /// The lone connection's loop runs on the caller's thread, and no other thread is started.
+        /// The lone connection's loop runs on the caller's thread, and the run starts no other thread
+        /// (the library's engine starts its own for a stream's overlapped sends).
         case callerThread
         /// Connections run on threads of the run's own (or the overlapped driver's one thread), and a
         /// watcher thread writes the progress lines and enforces `--duration`.

@@ -17,6 +17,11 @@ enum Tool {
         return beside
     }()
 
+    /// Threads a sanitizer's runtime adds to the binary's own: ThreadSanitizer starts one, named as the
+    /// process is, with the process's second thread. `make sanitize` builds into `.build-tsan` and runs
+    /// this suite against that binary.
+    static var sanitizerThreads: Int { url.path.contains("/.build-tsan/") ? 1 : 0 }
+
     /// What one run printed and how it ended.
     struct Outcome {
         var status: Int32
@@ -96,17 +101,18 @@ final class Background {
     /// The names of the process's threads (/proc's `comm`), in /proc's order.
     var threadNames: [String] { threads.compactMap(threadName) }
 
-    /// Each thread's blocked signals (/proc's `SigBlk`: bit n - 1 for signal n), by thread name.
-    var blockedSignals: [String: UInt64] {
-        var masks: [String: UInt64] = [:]
-        for task in threads {
+    /// The process's threads by task id, with their names and blocked signals (/proc's `comm` and
+    /// `SigBlk`: bit n - 1 for signal n); the main thread's id is the process's.
+    var threadStates: [(task: Int32, name: String, blocked: UInt64)] {
+        threads.compactMap { task in
             let path = "/proc/\(process.processIdentifier)/task/\(task)/status"
-            guard let name = threadName(task), let status = try? String(contentsOfFile: path, encoding: .utf8),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") })
-            else { continue }
-            masks[name] = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            guard let id = Int32(task), let name = threadName(task),
+                let status = try? String(contentsOfFile: path, encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
+                let blocked = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return nil }
+            return (id, name, blocked)
         }
-        return masks
     }
 
     /// The name of thread `task`, nil once it has gone.
